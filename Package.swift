@@ -1,0 +1,103 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "packd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "packd", targets: ["packd"]),
+        .executable(name: "packd-bench", targets: ["PackBench"]),
+        .library(name: "PackCore", targets: ["PackCore"]),
+        .library(name: "PackStore", targets: ["PackStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // The domain: orders, codes, the scan engine. Pure; no I/O.
+        .target(
+            name: "PackCore",
+            dependencies: [
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        // The journal: SQLite through GRDB.
+        .target(
+            name: "PackStore",
+            dependencies: [
+                "PackCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // Configuration and wiring of the daemon's parts.
+        .target(
+            name: "PackDaemon",
+            dependencies: [
+                "PackCore",
+                "PackStore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        // Command-line front end; everything it does lives in the libraries.
+        .target(
+            name: "PackCLI",
+            dependencies: [
+                "PackCore",
+                "PackStore",
+                "PackDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "packd",
+            dependencies: ["PackCLI"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "PackBench",
+            dependencies: ["PackCore", "PackStore"],
+            path: "Benchmarks/PackBench",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PackCoreTests",
+            dependencies: [
+                "PackCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PackStoreTests",
+            dependencies: [
+                "PackCore",
+                "PackStore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "packdTests",
+            dependencies: ["packd", "PackCLI", "PackDaemon", "PackCore", "PackStore"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

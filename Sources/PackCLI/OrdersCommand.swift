@@ -1,0 +1,64 @@
+import ArgumentParser
+import PackCore
+import PackDaemon
+import PackStore
+
+struct OrdersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orders",
+        abstract: "Manage the orders in the journal.",
+        subcommands: [Import.self]
+    )
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add or replace orders from a JSON or CSV file, all or nothing.",
+            discussion: "JSON: an array of orders or {\"orders\": [...]} (docs/orders.md). CSV: one row per order line (docs/orders-csv.md)."
+        )
+
+        @Argument(help: "The order file.")
+        var file: String
+
+        @Option(help: "json or csv (default: from the extension or the content).")
+        var format: OrderFileFormatArgument?
+
+        @OptionGroup var options: StateOptions
+
+        func run() async throws {
+            let config = try options.loadConfig()
+            let orders = try OrderFiles.read(file, format: format?.value)
+            let journal = try options.openJournal(config)
+            let summary: ImportSummary
+            do {
+                summary = try await journal.importOrders(orders, at: Clock.now())
+            } catch let error as OrderFileError {
+                throw CLIError("\(file): nothing imported:\n\(error)")
+            }
+            Output.line(
+                "Imported \(orders.count) order(s) from \(file): \(summary.added) new, \(summary.replaced) replaced "
+                    + "(journal: \(options.directory(config)))")
+        }
+    }
+}
+
+struct OrderFileFormatArgument: ExpressibleByArgument {
+    var value: OrderFileFormat
+    init?(argument: String) {
+        guard let v = OrderFileFormat(rawValue: argument.lowercased()) else { return nil }
+        value = v
+    }
+    static var allValueStrings: [String] { OrderFileFormat.allCases.map(\.rawValue) }
+}
+
+/// Reads and validates an order file; any error means nothing is used.
+enum OrderFiles {
+    static func read(_ path: String, format: OrderFileFormat?) throws -> [Order] {
+        let bytes = try InputFile.read(path, what: "order")
+        let format = format ?? OrderFileFormat.detect(path: path, bytes: bytes)
+        do {
+            return try format.decode(bytes)
+        } catch {
+            throw CLIError("\(path): nothing imported:\n\(error)")
+        }
+    }
+}

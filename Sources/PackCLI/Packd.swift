@@ -1,0 +1,49 @@
+public import ArgumentParser
+import Foundation
+
+/// `packd`: the packing-station daemon and its tools.
+public struct Packd: AsyncParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "packd",
+        abstract: "Scan-to-ship for e-commerce packing stations: scanners, labels, printers, stock.",
+        version: version,
+        subcommands: [ReplayCommand.self, OrdersCommand.self, StockCommand.self, DebugCommand.self]
+    )
+
+    public init() {}
+}
+
+/// Runs packd and exits: 0 on success, 2 on any error, the message on stderr.
+public enum PackdMain {
+    public static func main(_ arguments: [String]? = nil) async -> Never {
+        do {
+            var command = try Packd.parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Output.flush()
+            exit(0)
+        } catch {
+            Output.flush()
+            let code = Packd.exitCode(for: error)
+            let message = Packd.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                exit(0)
+            }
+            let text = error is CLIError ? "packd: \(message)" : message
+            FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+            exit(2)
+        }
+    }
+}
+
+/// An error the user can act on; the message says what and where.
+public struct CLIError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

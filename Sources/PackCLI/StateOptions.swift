@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import PackDaemon
+import PackStore
+
+/// `--state DIR` and `--config FILE`, shared by the commands that use the journal.
+struct StateOptions: ParsableArguments {
+    @Option(name: .long, help: "The state directory (default: $PACKD_STATE, the config's state_dir, or /var/lib/packd).")
+    var state: String?
+
+    @Option(name: .long, help: "The configuration file (TOML).")
+    var config: String?
+
+    static let defaultDirectory = "/var/lib/packd"
+
+    func loadConfig() throws -> PackConfig { try Self.loadConfig(config) }
+
+    static func loadConfig(_ path: String?) throws -> PackConfig {
+        guard let path else { return PackConfig() }
+        do {
+            return try ConfigLoader.load(path: path)
+        } catch {
+            throw CLIError(error.description)
+        }
+    }
+
+    func directory(_ config: PackConfig) -> String {
+        state ?? ProcessInfo.processInfo.environment["PACKD_STATE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? config.stateDirectory ?? Self.defaultDirectory
+    }
+
+    func openJournal(_ config: PackConfig) throws -> SQLiteJournal {
+        try Self.openJournal(at: directory(config), mode: config.coreMode)
+    }
+
+    static func openJournal(at dir: String, mode: CoreMode) throws -> SQLiteJournal {
+        do {
+            return try SQLiteJournal(directory: dir, mode: mode)
+        } catch {
+            throw CLIError("cannot open the journal in \(dir): \(error)")
+        }
+    }
+}

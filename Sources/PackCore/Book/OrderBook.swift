@@ -1,0 +1,242 @@
+/// Every order a station can scan, indexed for constant-time matching.
+///
+/// A value type: the engine reads it, and only `upsert` and `apply` change it, so the
+/// owner (the daemon's station hub, or a replay) decides when changes take effect.
+public struct OrderBook: Sendable {
+    var orders: [BookOrder] = []
+    var catalog = SkuCatalog()
+    var claims = ClaimQueue()
+    /// Folded order id -> slot.
+    private var slotByOrderId: [String: Int32] = [:]
+    /// Folded platform order id -> slot; `platformCollisions` holds the rare ids that
+    /// two orders (two platforms) share.
+    private var slotByPlatformId: [String: Int32] = [:]
+    private var platformCollisions: [String: [Int32]] = [:]
+    /// Folded waybill or parcel id -> parcel.
+    private var parcelByCode: [String: ParcelRef] = [:]
+
+    public init() {}
+
+    public init(orders: some Sequence<Order>) {
+        self.init()
+        for order in orders { upsert(order) }
+    }
+
+    public var orderCount: Int { orders.count }
+
+    // MARK: Changing the book
+
+    /// Adds an order, or replaces the earlier version with the same id. What packd
+    /// knows of its parcels (shipped, open at a station) carries over by parcel id.
+    public mutating func upsert(_ order: Order) {
+        let folded = CodeText.fold(order.id)
+        let slot: Int32
+        var carried: [String: (shipped: Bool, openAt: String?, generation: UInt32)] = [:]
+        if let existing = slotByOrderId[folded] {
+            slot = existing
+            let old = orders[Int(slot)]
+            for parcel in old.parcels {
+                carried[CodeText.fold(parcel.id)] = (parcel.shipped, parcel.openAt, parcel.claimGeneration)
+                unindex(code: parcel.waybill, slot: slot)
+                unindex(code: parcel.id, slot: slot)
+            }
+            if let pid = old.platformOrderId { unindexPlatform(pid, slot: slot) }
+        } else {
+            slot = Int32(orders.count)
+            slotByOrderId[folded] = slot
+        }
+
+        var skuBySku: [String: SkuID] = [:]
+        for line in order.lines {
+            skuBySku[line.sku] = catalog.register(sku: line.sku, barcodes: line.barcodes)
+        }
+        var parcels: [BookParcel] = []
+        parcels.reserveCapacity(order.parcels.count)
+        for parcel in order.parcels {
+            let state = carried[CodeText.fold(parcel.id)]
+            let items = parcel.lines.map { line in
+                BookItem(
+                    sku: skuBySku[line.sku] ?? catalog.register(sku: line.sku, barcodes: []), qty: Int32(line.qty))
+            }
+            parcels.append(
+                BookParcel(
+                    id: parcel.id, waybill: parcel.waybill, items: items, shipped: state?.shipped ?? false,
+                    openAt: state?.openAt, claimGeneration: (state?.generation ?? 0) &+ 1))
+        }
+        let entry = BookOrder(
+            id: order.id, platformOrderId: order.platformOrderId, status: order.status,
+            approvedAtMs: order.approvedAt?.millisecondsSinceEpoch, parcels: parcels)
+        if Int(slot) == orders.count { orders.append(entry) } else { orders[Int(slot)] = entry }
+
+        for (index, parcel) in parcels.enumerated() {
+            let ref = ParcelRef(slot: slot, index: Int32(index))
+            parcelByCode[CodeText.fold(parcel.waybill)] = ref
+            parcelByCode[CodeText.fold(parcel.id)] = ref
+            enqueueClaimIfEligible(ref)
+        }
+        if let pid = order.platformOrderId { indexPlatform(pid, slot: slot) }
+    }
+
+    /// Applies what the engine decided (after the journal has it).
+    public mutating func apply(_ change: BookChange) {
+        guard let ref = resolve(change.parcel) else { return }
+        let s = Int(ref.slot)
+        let i = Int(ref.index)
+        switch change {
+        case .open(_, let station):
+            orders[s].parcels[i].openAt = station
+        case .release(_, let station):
+            guard orders[s].parcels[i].openAt == station else { return }
+            orders[s].parcels[i].openAt = nil
+            orders[s].parcels[i].claimGeneration &+= 1
+            enqueueClaimIfEligible(ref)
+        case .ship:
+            orders[s].parcels[i].shipped = true
+            orders[s].parcels[i].openAt = nil
+        }
+        if let sku = orders[s].parcels[i].singleUnitSku { cleanClaims(sku: sku) }
+    }
+
+    public mutating func apply(_ changes: [BookChange]) {
+        for change in changes { apply(change) }
+    }
+
+    // MARK: Claim queue upkeep
+
+    private func isClaimable(_ ref: ParcelRef) -> Bool {
+        let order = orders[Int(ref.slot)]
+        let parcel = order.parcels[Int(ref.index)]
+        return order.status == .approved && !parcel.shipped && parcel.openAt == nil && parcel.singleUnitSku != nil
+    }
+
+    private mutating func enqueueClaimIfEligible(_ ref: ParcelRef) {
+        let order = orders[Int(ref.slot)]
+        let parcel = order.parcels[Int(ref.index)]
+        guard let sku = parcel.singleUnitSku else { return }
+        if isClaimable(ref) {
+            claims.push(
+                ClaimQueue.Candidate(
+                    approvedAtMs: order.approvedAtMs ?? Int64.max, orderId: order.id, ref: ref,
+                    generation: parcel.claimGeneration),
+                sku: sku)
+        }
+        cleanClaims(sku: sku)
+    }
+
+    private mutating func cleanClaims(sku: SkuID) {
+        let orders = self.orders
+        claims.clean(sku: sku) { candidate in
+            guard Int(candidate.ref.slot) < orders.count else { return false }
+            let order = orders[Int(candidate.ref.slot)]
+            guard Int(candidate.ref.index) < order.parcels.count else { return false }
+            let parcel = order.parcels[Int(candidate.ref.index)]
+            return parcel.claimGeneration == candidate.generation && order.status == .approved && !parcel.shipped
+                && parcel.openAt == nil && parcel.singleUnitSku == sku
+        }
+    }
+
+    // MARK: Indexes
+
+    private mutating func unindex(code: String, slot: Int32) {
+        let key = CodeText.fold(code)
+        if parcelByCode[key]?.slot == slot { parcelByCode[key] = nil }
+    }
+
+    private mutating func indexPlatform(_ pid: String, slot: Int32) {
+        let key = CodeText.fold(pid)
+        if var list = platformCollisions[key] {
+            if !list.contains(slot) { list.append(slot) }
+            platformCollisions[key] = list
+        } else if let other = slotByPlatformId[key], other != slot {
+            platformCollisions[key] = [other, slot]
+            slotByPlatformId[key] = nil
+        } else {
+            slotByPlatformId[key] = slot
+        }
+    }
+
+    private mutating func unindexPlatform(_ pid: String, slot: Int32) {
+        let key = CodeText.fold(pid)
+        if slotByPlatformId[key] == slot { slotByPlatformId[key] = nil }
+        if var list = platformCollisions[key] {
+            list.removeAll { $0 == slot }
+            platformCollisions[key] = list.isEmpty ? nil : list
+        }
+    }
+
+    // MARK: Reading
+
+    func resolve(_ key: ParcelKey) -> ParcelRef? {
+        guard let ref = parcelByCode[CodeText.fold(key.parcelId)] else { return nil }
+        let order = orders[Int(ref.slot)]
+        guard order.id == key.orderId, order.parcels[Int(ref.index)].id == key.parcelId else { return nil }
+        return ref
+    }
+
+    func parcelRef(forCode folded: String) -> ParcelRef? { parcelByCode[folded] }
+
+    /// Orders whose id or platform order id is the code.
+    func orderSlots(forCode folded: String) -> [Int32] {
+        var slots: [Int32] = []
+        if let s = slotByOrderId[folded] { slots.append(s) }
+        if let s = slotByPlatformId[folded], !slots.contains(s) { slots.append(s) }
+        if let list = platformCollisions[folded] {
+            for s in list where !slots.contains(s) { slots.append(s) }
+        }
+        return slots
+    }
+
+    func key(_ ref: ParcelRef) -> ParcelKey {
+        let order = orders[Int(ref.slot)]
+        return ParcelKey(orderId: order.id, parcelId: order.parcels[Int(ref.index)].id)
+    }
+
+    func order(_ ref: ParcelRef) -> BookOrder { orders[Int(ref.slot)] }
+    func bookParcel(_ ref: ParcelRef) -> BookParcel { orders[Int(ref.slot)].parcels[Int(ref.index)] }
+
+    func isShipped(_ ref: ParcelRef) -> Bool {
+        let order = orders[Int(ref.slot)]
+        return order.status == .shipped || order.parcels[Int(ref.index)].shipped
+    }
+
+    /// The oldest claimable single-unit parcel of any of these SKUs.
+    func nextClaim(for skus: [SkuID]) -> (ref: ParcelRef, sku: SkuID)? {
+        var best: (ClaimQueue.Candidate, SkuID)?
+        for sku in skus {
+            guard let top = claims.peek(sku: sku) else { continue }
+            if best == nil || top < best!.0 { best = (top, sku) }
+        }
+        return best.map { ($0.0.ref, $0.1) }
+    }
+
+    /// What a station shows and reports about a parcel.
+    public func parcel(_ key: ParcelKey) -> ParcelView? {
+        resolve(key).map(view)
+    }
+
+    func view(_ ref: ParcelRef) -> ParcelView {
+        let order = orders[Int(ref.slot)]
+        let parcel = order.parcels[Int(ref.index)]
+        return ParcelView(
+            key: ParcelKey(orderId: order.id, parcelId: parcel.id), waybill: parcel.waybill,
+            orderStatus: order.status, shipped: isShipped(ref), openAt: parcel.openAt,
+            items: parcel.items.map { ParcelLine(sku: catalog.sku($0.sku), qty: Int($0.qty)) })
+    }
+
+    /// All parcels, for checks and summaries.
+    public var allParcels: [ParcelView] {
+        orders.indices.flatMap { s in
+            orders[s].parcels.indices.map { view(ParcelRef(slot: Int32(s), index: Int32($0))) }
+        }
+    }
+}
+
+/// A parcel as the book holds it now.
+public struct ParcelView: Sendable, Equatable {
+    public var key: ParcelKey
+    public var waybill: String
+    public var orderStatus: OrderStatus
+    public var shipped: Bool
+    public var openAt: String?
+    public var items: [ParcelLine]
+}

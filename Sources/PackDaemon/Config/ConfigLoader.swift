@@ -1,0 +1,138 @@
+import Foundation
+import PackCore
+import PackStore
+import TOMLKit
+
+/// Reads packd.toml. Unknown keys are errors: a misspelt `requre_ack` silently
+/// ignored would leave a station running with the wrong rules.
+public enum ConfigLoader {
+    public static let maxFileSize = 1 << 20
+
+    public static func load(path: String) throws(ConfigError) -> PackConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, message: "cannot be read (missing, or no permission)")
+        }
+        guard data.count <= maxFileSize else {
+            throw ConfigError(file: path, message: "is \(data.count) bytes; a configuration is at most \(maxFileSize)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, message: "is not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> PackConfig {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(file: file, line: error.source.begin.line, message: "not valid TOML: \(error.description)")
+        } catch {
+            throw ConfigError(file: file, message: "not valid TOML: \(error)")
+        }
+        let reader = TableReader(file: file)
+        var config = PackConfig()
+        try reader.onlyKeys(root, ["state_dir", "core", "engine", "stations"], at: "")
+        config.stateDirectory = try reader.string(root, "state_dir", at: "")
+        if let core = try reader.table(root, "core", at: "") {
+            try reader.onlyKeys(core, ["mode", "url", "token_file"], at: "core")
+            if let mode = try reader.string(core, "mode", at: "core") {
+                guard let m = CoreMode(rawValue: mode) else {
+                    throw reader.error("core.mode", "must be \"local\" or \"remote\", not \"\(mode)\"")
+                }
+                config.coreMode = m
+            }
+        }
+        if let engine = try reader.table(root, "engine", at: "") {
+            config.engine = try reader.engine(engine, over: EngineConfig(), at: "engine")
+        }
+        if let stations = try reader.table(root, "stations", at: "") {
+            for id in stations.keys.sorted() {
+                guard let table = try reader.table(stations, id, at: "stations") else { continue }
+                config.stations[id] = try reader.engine(table, over: config.engine, at: "stations.\(id)")
+            }
+        }
+        return config
+    }
+}
+
+/// Typed reads with errors that name the key.
+struct TableReader {
+    let file: String
+
+    func error(_ key: String, _ message: String) -> ConfigError {
+        ConfigError(file: file, key: key, message: message)
+    }
+
+    private func path(_ at: String, _ key: String) -> String { at.isEmpty ? key : "\(at).\(key)" }
+
+    func onlyKeys(_ table: TOMLTable, _ allowed: [String], at: String) throws(ConfigError) {
+        for key in table.keys where !allowed.contains(key) {
+            throw error(path(at, key), "unknown key (known here: \(allowed.joined(separator: ", ")))")
+        }
+    }
+
+    func table(_ t: TOMLTable, _ key: String, at: String) throws(ConfigError) -> TOMLTable? {
+        guard let v = t[key] else { return nil }
+        guard let table = v.table else { throw error(path(at, key), "must be a table") }
+        return table
+    }
+
+    func string(_ t: TOMLTable, _ key: String, at: String) throws(ConfigError) -> String? {
+        guard let v = t[key] else { return nil }
+        guard let s = v.string else { throw error(path(at, key), "must be a string") }
+        return s
+    }
+
+    func bool(_ t: TOMLTable, _ key: String, at: String) throws(ConfigError) -> Bool? {
+        guard let v = t[key] else { return nil }
+        guard let b = v.bool else { throw error(path(at, key), "must be true or false") }
+        return b
+    }
+
+    func int(_ t: TOMLTable, _ key: String, at: String, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        guard let v = t[key] else { return nil }
+        guard let n = v.int else { throw error(path(at, key), "must be a whole number") }
+        guard range.contains(n) else {
+            throw error(path(at, key), "must be between \(range.lowerBound) and \(range.upperBound), not \(n)")
+        }
+        return n
+    }
+
+    func code(_ t: TOMLTable, _ key: String, at: String) throws(ConfigError) -> String? {
+        guard let s = try string(t, key, at: at) else { return nil }
+        guard !CodeText.trim(s).isEmpty, CodeText.trim(s) == s else {
+            throw error(path(at, key), "must be a non-empty code without surrounding spaces")
+        }
+        return s
+    }
+
+    static let engineKeys = [
+        "require_ack", "single_item", "debounce_ms", "label_policy", "ack_code", "cancel_code", "reprint_code",
+        "badge_prefix",
+    ]
+
+    func engine(_ t: TOMLTable, over base: EngineConfig, at: String) throws(ConfigError) -> EngineConfig {
+        try onlyKeys(t, Self.engineKeys, at: at)
+        var e = base
+        if let v = try bool(t, "require_ack", at: at) { e.requireAck = v }
+        if let v = try bool(t, "single_item", at: at) { e.singleItem = v }
+        if let v = try int(t, "debounce_ms", at: at, range: 0...10_000) { e.debounceMs = Int64(v) }
+        if let v = try string(t, "label_policy", at: at) {
+            guard let p = LabelPolicy(rawValue: v) else {
+                let allowed = LabelPolicy.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                throw error(path(at, "label_policy"), "must be one of \(allowed), not \"\(v)\"")
+            }
+            e.labelPolicy = p
+        }
+        if let v = try code(t, "ack_code", at: at) { e.controlCodes.acknowledge = v }
+        if let v = try code(t, "cancel_code", at: at) { e.controlCodes.cancel = v }
+        if let v = try code(t, "reprint_code", at: at) { e.controlCodes.reprint = v }
+        if let v = try code(t, "badge_prefix", at: at) { e.controlCodes.badgePrefix = v }
+        let codes = [e.controlCodes.acknowledge, e.controlCodes.cancel, e.controlCodes.reprint].map(CodeText.fold)
+        guard Set(codes).count == codes.count else {
+            throw error(at, "the acknowledge, cancel and reprint codes must differ")
+        }
+        return e
+    }
+}

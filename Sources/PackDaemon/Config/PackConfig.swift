@@ -1,0 +1,41 @@
+public import PackCore
+public import PackStore
+
+/// packd's configuration file (TOML). Every key is optional; a missing file means
+/// the defaults: local core mode, one station, the engine defaults of contracts.md.
+public struct PackConfig: Sendable, Equatable {
+    /// Where the journal lives; `--state` and $PACKD_STATE override it.
+    public var stateDirectory: String?
+    public var coreMode: CoreMode = .local
+    /// `[engine]`: the defaults every station starts from.
+    public var engine = EngineConfig()
+    /// `[stations.<id>]`: per-station overrides, already merged over `engine`.
+    public var stations: [String: EngineConfig] = [:]
+
+    public init() {}
+
+    public func engineConfig(forStation id: String) -> EngineConfig {
+        stations[id] ?? engine
+    }
+
+    /// The station a single-station command uses when none is named: the only
+    /// configured one, or `fallback`.
+    public func defaultStation(fallback: String) -> String {
+        stations.count == 1 ? stations.keys.first! : fallback
+    }
+}
+
+/// A configuration problem, named by file, line where known, and key.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var key: String?
+    public var line: Int?
+    public var message: String
+
+    public var description: String {
+        var where_ = file
+        if let line { where_ += ":\(line)" }
+        if let key { where_ += ": \(key)" }
+        return "\(where_): \(message)"
+    }
+}

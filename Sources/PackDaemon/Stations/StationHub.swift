@@ -1,0 +1,72 @@
+public import PackCore
+public import PackStore
+
+/// Owns the order book and every station's state, and turns scans into durable
+/// decisions.
+///
+/// Deciding and applying happen on this actor, one scan at a time, so two stations
+/// can never claim the same parcel. The journal write is awaited outside that
+/// critical section: while one decision is being made durable the next can be
+/// decided, and the group committer puts them in one transaction. A caller hears the
+/// outcome only once its decision is on disk.
+public actor StationHub {
+    private var book: OrderBook
+    private var stations: [String: StationState] = [:]
+    private let journal: any PackJournal
+    private let config: PackConfig
+    private var ids = ULIDGenerator(rng: SystemRandomNumberGenerator())
+    /// Set when a journal write failed: memory may be ahead of the disk, so the
+    /// book and the stations are reloaded before the next decision.
+    private var mustReload = false
+
+    public init(journal: any PackJournal, config: PackConfig) async throws {
+        self.journal = journal
+        self.config = config
+        self.book = try await journal.loadBook()
+    }
+
+    public func handle(_ scan: Scan, station: String, now: Timestamp) async throws -> ScanDecision {
+        if mustReload { try await reload() }
+        let previous = try await stationState(station)
+        let engine = ScanEngine(config: config.engineConfig(forStation: station))
+        let decision = engine.decide(scan, state: previous, book: book, now: now)
+        let events = decision.events.map { $0.identified(by: ids.next(at: $0.occurredAt)) }
+        stations[station] = decision.state
+        book.apply(decision.bookChanges)
+        let commit = ScanCommit(
+            station: decision.state.durablyDiffers(from: previous) ? decision.state : nil,
+            changes: decision.bookChanges, events: events)
+        do {
+            try await journal.record(commit)
+        } catch {
+            mustReload = true
+            throw error
+        }
+        return decision
+    }
+
+    /// Adds or replaces orders: journal first, then the book.
+    public func upsert(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary {
+        let summary = try await journal.importOrders(orders, at: time)
+        for order in orders { book.upsert(order) }
+        return summary
+    }
+
+    public func state(of station: String) async throws -> StationState { try await stationState(station) }
+
+    public var orderCount: Int { book.orderCount }
+
+    private func stationState(_ id: String) async throws -> StationState {
+        if let s = stations[id] { return s }
+        let loaded = try await journal.loadStation(id) ?? StationState(station: id)
+        if let s = stations[id] { return s }  // another call loaded it meanwhile
+        stations[id] = loaded
+        return loaded
+    }
+
+    private func reload() async throws {
+        book = try await journal.loadBook()
+        stations = [:]
+        mustReload = false
+    }
+}

@@ -1,0 +1,72 @@
+import GRDB
+
+/// The journal's schema. Migrations are append-only: a released one is never edited,
+/// a change is a new migration.
+enum JournalSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: orders, parcels, stations, outbox, stock ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE orders (
+                    id TEXT PRIMARY KEY,
+                    folded_id TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL,
+                    approved_at INTEGER,
+                    station TEXT,
+                    revision INTEGER NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE TABLE parcels (
+                    order_id TEXT NOT NULL REFERENCES orders(id),
+                    parcel_id TEXT NOT NULL,
+                    folded_parcel_id TEXT NOT NULL,
+                    waybill TEXT NOT NULL,
+                    folded_waybill TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'open', 'shipped')),
+                    open_station TEXT,
+                    shipped_at INTEGER,
+                    shipped_station TEXT,
+                    in_order INTEGER NOT NULL DEFAULT 1,
+                    PRIMARY KEY (order_id, parcel_id)
+                );
+                CREATE UNIQUE INDEX parcels_by_waybill ON parcels(folded_waybill) WHERE in_order = 1;
+                CREATE UNIQUE INDEX parcels_by_id ON parcels(folded_parcel_id) WHERE in_order = 1;
+                CREATE TABLE stations (
+                    id TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    order_id TEXT NOT NULL,
+                    parcel_id TEXT,
+                    occurred_at INTEGER NOT NULL,
+                    payload TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead', 'applied')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER,
+                    last_error TEXT
+                );
+                CREATE INDEX outbox_by_state ON outbox(state, seq);
+                CREATE TABLE stock_ledger (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sku TEXT NOT NULL,
+                    delta INTEGER NOT NULL,
+                    balance INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('shipment', 'count')),
+                    reference TEXT,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX stock_ledger_by_sku ON stock_ledger(sku, seq);
+                CREATE TRIGGER stock_ledger_append_only_update BEFORE UPDATE ON stock_ledger
+                BEGIN SELECT RAISE(ABORT, 'the stock ledger is append-only'); END;
+                CREATE TRIGGER stock_ledger_append_only_delete BEFORE DELETE ON stock_ledger
+                BEGIN SELECT RAISE(ABORT, 'the stock ledger is append-only'); END;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,100 @@
+public import PackCore
+
+/// The journal: everything packd must not forget. A small protocol so that a shared
+/// PostgreSQL order book can stand beside the embedded SQLite one later.
+public protocol PackJournal: Sendable {
+    /// Adds or replaces orders, all or nothing.
+    func importOrders(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary
+    /// The order book with every parcel's state as journaled.
+    func loadBook() async throws -> OrderBook
+    func loadStation(_ id: String) async throws -> StationState?
+    /// Makes one decision durable. Returns only once it is on disk.
+    func record(_ commit: ScanCommit) async throws
+    func stockLevels() async throws -> [StockLevel]
+    func stockMovements(sku: String?, limit: Int) async throws -> [StockMovement]
+    /// Records a stock count: the ledger gets the difference to what it held.
+    func setStock(sku: String, quantity: Int, at time: Timestamp, note: String?) async throws -> StockMovement
+    func outbox(limit: Int) async throws -> [OutboxEntry]
+}
+
+/// What one scan changes durably, written in one transaction.
+public struct ScanCommit: Sendable, Equatable {
+    /// The station's new state, when its journaled part changed.
+    public var station: StationState?
+    public var changes: [BookChange]
+    public var events: [OutboundEvent]
+
+    public init(station: StationState?, changes: [BookChange], events: [OutboundEvent]) {
+        self.station = station
+        self.changes = changes
+        self.events = events
+    }
+
+    public var isEmpty: Bool { station == nil && changes.isEmpty && events.isEmpty }
+}
+
+public struct ImportSummary: Sendable, Equatable {
+    public var added: Int
+    public var replaced: Int
+}
+
+public struct StockLevel: Sendable, Equatable {
+    public var sku: String
+    public var quantity: Int
+    public var movements: Int
+    public var lastMovementAt: Timestamp
+}
+
+public struct StockMovement: Sendable, Equatable {
+    public enum Kind: String, Sendable { case shipment, count }
+    public var seq: Int64
+    public var sku: String
+    public var delta: Int
+    public var balance: Int
+    public var kind: Kind
+    public var reference: String?
+    public var at: Timestamp
+}
+
+public struct OutboxEntry: Sendable, Equatable {
+    public enum State: String, Sendable {
+        /// Waiting to be sent to the core.
+        case pending
+        case delivered
+        /// Refused by the core for good; kept for the operator.
+        case dead
+        /// Local mode: applied to the embedded stock ledger.
+        case applied
+    }
+    public var seq: Int64
+    public var id: String
+    public var type: EventType
+    public var state: State
+    public var payload: String
+}
+
+/// Where events go: the core's stock module, or the embedded ledger.
+public enum CoreMode: String, Sendable {
+    case local
+    case remote
+}
+
+public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
+    case waybillTaken(waybill: String, byOrder: String, orderIndex: Int)
+    case parcelTaken(parcel: String, byOrder: String, orderIndex: Int)
+    case alreadyShipped(ParcelKey)
+    case unknownParcel(ParcelKey)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .waybillTaken(let w, let o, let i):
+            "orders[\(i)]: waybill \"\(w)\" already belongs to order \(o)"
+        case .parcelTaken(let p, let o, let i):
+            "orders[\(i)]: parcel id \"\(p)\" already belongs to order \(o)"
+        case .alreadyShipped(let k): "parcel \(k) is already shipped"
+        case .unknownParcel(let k): "parcel \(k) is not in the journal"
+        case .corrupt(let what): "the journal is damaged: \(what)"
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import GRDB
+public import PackCore
+
+extension SQLiteJournal {
+    public func importOrders(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary {
+        try await pool.write { db in
+            var summary = ImportSummary(added: 0, replaced: 0)
+            for (index, order) in orders.enumerated() {
+                let replaced = try OrderWriter.upsert(order, index: index, at: time, to: db)
+                if replaced { summary.replaced += 1 } else { summary.added += 1 }
+            }
+            return summary
+        }
+    }
+
+    public func loadBook() async throws -> OrderBook {
+        try await pool.read { db in
+            var book = OrderBook()
+            let decoder = OrderDecoder()
+            let cursor = try Row.fetchCursor(db, sql: "SELECT id, body FROM orders ORDER BY rowid")
+            while let row = try cursor.next() {
+                let id: String = row["id"]
+                let body: String = row["body"]
+                do {
+                    book.upsert(try decoder.decodeOrder(try JSONParser.parse(body)))
+                } catch {
+                    throw JournalError.corrupt("order \(id) does not decode: \(error)")
+                }
+            }
+            let states = try Row.fetchCursor(
+                db, sql: "SELECT order_id, parcel_id, state, open_station FROM parcels WHERE in_order = 1 AND state <> 'pending'")
+            while let row = try states.next() {
+                let key = ParcelKey(orderId: row["order_id"], parcelId: row["parcel_id"])
+                switch row["state"] as String {
+                case "shipped": book.apply(.ship(key))
+                case "open": book.apply(.open(key, station: row["open_station"]))
+                default: break
+                }
+            }
+            return book
+        }
+    }
+
+    /// Every parcel as journaled, for checks and the API.
+    public func parcelStates() async throws -> [JournaledParcel] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT order_id, parcel_id, waybill, state, open_station, shipped_at, shipped_station
+                    FROM parcels WHERE in_order = 1 ORDER BY order_id, parcel_id
+                    """
+            ).map { row in
+                JournaledParcel(
+                    key: ParcelKey(orderId: row["order_id"], parcelId: row["parcel_id"]), waybill: row["waybill"],
+                    state: row["state"], openStation: row["open_station"],
+                    shippedAt: (row["shipped_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
+                    shippedStation: row["shipped_station"])
+            }
+        }
+    }
+}
+
+public struct JournaledParcel: Sendable, Equatable {
+    public var key: ParcelKey
+    public var waybill: String
+    /// `pending`, `open` or `shipped`.
+    public var state: String
+    public var openStation: String?
+    public var shippedAt: Timestamp?
+    public var shippedStation: String?
+}
+
+/// Writes one order and its parcels; a newer version replaces the older, and what
+/// packd did with its parcels (open, shipped) is kept.
+enum OrderWriter {
+    /// Returns whether an earlier version was replaced.
+    static func upsert(_ order: Order, index: Int, at time: Timestamp, to db: Database) throws -> Bool {
+        let folded = CodeText.fold(order.id)
+        let existing = try Row.fetchOne(
+            db, sql: "SELECT id, revision FROM orders WHERE folded_id = ?", arguments: [folded])
+        if let existing, (existing["id"] as String) != order.id {
+            throw OrderFileError(problems: [
+                OrderFieldError(
+                    path: "orders[\(index)].id",
+                    message: "\"\(order.id)\" differs only in letter case from order \(existing["id"] as String)")
+            ])
+        }
+        for (k, parcel) in order.parcels.enumerated() {
+            if let owner = try String.fetchOne(
+                db, sql: "SELECT order_id FROM parcels WHERE folded_waybill = ? AND in_order = 1 AND order_id <> ?",
+                arguments: [CodeText.fold(parcel.waybill), order.id])
+            {
+                throw OrderFileError(problems: [
+                    OrderFieldError(
+                        path: "orders[\(index)].parcels[\(k)].waybill",
+                        message: "\"\(parcel.waybill)\" already belongs to order \(owner)")
+                ])
+            }
+            if let owner = try String.fetchOne(
+                db, sql: "SELECT order_id FROM parcels WHERE folded_parcel_id = ? AND in_order = 1 AND order_id <> ?",
+                arguments: [CodeText.fold(parcel.id), order.id])
+            {
+                throw OrderFileError(problems: [
+                    OrderFieldError(
+                        path: "orders[\(index)].parcels[\(k)].id",
+                        message: "\"\(parcel.id)\" is already a parcel of order \(owner)")
+                ])
+            }
+        }
+        let revision = ((existing?["revision"] as Int64?) ?? 0) + 1
+        try db.execute(
+            sql: """
+                INSERT INTO orders (id, folded_id, status, approved_at, station, revision, received_at, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET status = excluded.status, approved_at = excluded.approved_at,
+                    station = excluded.station, revision = excluded.revision, received_at = excluded.received_at,
+                    body = excluded.body
+                """,
+            arguments: [
+                order.id, folded, order.status.rawValue, order.approvedAt?.millisecondsSinceEpoch, order.station,
+                revision, time.millisecondsSinceEpoch, order.json.serialized(),
+            ])
+        try db.execute(sql: "UPDATE parcels SET in_order = 0 WHERE order_id = ?", arguments: [order.id])
+        for parcel in order.parcels {
+            try db.execute(
+                sql: """
+                    INSERT INTO parcels (order_id, parcel_id, folded_parcel_id, waybill, folded_waybill)
+                    VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(order_id, parcel_id) DO UPDATE SET folded_parcel_id = excluded.folded_parcel_id,
+                        waybill = excluded.waybill, folded_waybill = excluded.folded_waybill, in_order = 1
+                    """,
+                arguments: [
+                    order.id, parcel.id, CodeText.fold(parcel.id), parcel.waybill, CodeText.fold(parcel.waybill),
+                ])
+        }
+        return existing != nil
+    }
+}

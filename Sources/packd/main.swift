@@ -1,0 +1,3 @@
+import PackCLI
+
+await PackdMain.main()
