@@ -76,10 +76,18 @@ let package = Package(
             path: "Benchmarks/PackBench",
             swiftSettings: strict
         ),
+        // Scenario generators shared by the test targets.
+        .target(
+            name: "PackTestSupport",
+            dependencies: ["PackCore"],
+            path: "Tests/PackTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PackCoreTests",
             dependencies: [
                 "PackCore",
+                "PackTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
@@ -88,6 +96,7 @@ let package = Package(
             name: "PackStoreTests",
             dependencies: [
                 "PackCore",
+                "PackTestSupport",
                 "PackStore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
