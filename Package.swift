@@ -98,6 +98,7 @@ let package = Package(
                 "PackCore",
                 "PackTestSupport",
                 "PackStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

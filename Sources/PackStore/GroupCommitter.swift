@@ -9,6 +9,8 @@ actor GroupCommitter {
     private let mode: CoreMode
     private var waiting: [(ScanCommit, CheckedContinuation<Void, any Error>)] = []
     private var writing = false
+    /// Commits and the transactions that carried them, for metrics and tests.
+    private(set) var stats = (commits: 0, transactions: 0)
 
     /// Bounds one transaction, so a burst cannot make one commit hold the writer for long.
     static let maxBatch = 512
@@ -28,6 +30,8 @@ actor GroupCommitter {
         }
     }
 
+    var waitingCount: Int { waiting.count }
+
     private func drain() async {
         while !waiting.isEmpty {
             let batch = Array(waiting.prefix(Self.maxBatch))
@@ -44,6 +48,8 @@ actor GroupCommitter {
             try await pool.write { db in
                 for commit in commits { try CommitWriter.write(commit, to: db, mode: mode) }
             }
+            stats.commits += batch.count
+            stats.transactions += 1
             for (_, continuation) in batch { continuation.resume() }
         } catch {
             // One bad commit must not fail its neighbours: write them one by one.
@@ -54,6 +60,8 @@ actor GroupCommitter {
             for (commit, continuation) in batch {
                 do {
                     try await pool.write { db in try CommitWriter.write(commit, to: db, mode: mode) }
+                    stats.commits += 1
+                    stats.transactions += 1
                     continuation.resume()
                 } catch {
                     continuation.resume(throwing: error)

@@ -7,7 +7,7 @@ public import PackCore
 public final class SQLiteJournal: PackJournal {
     let pool: DatabasePool
     let mode: CoreMode
-    private let committer: GroupCommitter
+    let committer: GroupCommitter
 
     public static let fileName = "journal.sqlite"
 
@@ -16,14 +16,14 @@ public final class SQLiteJournal: PackJournal {
     public init(directory: String, mode: CoreMode = .local) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var config = Configuration()
-        config.prepareDatabase { db in
-            // FULL: the WAL is synced at every commit, so "confirmed" means durable.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         config.busyMode = .timeout(10)
         config.label = "packd.journal"
         let pool = try DatabasePool(path: (directory as NSString).appendingPathComponent(Self.fileName),
                                     configuration: config)
+        // FULL: the WAL is synced at every commit, so "confirmed" means durable.
+        // Set on the writer after opening: GRDB's WAL set-up chooses NORMAL, which
+        // may lose the last transactions on a power cut.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try JournalSchema.migrator.migrate(pool)
         self.pool = pool
         self.mode = mode
@@ -41,6 +41,9 @@ public final class SQLiteJournal: PackJournal {
         let mode = self.mode
         try await pool.write { db in try CommitWriter.write(commit, to: db, mode: mode) }
     }
+
+    /// How many commits were written, in how many transactions.
+    public func commitStatistics() async -> (commits: Int, transactions: Int) { await committer.stats }
 
     public func loadStation(_ id: String) async throws -> StationState? {
         try await pool.read { db in

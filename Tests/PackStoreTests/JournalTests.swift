@@ -1,0 +1,230 @@
+import Foundation
+import GRDB
+import PackCore
+@testable import PackStore
+import Testing
+
+@Suite struct JournalTests {
+    let dir = TempDirectory()
+    let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
+
+    func order(_ id: String, waybill: String, status: OrderStatus = .approved, _ lines: [(String, Int)]) -> Order {
+        Order(
+            id: id, status: status, approvedAt: t0, lines: lines.map { OrderLine(sku: $0.0, qty: $0.1) },
+            parcels: [Parcel(id: "\(id)-1", waybill: waybill, lines: lines.map { ParcelLine(sku: $0.0, qty: $0.1) })])
+    }
+
+    func shipment(_ o: Order, station: String = "pack-01", id: String) -> ScanCommit {
+        let key = ParcelKey(orderId: o.id, parcelId: o.parcels[0].id)
+        let event = EventDraft(
+            type: .parcelShipped, occurredAt: t0, station: station, operatorId: nil, orderId: o.id,
+            parcelId: key.parcelId, waybill: o.parcels[0].waybill, items: o.parcels[0].lines
+        ).identified(by: ULID(id)!)
+        return ScanCommit(station: StationState(station: station), changes: [.ship(key)], events: [event])
+    }
+
+    @Test func importAddsThenReplacesAndTheBookFollows() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        let first = try await journal.importOrders([order("A", waybill: "W1", [("X", 1)]), order("B", waybill: "W2", [("Y", 2)])], at: t0)
+        #expect(first == ImportSummary(added: 2, replaced: 0))
+        let second = try await journal.importOrders([order("A", waybill: "W1", status: .cancelled, [("X", 1)])], at: t0)
+        #expect(second == ImportSummary(added: 0, replaced: 1))
+        let book = try await journal.loadBook()
+        #expect(book.orderCount == 2)
+        #expect(book.parcel(ParcelKey(orderId: "A", parcelId: "A-1"))?.orderStatus == .cancelled)
+    }
+
+    @Test func unknownFieldsSurviveTheJournal() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        let decoded = try OrderDecoder().decodeOrder(
+            try JSONParser.parse(#"{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 1}], "erp": {"bin": "B-7"}}"#))
+        _ = try await journal.importOrders([decoded], at: t0)
+        let body = try await journal.pool.read { db in try String.fetchOne(db, sql: "SELECT body FROM orders") }
+        #expect(try JSONParser.parse(body ?? "")["erp"]?["bin"] == "B-7")
+    }
+
+    @Test func aWaybillOfAnotherOrderFailsTheWholeImport() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        _ = try await journal.importOrders([order("A", waybill: "W1", [("X", 1)])], at: t0)
+        await #expect(throws: OrderFileError.self) {
+            _ = try await journal.importOrders([order("B", waybill: "W2", [("X", 1)]), order("C", waybill: "w1", [("X", 1)])], at: t0)
+        }
+        do {
+            _ = try await journal.importOrders([order("B", waybill: "W2", [("X", 1)]), order("C", waybill: "w1", [("X", 1)])], at: t0)
+        } catch let error as OrderFileError {
+            #expect(error.description == #"orders[1].parcels[0].waybill: "w1" already belongs to order A"#)
+        }
+        #expect(try await journal.loadBook().orderCount == 1)
+    }
+
+    @Test func anOrderIdDifferingOnlyInCaseIsRefused() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        _ = try await journal.importOrders([order("SO-1", waybill: "W1", [("X", 1)])], at: t0)
+        await #expect(throws: OrderFileError.self) {
+            _ = try await journal.importOrders([order("so-1", waybill: "W9", [("X", 1)])], at: t0)
+        }
+    }
+
+    @Test func aShipmentWritesParcelEventAndLedgerTogether() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        let a = order("A", waybill: "W1", [("X", 2), ("Y", 1)])
+        _ = try await journal.importOrders([a], at: t0)
+        _ = try await journal.setStock(sku: "X", quantity: 10, at: t0, note: "count")
+        try await journal.record(shipment(a, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8T"))
+        let parcels = try await journal.parcelStates()
+        #expect(parcels.map(\.state) == ["shipped"])
+        #expect(parcels[0].shippedStation == "pack-01")
+        let outbox = try await journal.outbox(limit: 10)
+        #expect(outbox.map(\.id) == ["01JD3Z8Q3V7K9Y0M5H2N4P6R8T"])
+        #expect(outbox[0].state == .applied)
+        #expect(try JSONParser.parse(outbox[0].payload)["items"] == [["sku": "X", "qty": 2], ["sku": "Y", "qty": 1]])
+        let levels = try await journal.stockLevels()
+        #expect(levels.map(\.sku) == ["X", "Y"])
+        #expect(levels.map(\.quantity) == [8, -1])
+        let moves = try await journal.stockMovements(sku: "X", limit: 10)
+        #expect(moves.map(\.delta) == [10, -2])
+        #expect(moves.map(\.balance) == [10, 8])
+        #expect(moves[1].reference == "01JD3Z8Q3V7K9Y0M5H2N4P6R8T")
+    }
+
+    @Test func remoteModeLeavesEventsPendingAndTheLedgerAlone() async throws {
+        let journal = try SQLiteJournal(directory: dir.path, mode: .remote)
+        let a = order("A", waybill: "W1", [("X", 2)])
+        _ = try await journal.importOrders([a], at: t0)
+        try await journal.record(shipment(a, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8T"))
+        #expect(try await journal.outbox(limit: 10).map(\.state) == [.pending])
+        #expect(try await journal.stockLevels().isEmpty)
+    }
+
+    @Test func shippingTwiceIsRefusedAndWritesNothing() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        let a = order("A", waybill: "W1", [("X", 1)])
+        _ = try await journal.importOrders([a], at: t0)
+        try await journal.record(shipment(a, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8T"))
+        await #expect(throws: JournalError.alreadyShipped(ParcelKey(orderId: "A", parcelId: "A-1"))) {
+            try await journal.record(shipment(a, station: "pack-02", id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8V"))
+        }
+        #expect(try await journal.outbox(limit: 10).count == 1)
+        #expect(try await journal.stockLevels().map(\.quantity) == [-1])
+        #expect(try await journal.loadStation("pack-02") == nil)
+    }
+
+    @Test func stateSurvivesReopening() async throws {
+        do {
+            let journal = try SQLiteJournal(directory: dir.path)
+            let a = order("A", waybill: "W1", [("X", 1)])
+            let b = order("B", waybill: "W2", [("X", 1)])
+            _ = try await journal.importOrders([a, b], at: t0)
+            try await journal.record(shipment(a, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8T"))
+            var station = StationState(station: "pack-02")
+            station.operatorId = "op-3"
+            station.open = OpenParcel(key: ParcelKey(orderId: "B", parcelId: "B-1"), waybill: "W2", verified: ["X": 0])
+            try await journal.record(
+                ScanCommit(station: station, changes: [.open(ParcelKey(orderId: "B", parcelId: "B-1"), station: "pack-02")], events: []))
+        }
+        let reopened = try SQLiteJournal(directory: dir.path)
+        let book = try await reopened.loadBook()
+        #expect(book.parcel(ParcelKey(orderId: "A", parcelId: "A-1"))?.shipped == true)
+        #expect(book.parcel(ParcelKey(orderId: "B", parcelId: "B-1"))?.openAt == "pack-02")
+        let station = try await reopened.loadStation("pack-02")
+        #expect(station?.operatorId == "op-3")
+        #expect(station?.open?.key.orderId == "B")
+        #expect(try await reopened.integrityCheck() == "ok")
+    }
+
+    @Test func theLedgerIsAppendOnly() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        _ = try await journal.setStock(sku: "X", quantity: 5, at: t0, note: nil)
+        await #expect(throws: DatabaseError.self) {
+            try await journal.pool.write { db in try db.execute(sql: "UPDATE stock_ledger SET delta = 500") }
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await journal.pool.write { db in try db.execute(sql: "DELETE FROM stock_ledger") }
+        }
+        #expect(try await journal.stockLevels().map(\.quantity) == [5])
+    }
+
+    @Test func aStockCountRecordsTheDifference() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        #expect(try await journal.setStock(sku: "X", quantity: 5, at: t0, note: "first").delta == 5)
+        let again = try await journal.setStock(sku: "X", quantity: 3, at: t0, note: "recount")
+        #expect(again.delta == -2)
+        #expect(again.balance == 3)
+        #expect(again.kind == .count)
+    }
+
+    @Test func theJournalIsInWALModeWithFullSync() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        let (mode, sync) = try await journal.pool.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(mode == "wal")
+        #expect(sync == 2)  // FULL
+    }
+
+    @Test func concurrentCommitsShareTransactions() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        let orders = (0..<50).map { order("O\($0)", waybill: "W\($0)", [("X", 1)]) }
+        _ = try await journal.importOrders(orders, at: t0)
+        // Hold the writer so that every commit queues up behind the first.
+        let gate = AsyncGate()
+        let holder = Task {
+            try await journal.pool.write { _ in gate.waitBlocking() }
+        }
+        var ids = ULIDGenerator(rng: SplitMix64(seed: 3))
+        let commits = orders.map { shipment($0, id: ids.next(at: t0).description) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for commit in commits { group.addTask { try await journal.record(commit) } }
+            while await journal.committer.waitingCount < commits.count - 1 { await Task.yield() }
+            gate.open()
+            try await group.waitForAll()
+        }
+        try await holder.value
+        let stats = await journal.commitStatistics()
+        #expect(stats.commits == 50)
+        #expect(stats.transactions == 2)
+        #expect(try await journal.parcelStates().allSatisfy { $0.state == "shipped" })
+        #expect(try await journal.outbox(limit: 100).count == 50)
+    }
+
+    @Test func oneBadCommitDoesNotFailItsNeighbours() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        let a = order("A", waybill: "W1", [("X", 1)])
+        let b = order("B", waybill: "W2", [("X", 1)])
+        _ = try await journal.importOrders([a, b], at: t0)
+        let gate = AsyncGate()
+        let holder = Task { try await journal.pool.write { _ in gate.waitBlocking() } }
+        let good = shipment(a, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8T")
+        let bad = shipment(order("Z", waybill: "W9", [("X", 1)]), id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8V")
+        let good2 = shipment(b, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8W")
+        let r1 = Task { try await journal.record(good) }
+        let r2 = Task { try await journal.record(bad) }
+        let r3 = Task { try await journal.record(good2) }
+        while await journal.committer.waitingCount < 2 { await Task.yield() }
+        gate.open()
+        try await r1.value
+        await #expect(throws: JournalError.self) { try await r2.value }
+        try await r3.value
+        try await holder.value
+        #expect(try await journal.outbox(limit: 10).count == 2)
+    }
+}
+
+/// A one-shot gate a blocking GRDB closure can wait on.
+final class AsyncGate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var isOpen = false
+
+    func open() {
+        condition.lock()
+        isOpen = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func waitBlocking() {
+        condition.lock()
+        while !isOpen { condition.wait() }
+        condition.unlock()
+    }
+}
