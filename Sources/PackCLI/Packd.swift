@@ -35,7 +35,7 @@ public enum PackdMain {
                 if !message.isEmpty { print(message) }
                 exit(0)
             }
-            let text = error is CLIError ? "packd: \(message)" : message
+            let text = (error as? CLIError).map { "packd: \($0.description)" } ?? message
             FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
             exit(2)
         }

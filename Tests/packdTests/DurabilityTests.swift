@@ -1,0 +1,130 @@
+import Foundation
+import PackCore
+import PackStore
+import Testing
+
+/// A process that confirms shipments from four stations is SIGKILLed mid-run, twice.
+/// Every shipment it reported as confirmed must be in the journal with its event
+/// and its stock movements, and no shipment may be half-written.
+@Suite struct DurabilityTests {
+    let dir = TempDirectory()
+
+    @Test(.timeLimit(.minutes(3)))
+    func killedMidRunLosesNoConfirmedShipment() async throws {
+        let state = dir.sub("state")
+        let first = try ShipLoop.runUntilKilled(state: state, after: 150)
+        #expect(first.count >= 150)
+        try await verify(state: state, confirmed: first)
+
+        let second = try ShipLoop.runUntilKilled(state: state, after: 150)
+        #expect(second.count >= 150)
+        #expect(Set(first).isDisjoint(with: second), "a parcel was confirmed twice")
+        try await verify(state: state, confirmed: first + second)
+    }
+
+    func verify(state: String, confirmed: [String]) async throws {
+        let journal = try SQLiteJournal(directory: state)
+        #expect(try await journal.integrityCheck() == "ok")
+        let shipped = Set(try await journal.parcelStates().filter { $0.state == "shipped" }.map(\.key.parcelId))
+        let missing = Set(confirmed).subtracting(shipped)
+        #expect(missing.isEmpty, "confirmed but not in the journal: \(missing.sorted().prefix(5))")
+
+        let events = try await journal.outbox(limit: 1_000_000).filter { $0.type == .parcelShipped }
+        let eventParcels = try events.map { try JSONParser.parse($0.payload)["parcelId"]?.stringValue ?? "" }
+        #expect(Set(eventParcels) == shipped, "a shipment without its event, or an event without its shipment")
+        #expect(eventParcels.count == shipped.count, "a parcel.shipped event was written twice")
+
+        // Each synthetic parcel holds two SKUs: two ledger movements per shipment.
+        let levels = try await journal.stockLevels()
+        let moved = levels.reduce(0) { $0 + $1.movements }
+        let units = levels.reduce(0) { $0 - $1.quantity }
+        #expect(moved == 2 * shipped.count)
+        #expect(units == 2 * shipped.count)
+    }
+}
+
+/// Drives `packd debug ship-loop` and kills it with SIGKILL after `after` confirmations.
+enum ShipLoop {
+    static func runUntilKilled(state: String, after threshold: Int) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Packd.binary)
+        process.arguments = ["debug", "ship-loop", "--state", state, "--stations", "4", "--orders", "5000"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+
+        let reader = LineReader(handle: out.fileHandleForReading, threshold: threshold)
+        let reached = reader.waitForThreshold(seconds: 90)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let lines = reader.finish()
+        guard reached else {
+            throw CLIFailure("ship-loop confirmed only \(lines.count) shipments in 90 s (exit \(process.terminationStatus))")
+        }
+        #expect(process.terminationReason == .uncaughtSignal)
+        return lines.compactMap { $0.hasPrefix("confirmed ") ? String($0.dropFirst(10)) : nil }
+    }
+}
+
+struct CLIFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// Reads lines from a pipe on its own thread and signals when enough have come.
+final class LineReader: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    private var partial = Data()
+    private let threshold: Int
+    private let reached = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+    private var signalled = false
+
+    init(handle: FileHandle, threshold: Int) {
+        self.threshold = threshold
+        Thread.detachNewThread { [self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                append(data)
+            }
+            lock.lock()
+            if !partial.isEmpty { lines.append(String(decoding: partial, as: UTF8.self)) }
+            if !signalled { signalled = true; reached.signal() }
+            lock.unlock()
+            done.signal()
+        }
+    }
+
+    private func append(_ data: Data) {
+        lock.lock()
+        defer { lock.unlock() }
+        partial.append(data)
+        while let newline = partial.firstIndex(of: 0x0A) {
+            lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
+            partial = Data(partial[(newline + 1)...])
+        }
+        if !signalled && lines.count >= threshold {
+            signalled = true
+            reached.signal()
+        }
+    }
+
+    /// Whether the threshold was reached (false on timeout or early end of output).
+    func waitForThreshold(seconds: Double) -> Bool {
+        _ = reached.wait(timeout: .now() + seconds)
+        lock.lock()
+        defer { lock.unlock() }
+        return lines.count >= threshold
+    }
+
+    /// Waits for the end of the output (the process has died) and returns every line.
+    func finish() -> [String] {
+        done.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return lines
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// Runs the real `packd` binary, as a user or a script would.
+enum Packd {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
+    }
+
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["PACKD_BINARY"] { return path }
+        // The test bundle sits beside the products: .build/<triple>/debug/.
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("packd").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return dir.appendingPathComponent("packd").path
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func sample(_ name: String) -> String { repository.appendingPathComponent("samples/\(name)").path }
+
+    /// Runs packd to completion; kills it if it outlives `timeout` seconds.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 120) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["PACKD_STATE"] = nil
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let collector = PipeCollector(out: out, err: err)
+        let deadline = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
+        process.waitUntilExit()
+        deadline.cancel()
+        let (stdout, stderr) = collector.finish()
+        return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+}
+
+/// Drains stdout and stderr on their own threads so a chatty child never blocks.
+final class PipeCollector: @unchecked Sendable {
+    private var out = Data()
+    private var err = Data()
+    private let group = DispatchGroup()
+
+    init(out: Pipe, err: Pipe) {
+        group.enter()
+        DispatchQueue.global().async {
+            self.out = out.fileHandleForReading.readDataToEndOfFile()
+            self.group.leave()
+        }
+        group.enter()
+        DispatchQueue.global().async {
+            self.err = err.fileHandleForReading.readDataToEndOfFile()
+            self.group.leave()
+        }
+    }
+
+    func finish() -> (String, String) {
+        group.wait()
+        return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
+
+/// A directory of its own for one test, removed when the test ends.
+final class TempDirectory {
+    let path: String
+
+    init() {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("packd-cli-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String, _ contents: String) -> String {
+        let p = (path as NSString).appendingPathComponent(name)
+        FileManager.default.createFile(atPath: p, contents: Data(contents.utf8))
+        return p
+    }
+
+    func file(_ name: String, bytes: [UInt8]) -> String {
+        let p = (path as NSString).appendingPathComponent(name)
+        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        return p
+    }
+
+    func sub(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
