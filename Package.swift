@@ -72,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PackBench",
-            dependencies: ["PackCore", "PackStore"],
+            dependencies: ["PackCore", "PackStore", "PackDaemon"],
             path: "Benchmarks/PackBench",
             swiftSettings: strict
         ),

@@ -1,1 +1,48 @@
-print("b")
+import Foundation
+import PackCore
+
+// packd-bench: the figures of docs/benchmarks.md, each beside its baseline,
+// measured in the same run. Run in release mode:
+//   swift run -c release packd-bench [orders] [scans]
+
+let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let orderCount = arguments.first ?? 1_000_000
+let scanCount = arguments.dropFirst().first ?? 200_000
+
+print("# packd-bench")
+print("")
+print("Machine: \(machineDescription())")
+print("")
+
+let scan = ScanBench.run(orders: orderCount, scans: scanCount)
+print("## Scans against \(scan.orders) open orders (engine decision + book update, no disk)")
+print("")
+print("| figure | packd | naive baseline (walk the orders) |")
+print("|---|---|---|")
+print("| book build | \(millis(scan.buildNs)) (\(rate(scan.orders, scan.buildNs)) orders) | - |")
+print("| RSS with the book | \(String(format: "%.0f MB", scan.rssAfterMB)) (\(String(format: "%.0f MB", scan.rssAfterMB - scan.rssBeforeMB)) for the book) | - |")
+print("| scans | \(scan.scans.count) | \(scan.naive.count) |")
+print("| scans per second | \(rate(scan.scans.count, scan.scans.total)) | \(rate(scan.naive.count, scan.naive.total)) (\(min(orderCount, 200_000)) orders) |")
+print("| p50 per scan | \(micros(scan.scans.percentile(50))) | \(micros(scan.naive.percentile(50))) |")
+print("| p99 per scan | \(micros(scan.scans.percentile(99))) | \(micros(scan.naive.percentile(99))) |")
+print("| max per scan | \(micros(scan.scans.percentile(100))) | \(micros(scan.naive.percentile(100))) |")
+print("")
+let mix = scan.outcomes.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+print("Outcome mix: \(mix)")
+print("")
+
+print("## Durably confirmed shipments (synchronous=FULL; a scan is answered after its commit)")
+print("")
+print("| journal | stations | shipments | shipments/s | p50 confirm | p99 confirm | transactions |")
+print("|---|---|---|---|---|---|---|")
+for stations in [1, 8, 16] {
+    let per = stations == 1 ? 500 : 250
+    for mode in CommitBench.Mode.allCases {
+        let r = try await CommitBench.run(mode, stations: stations, shipmentsPerStation: per)
+        print(
+            "| \(r.label) | \(r.stations) | \(r.shipments) | \(rate(r.shipments, r.wallNs)) | \(millis(r.confirm.percentile(50))) "
+                + "| \(millis(r.confirm.percentile(99))) | \(r.transactions) for \(r.commits) commits |")
+    }
+}
+print("")
+print("A shipment is three scans (waybill, two items); each scan's decision is committed before it is answered.")

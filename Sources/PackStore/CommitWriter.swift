@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 import PackCore
 
@@ -7,7 +6,7 @@ import PackCore
 enum CommitWriter {
     static func write(_ commit: ScanCommit, to db: Database, mode: CoreMode) throws {
         if let station = commit.station {
-            let json = String(decoding: try JSONEncoder().encode(station), as: UTF8.self)
+            let json = station.json.serialized()
             try db.execute(
                 sql: """
                     INSERT INTO stations (id, state, updated_at) VALUES (?, ?, ?)

@@ -1,16 +1,27 @@
 import GRDB
 import PackCore
+import Synchronization
 
 /// Group commit: decisions that arrive while a transaction is being written wait
-/// and go together in the next one, so many stations share one fsync. Each caller
-/// resumes only after the transaction holding its commit is durable.
-actor GroupCommitter {
+/// and go together in the next one, so many stations share one fsync.
+///
+/// `enqueue` is synchronous, so the queue order is exactly the order in which the
+/// station hub made its decisions; a ticket resolves only after the transaction
+/// holding its commit (and every commit queued before it) is durable.
+final class GroupCommitter: Sendable {
+    private struct State {
+        var waiting: [(ScanCommit, CommitTicket)] = []
+        var writing = false
+        /// Commits in the transaction being written now.
+        var inFlight = 0
+        var commits = 0
+        var transactions = 0
+        var failures = 0
+    }
+
     private let pool: DatabasePool
     private let mode: CoreMode
-    private var waiting: [(ScanCommit, CheckedContinuation<Void, any Error>)] = []
-    private var writing = false
-    /// Commits and the transactions that carried them, for metrics and tests.
-    private(set) var stats = (commits: 0, transactions: 0)
+    private let state = Mutex(State())
 
     /// Bounds one transaction, so a burst cannot make one commit hold the writer for long.
     static let maxBatch = 512
@@ -20,51 +31,63 @@ actor GroupCommitter {
         self.mode = mode
     }
 
-    func submit(_ commit: ScanCommit) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            waiting.append((commit, continuation))
-            if !writing {
-                writing = true
-                Task { await self.drain() }
-            }
+    func enqueue(_ commit: ScanCommit) -> CommitTicket {
+        let ticket = CommitTicket()
+        let startWriter = state.withLock { s -> Bool in
+            s.waiting.append((commit, ticket))
+            guard !s.writing else { return false }
+            s.writing = true
+            return true
         }
+        if startWriter { Task.detached { await self.drain() } }
+        return ticket
     }
 
-    var waitingCount: Int { waiting.count }
+    var stats: (commits: Int, transactions: Int) { state.withLock { ($0.commits, $0.transactions) } }
+    /// Commits that could not be written so far.
+    var failures: Int { state.withLock { $0.failures } }
+    /// Commits queued or being written and not yet durable.
+    var pending: (queued: Int, inFlight: Int) { state.withLock { ($0.waiting.count, $0.inFlight) } }
 
     private func drain() async {
-        while !waiting.isEmpty {
-            let batch = Array(waiting.prefix(Self.maxBatch))
-            waiting.removeFirst(batch.count)
+        while true {
+            let batch = state.withLock { s -> [(ScanCommit, CommitTicket)] in
+                let batch = Array(s.waiting.prefix(Self.maxBatch))
+                s.waiting.removeFirst(batch.count)
+                s.inFlight = batch.count
+                if batch.isEmpty { s.writing = false }
+                return batch
+            }
+            if batch.isEmpty { return }
             await write(batch)
         }
-        writing = false
     }
 
-    private func write(_ batch: [(ScanCommit, CheckedContinuation<Void, any Error>)]) async {
+    private func write(_ batch: [(ScanCommit, CommitTicket)]) async {
         let commits = batch.map(\.0)
         let mode = self.mode
         do {
             try await pool.write { db in
                 for commit in commits { try CommitWriter.write(commit, to: db, mode: mode) }
             }
-            stats.commits += batch.count
-            stats.transactions += 1
-            for (_, continuation) in batch { continuation.resume() }
+            state.withLock {
+                $0.commits += batch.count
+                $0.transactions += 1
+            }
+            for (_, ticket) in batch { ticket.resolve(.success(())) }
         } catch {
             // One bad commit must not fail its neighbours: write them one by one.
-            guard batch.count > 1 else {
-                batch[0].1.resume(throwing: error)
-                return
-            }
-            for (commit, continuation) in batch {
+            for (commit, ticket) in batch {
                 do {
                     try await pool.write { db in try CommitWriter.write(commit, to: db, mode: mode) }
-                    stats.commits += 1
-                    stats.transactions += 1
-                    continuation.resume()
+                    state.withLock {
+                        $0.commits += 1
+                        $0.transactions += 1
+                    }
+                    ticket.resolve(.success(()))
                 } catch {
-                    continuation.resume(throwing: error)
+                    state.withLock { $0.failures += 1 }
+                    ticket.resolve(.failure(error))
                 }
             }
         }

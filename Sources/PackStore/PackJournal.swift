@@ -10,6 +10,11 @@ public protocol PackJournal: Sendable {
     func loadStation(_ id: String) async throws -> StationState?
     /// Makes one decision durable. Returns only once it is on disk.
     func record(_ commit: ScanCommit) async throws
+    /// Queues a decision for the next transaction, in call order; the ticket says
+    /// when it is on disk. For decisions nobody outside the station depends on.
+    func enqueue(_ commit: ScanCommit) -> CommitTicket
+    /// How many queued commits could not be written (the owner must then reload).
+    var failedCommits: Int { get }
     func stockLevels() async throws -> [StockLevel]
     func stockMovements(sku: String?, limit: Int) async throws -> [StockMovement]
     /// Records a stock count: the ledger gets the difference to what it held.

@@ -32,8 +32,12 @@ public final class SQLiteJournal: PackJournal {
 
     public func record(_ commit: ScanCommit) async throws {
         guard !commit.isEmpty else { return }
-        try await committer.submit(commit)
+        try await committer.enqueue(commit).wait()
     }
+
+    public func enqueue(_ commit: ScanCommit) -> CommitTicket { committer.enqueue(commit) }
+
+    public var failedCommits: Int { committer.failures }
 
     /// One transaction per commit, no grouping: the baseline the benchmark compares
     /// group commit with.
@@ -43,14 +47,14 @@ public final class SQLiteJournal: PackJournal {
     }
 
     /// How many commits were written, in how many transactions.
-    public func commitStatistics() async -> (commits: Int, transactions: Int) { await committer.stats }
+    public func commitStatistics() -> (commits: Int, transactions: Int) { committer.stats }
 
     public func loadStation(_ id: String) async throws -> StationState? {
         try await pool.read { db in
             guard let json = try String.fetchOne(db, sql: "SELECT state FROM stations WHERE id = ?", arguments: [id])
             else { return nil }
             do {
-                return try JSONDecoder().decode(StationState.self, from: Data(json.utf8))
+                return try StationState(json: try JSONParser.parse(json))
             } catch {
                 throw JournalError.corrupt("station \(id): \(error)")
             }

@@ -56,3 +56,26 @@ import Testing
         #expect(id.description.hasPrefix("01ARYZ6S41"))
     }
 }
+
+@Suite struct StationStateJSONTests {
+    @Test func roundTripsWithoutDebounceTimes() throws {
+        var s = StationState(station: "pack-01")
+        s.operatorId = "op-7"
+        s.open = OpenParcel(key: ParcelKey(orderId: "SO-1", parcelId: "SO-1-1"), waybill: "YT1", verified: ["A": 2, "B": 0])
+        s.pendingError = PendingError(kind: .wrongItem, code: "X\u{1D}Y", message: "Wrong item")
+        s.lastLabel = ParcelKey(orderId: "SO-0", parcelId: "SO-0-1")
+        s.lastScans["gun"] = RecentScan(code: "A", atMs: 5)
+        let back = try StationState(json: try JSONParser.parse(s.json.serialized()))
+        var expected = s
+        expected.lastScans = [:]
+        #expect(back == expected)
+        #expect(!back.durablyDiffers(from: s))
+    }
+
+    @Test func refusesADamagedState() {
+        #expect(throws: StationState.DecodingError.self) {
+            try StationState(json: ["station": "s", "pendingError": ["kind": "exploded", "code": "x"]])
+        }
+        #expect(throws: StationState.DecodingError.self) { try StationState(json: ["open": nil]) }
+    }
+}

@@ -5,24 +5,25 @@ struct BookOrder: Sendable {
     var id: String
     var platformOrderId: String?
     var status: OrderStatus
-    var approvedAtMs: Int64?
-    var parcels: [BookParcel]
+    /// `Int64.max` when the order has no approval time (it sorts last).
+    var approvedAtMs: Int64
+    var parcels: InlineList<BookParcel>
 }
 
 struct BookParcel: Sendable {
     var id: String
     var waybill: String
-    var items: [BookItem]
+    var items: InlineList<BookItem>
     var shipped: Bool
-    /// The station verifying it now, if any.
-    var openAt: String?
+    /// The station verifying it now, if any (a number from the book's station table).
+    var openAt: StationSlot?
     /// Bumped whenever the parcel's claim eligibility may have changed; a claim queue
     /// entry with an older generation is stale.
     var claimGeneration: UInt32
 
     /// The SKU of a parcel that holds exactly one unit of one item.
     var singleUnitSku: SkuID? {
-        items.count == 1 && items[0].qty == 1 ? items[0].sku : nil
+        items.tail.isEmpty && items.head.qty == 1 ? items.head.sku : nil
     }
 }
 
@@ -35,4 +36,9 @@ struct BookItem: Sendable, Equatable {
 struct ParcelRef: Sendable, Hashable {
     var slot: Int32
     var index: Int32
+}
+
+/// A station's number in one book; the book keeps the names.
+struct StationSlot: Sendable, Hashable {
+    var raw: UInt16
 }

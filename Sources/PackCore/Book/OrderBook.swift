@@ -12,8 +12,12 @@ public struct OrderBook: Sendable {
     /// two orders (two platforms) share.
     private var slotByPlatformId: [String: Int32] = [:]
     private var platformCollisions: [String: [Int32]] = [:]
-    /// Folded waybill or parcel id -> parcel.
+    /// Folded waybill or parcel id -> parcel. Parcel ids of the implicit form
+    /// `<order id>-<n>` are not stored: they are found through the order (a million
+    /// fewer keys in a book of a million orders).
     private var parcelByCode: [String: ParcelRef] = [:]
+    private var stationNames: [String] = []
+    private var stationSlots: [String: StationSlot] = [:]
 
     public init() {}
 
@@ -28,10 +32,12 @@ public struct OrderBook: Sendable {
 
     /// Adds an order, or replaces the earlier version with the same id. What packd
     /// knows of its parcels (shipped, open at a station) carries over by parcel id.
+    /// (An order without parcels, or a parcel without lines, has nothing to scan; the
+    /// decoder never produces one.)
     public mutating func upsert(_ order: Order) {
         let folded = CodeText.fold(order.id)
         let slot: Int32
-        var carried: [String: (shipped: Bool, openAt: String?, generation: UInt32)] = [:]
+        var carried: [String: (shipped: Bool, openAt: StationSlot?, generation: UInt32)] = [:]
         if let existing = slotByOrderId[folded] {
             slot = existing
             let old = orders[Int(slot)]
@@ -58,20 +64,26 @@ public struct OrderBook: Sendable {
                 BookItem(
                     sku: skuBySku[line.sku] ?? catalog.register(sku: line.sku, barcodes: []), qty: Int32(line.qty))
             }
+            guard let inlineItems = InlineList(items) else { continue }
             parcels.append(
                 BookParcel(
-                    id: parcel.id, waybill: parcel.waybill, items: items, shipped: state?.shipped ?? false,
+                    id: parcel.id, waybill: parcel.waybill, items: inlineItems, shipped: state?.shipped ?? false,
                     openAt: state?.openAt, claimGeneration: (state?.generation ?? 0) &+ 1))
+        }
+        guard let inlineParcels = InlineList(parcels) else {
+            if Int(slot) == orders.count { slotByOrderId[folded] = nil }
+            return
         }
         let entry = BookOrder(
             id: order.id, platformOrderId: order.platformOrderId, status: order.status,
-            approvedAtMs: order.approvedAt?.millisecondsSinceEpoch, parcels: parcels)
+            approvedAtMs: order.approvedAt?.millisecondsSinceEpoch ?? Int64.max, parcels: inlineParcels)
         if Int(slot) == orders.count { orders.append(entry) } else { orders[Int(slot)] = entry }
 
         for (index, parcel) in parcels.enumerated() {
             let ref = ParcelRef(slot: slot, index: Int32(index))
             parcelByCode[CodeText.fold(parcel.waybill)] = ref
-            parcelByCode[CodeText.fold(parcel.id)] = ref
+            let foldedParcelId = CodeText.fold(parcel.id)
+            if foldedParcelId != OrderBook.implicitParcelId(folded, index) { parcelByCode[foldedParcelId] = ref }
             enqueueClaimIfEligible(ref)
         }
         if let pid = order.platformOrderId { indexPlatform(pid, slot: slot) }
@@ -84,9 +96,9 @@ public struct OrderBook: Sendable {
         let i = Int(ref.index)
         switch change {
         case .open(_, let station):
-            orders[s].parcels[i].openAt = station
+            orders[s].parcels[i].openAt = stationSlot(station)
         case .release(_, let station):
-            guard orders[s].parcels[i].openAt == station else { return }
+            guard let slot = stationSlots[station], orders[s].parcels[i].openAt == slot else { return }
             orders[s].parcels[i].openAt = nil
             orders[s].parcels[i].claimGeneration &+= 1
             enqueueClaimIfEligible(ref)
@@ -116,7 +128,7 @@ public struct OrderBook: Sendable {
         if isClaimable(ref) {
             claims.push(
                 ClaimQueue.Candidate(
-                    approvedAtMs: order.approvedAtMs ?? Int64.max, orderId: order.id, ref: ref,
+                    approvedAtMs: order.approvedAtMs, orderId: order.id, ref: ref,
                     generation: parcel.claimGeneration),
                 sku: sku)
         }
@@ -136,6 +148,29 @@ public struct OrderBook: Sendable {
     }
 
     // MARK: Indexes
+
+    private mutating func stationSlot(_ name: String) -> StationSlot {
+        if let slot = stationSlots[name] { return slot }
+        let slot = StationSlot(raw: UInt16(truncatingIfNeeded: stationNames.count))
+        stationNames.append(name)
+        stationSlots[name] = slot
+        return slot
+    }
+
+    static func implicitParcelId(_ foldedOrderId: String, _ index: Int) -> String {
+        "\(foldedOrderId)-\(index + 1)"
+    }
+
+    /// A parcel by folded waybill or parcel id, explicit or implicit.
+    private func lookupParcel(_ folded: String) -> ParcelRef? {
+        if let ref = parcelByCode[folded] { return ref }
+        guard let dash = folded.lastIndex(of: "-"), let n = Int(folded[folded.index(after: dash)...]), n >= 1,
+            let slot = slotByOrderId[String(folded[..<dash])]
+        else { return nil }
+        let order = orders[Int(slot)]
+        guard n <= order.parcels.count, CodeText.fold(order.parcels[n - 1].id) == folded else { return nil }
+        return ParcelRef(slot: slot, index: Int32(n - 1))
+    }
 
     private mutating func unindex(code: String, slot: Int32) {
         let key = CodeText.fold(code)
@@ -167,13 +202,13 @@ public struct OrderBook: Sendable {
     // MARK: Reading
 
     func resolve(_ key: ParcelKey) -> ParcelRef? {
-        guard let ref = parcelByCode[CodeText.fold(key.parcelId)] else { return nil }
+        guard let ref = lookupParcel(CodeText.fold(key.parcelId)) else { return nil }
         let order = orders[Int(ref.slot)]
         guard order.id == key.orderId, order.parcels[Int(ref.index)].id == key.parcelId else { return nil }
         return ref
     }
 
-    func parcelRef(forCode folded: String) -> ParcelRef? { parcelByCode[folded] }
+    func parcelRef(forCode folded: String) -> ParcelRef? { lookupParcel(folded) }
 
     /// Orders whose id or platform order id is the code.
     func orderSlots(forCode folded: String) -> [Int32] {
@@ -219,7 +254,7 @@ public struct OrderBook: Sendable {
         let parcel = order.parcels[Int(ref.index)]
         return ParcelView(
             key: ParcelKey(orderId: order.id, parcelId: parcel.id), waybill: parcel.waybill,
-            orderStatus: order.status, shipped: isShipped(ref), openAt: parcel.openAt,
+            orderStatus: order.status, shipped: isShipped(ref), openAt: parcel.openAt.map { stationNames[Int($0.raw)] },
             items: parcel.items.map { ParcelLine(sku: catalog.sku($0.sku), qty: Int($0.qty)) })
     }
 

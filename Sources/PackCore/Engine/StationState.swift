@@ -1,6 +1,6 @@
 /// What one packing station is doing. Persisted by the journal after every scan
-/// that changes it, so a restarted daemon resumes mid-parcel.
-public struct StationState: Sendable, Equatable, Codable {
+/// that changes it (debounce times excepted), so a restarted daemon resumes mid-parcel.
+public struct StationState: Sendable, Equatable {
     public var station: String
     public var operatorId: String?
     public var open: OpenParcel?
@@ -15,21 +15,6 @@ public struct StationState: Sendable, Equatable, Codable {
         self.lastScans = [:]
     }
 
-    // Debounce times are not journaled: they matter for 300 ms, not across a restart.
-    enum CodingKeys: String, CodingKey {
-        case station, operatorId, open, pendingError, lastLabel
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        station = try c.decode(String.self, forKey: .station)
-        operatorId = try c.decodeIfPresent(String.self, forKey: .operatorId)
-        open = try c.decodeIfPresent(OpenParcel.self, forKey: .open)
-        pendingError = try c.decodeIfPresent(PendingError.self, forKey: .pendingError)
-        lastLabel = try c.decodeIfPresent(ParcelKey.self, forKey: .lastLabel)
-        lastScans = [:]
-    }
-
     /// Whether the parts that are journaled differ.
     public func durablyDiffers(from other: StationState) -> Bool {
         station != other.station || operatorId != other.operatorId || open != other.open
@@ -38,7 +23,7 @@ public struct StationState: Sendable, Equatable, Codable {
 }
 
 /// A parcel under verification and the units counted so far, by SKU.
-public struct OpenParcel: Sendable, Equatable, Codable {
+public struct OpenParcel: Sendable, Equatable {
     public var key: ParcelKey
     public var waybill: String
     public var verified: [String: Int]
@@ -51,13 +36,24 @@ public struct OpenParcel: Sendable, Equatable, Codable {
 }
 
 /// An error the packer has not acknowledged yet.
-public struct PendingError: Sendable, Equatable, Codable {
+public struct PendingError: Sendable, Equatable {
     public var kind: OutcomeKind
     public var code: String
     public var message: String
+
+    public init(kind: OutcomeKind, code: String, message: String) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+    }
 }
 
-public struct RecentScan: Sendable, Equatable, Codable {
+public struct RecentScan: Sendable, Equatable {
     public var code: String
     public var atMs: Int64
+
+    public init(code: String, atMs: Int64) {
+        self.code = code
+        self.atMs = atMs
+    }
 }

@@ -9,7 +9,20 @@ public import PackStore
 /// critical section: while one decision is being made durable the next can be
 /// decided, and the group committer puts them in one transaction. A caller hears the
 /// outcome only once its decision is on disk.
+///
+/// Decisions with consequences outside the station (a shipment, an outbound event,
+/// a label) are answered only once on disk. The rest (a parcel opened, an item
+/// counted, an acknowledgement) are queued in the same order and answered at once:
+/// a crash can lose only the last such steps, which the packer then scans again;
+/// it can never ship anything.
 public actor StationHub {
+    public enum Durability: Sendable {
+        /// Wait for the disk only for decisions with consequences (the default).
+        case consequential
+        /// Wait for the disk on every decision (slower; for comparison).
+        case everyDecision
+    }
+
     private var book: OrderBook
     private var stations: [String: StationState] = [:]
     private let journal: any PackJournal
@@ -18,14 +31,22 @@ public actor StationHub {
     /// Set when a journal write failed: memory may be ahead of the disk, so the
     /// book and the stations are reloaded before the next decision.
     private var mustReload = false
+    private var failuresSeen: Int
+    private let durability: Durability
 
-    public init(journal: any PackJournal, config: PackConfig) async throws {
+    public init(journal: any PackJournal, config: PackConfig, durability: Durability = .consequential) async throws {
         self.journal = journal
         self.config = config
+        self.durability = durability
+        self.failuresSeen = journal.failedCommits
         self.book = try await journal.loadBook()
     }
 
     public func handle(_ scan: Scan, station: String, now: Timestamp) async throws -> ScanDecision {
+        if journal.failedCommits != failuresSeen {
+            failuresSeen = journal.failedCommits
+            mustReload = true
+        }
         if mustReload { try await reload() }
         let previous = try await stationState(station)
         let engine = ScanEngine(config: config.engineConfig(forStation: station))
@@ -36,8 +57,17 @@ public actor StationHub {
         let commit = ScanCommit(
             station: decision.state.durablyDiffers(from: previous) ? decision.state : nil,
             changes: decision.bookChanges, events: events)
+        guard !commit.isEmpty else { return decision }
+        let hasConsequences =
+            !commit.events.isEmpty || !decision.labels.isEmpty
+            || commit.changes.contains { if case .ship = $0 { true } else { false } }
         do {
-            try await journal.record(commit)
+            if durability == .everyDecision {
+                try await journal.record(commit)
+            } else {
+                let ticket = journal.enqueue(commit)
+                if hasConsequences { try await ticket.wait() }
+            }
         } catch {
             mustReload = true
             throw error
