@@ -49,6 +49,8 @@ enum ScanBench {
             book.apply(decision.bookChanges)
             let elapsed = now() - t0
             state = decision.state
+            // The packer acknowledges an error before going on, as at a real station.
+            if state.pendingError != nil { script.insert("PACKD:ACK", at: 0) }
             samples.add(elapsed)
             outcomes[decision.outcome.kind, default: 0] += 1
         }

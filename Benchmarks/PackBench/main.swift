@@ -5,6 +5,7 @@ import PackCore
 // measured in the same run. Run in release mode:
 //   swift run -c release packd-bench [orders] [scans]
 
+let onlyCommits = CommandLine.arguments.contains("commits")
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let orderCount = arguments.first ?? 1_000_000
 let scanCount = arguments.dropFirst().first ?? 200_000
@@ -14,6 +15,7 @@ print("")
 print("Machine: \(machineDescription())")
 print("")
 
+if !onlyCommits {
 let scan = ScanBench.run(orders: orderCount, scans: scanCount)
 print("## Scans against \(scan.orders) open orders (engine decision + book update, no disk)")
 print("")
@@ -30,6 +32,7 @@ print("")
 let mix = scan.outcomes.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
 print("Outcome mix: \(mix)")
 print("")
+}
 
 print("## Durably confirmed shipments (synchronous=FULL; a scan is answered after its commit)")
 print("")

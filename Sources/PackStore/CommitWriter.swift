@@ -8,7 +8,7 @@ enum CommitWriter {
         if let station = commit.station {
             let json = station.json.serialized()
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO stations (id, state, updated_at) VALUES (?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
                     """,
@@ -27,14 +27,14 @@ enum CommitWriter {
         switch change {
         case .open(_, let station):
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE parcels SET state = 'open', open_station = ?
                     WHERE order_id = ? AND parcel_id = ? AND state <> 'shipped'
                     """,
                 arguments: [station, key.orderId, key.parcelId])
         case .release(_, let station):
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE parcels SET state = 'pending', open_station = NULL
                     WHERE order_id = ? AND parcel_id = ? AND state = 'open' AND open_station = ?
                     """,
@@ -42,7 +42,7 @@ enum CommitWriter {
         case .ship:
             let shippedEvent = commit.events.first { $0.type == .parcelShipped && $0.draft.parcelId == key.parcelId }
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE parcels SET state = 'shipped', open_station = NULL, shipped_at = ?, shipped_station = ?
                     WHERE order_id = ? AND parcel_id = ? AND state <> 'shipped'
                     """,
@@ -52,8 +52,8 @@ enum CommitWriter {
                 ])
             // Never ship twice: if nothing changed, the parcel was shipped already or is unknown.
             if db.changesCount == 0 {
-                let state = try String.fetchOne(
-                    db, sql: "SELECT state FROM parcels WHERE order_id = ? AND parcel_id = ?",
+                let state = try db.fetchString(
+                    cached: "SELECT state FROM parcels WHERE order_id = ? AND parcel_id = ?",
                     arguments: [key.orderId, key.parcelId])
                 throw state == nil ? JournalError.unknownParcel(key) : JournalError.alreadyShipped(key)
             }
@@ -63,7 +63,7 @@ enum CommitWriter {
     private static func append(_ event: OutboundEvent, to db: Database, mode: CoreMode) throws {
         let state: OutboxEntry.State = mode == .local ? .applied : .pending
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO outbox (id, type, order_id, parcel_id, occurred_at, payload, state)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,

@@ -9,12 +9,12 @@ enum StockLedger {
         sku: String, delta: Int, kind: StockMovement.Kind, reference: String?, at time: Timestamp, to db: Database
     ) throws -> StockMovement {
         let previous =
-            try Int.fetchOne(
-                db, sql: "SELECT balance FROM stock_ledger WHERE sku = ? ORDER BY seq DESC LIMIT 1", arguments: [sku])
+            try db.fetchInt(
+                cached: "SELECT balance FROM stock_ledger WHERE sku = ? ORDER BY seq DESC LIMIT 1", arguments: [sku])
             ?? 0
         let balance = previous + delta
         try db.execute(
-            sql: "INSERT INTO stock_ledger (sku, delta, balance, kind, reference, at) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO stock_ledger (sku, delta, balance, kind, reference, at) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [sku, delta, balance, kind.rawValue, reference, time.millisecondsSinceEpoch])
         return StockMovement(
             seq: db.lastInsertedRowID, sku: sku, delta: delta, balance: balance, kind: kind, reference: reference,
