@@ -17,7 +17,7 @@ print("")
 
 if !onlyCommits {
 let scan = ScanBench.run(orders: orderCount, scans: scanCount)
-print("## Scans against \(scan.orders) open orders (engine decision + book update, no disk)")
+print("### Scans against \(scan.orders) open orders (engine decision + book update, no disk)")
 print("")
 print("| figure | packd | naive baseline (walk the orders) |")
 print("|---|---|---|")
@@ -34,7 +34,7 @@ print("Outcome mix: \(mix)")
 print("")
 }
 
-print("## Durably confirmed shipments (synchronous=FULL; a scan is answered after its commit)")
+print("### Durably confirmed shipments (synchronous=FULL; a scan is answered after its commit)")
 print("")
 print("| journal | stations | shipments | shipments/s | p50 confirm | p99 confirm | transactions |")
 print("|---|---|---|---|---|---|---|")
