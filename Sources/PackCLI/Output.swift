@@ -1,19 +1,27 @@
 import Foundation
+import Synchronization
 
 /// Buffered standard output: replaying a million scans must not cost a write(2) each.
 enum Output {
-    nonisolated(unsafe) private static var buffer: [UInt8] = []
+    private static let buffer = Mutex<[UInt8]>([])
 
     static func line(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 16 { flush() }
+        let full = buffer.withLock { b -> [UInt8]? in
+            b.append(contentsOf: text.utf8)
+            b.append(0x0A)
+            guard b.count >= 1 << 16 else { return nil }
+            defer { b.removeAll(keepingCapacity: true) }
+            return b
+        }
+        if let full { FileHandle.standardOutput.write(Data(full)) }
     }
 
     static func flush() {
-        guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
+        let pending = buffer.withLock { b -> [UInt8] in
+            defer { b.removeAll(keepingCapacity: true) }
+            return b
+        }
+        if !pending.isEmpty { FileHandle.standardOutput.write(Data(pending)) }
     }
 
     /// Writes one line at once, unbuffered: for lines that promise something has

@@ -155,3 +155,42 @@ import Testing
         #expect(book.parcel(ParcelKey(orderId: "SO-1", parcelId: "SO-1-1"))?.openAt == nil)
     }
 }
+
+@Suite struct OrderBookTests {
+    @Test func aNewVersionWithFewerParcelsLeavesNoStaleClaim() {
+        // Parcel 2 of O is the only waiting single-item parcel of X; the new version
+        // of O drops it. Claiming X must find nothing, not the vanished parcel.
+        let v1 = Fixtures.order(
+            "O", lines: [("X", 1, []), ("Y", 2, [])], parcels: [("O-1", "W1", [("Y", 2)]), ("O-2", "W2", [("X", 1)])])
+        let v2 = Fixtures.order("O", lines: [("Y", 2, [])], parcels: [("O-1", "W1", [("Y", 2)])])
+        var b = Bench([v1])
+        b.book.upsert(v2)
+        #expect(b.scan("X").kind == .noPendingOrder)
+        #expect(b.scan("W2").kind == .unknownCode)
+    }
+
+    @Test func anOrderMarkedShippedByTheERPMidParcelIsLetGo() {
+        var b = Bench([Fixtures.simple("O", waybill: "W", [("X", 1), ("Y", 1)])])
+        b.scan("W")
+        var shipped = Fixtures.simple("O", waybill: "W", status: .shipped, [("X", 1), ("Y", 1)])
+        b.book.upsert(shipped)
+        #expect(b.scan("X").kind == .alreadyShipped)
+        #expect(b.parcel("O", "O-1")?.openAt == nil)
+        shipped.status = .approved
+        b.book.upsert(shipped)
+        b.scan("PACKD:ACK")
+        #expect(b.scan("W").kind == .parcelOpened)
+    }
+
+    @Test func implicitParcelIdsAreFoundWithoutAnIndexEntry() {
+        var b = Bench([
+            Fixtures.simple("A-1", waybill: "W1", [("X", 1)]),
+            Fixtures.order("B", lines: [("X", 2, [])], parcels: [("B-1", "W2", [("X", 1)]), ("B-2", "W3", [("X", 1)])]),
+        ])
+        #expect(b.scan("a-1-1").parcel == "A-1-1")
+        b.scan("PACKD:CANCEL")
+        #expect(b.scan("B-2").parcel == "B-2")
+        b.scan("PACKD:CANCEL")
+        #expect(b.scan("B-3").kind == .unknownCode)
+    }
+}

@@ -38,10 +38,13 @@ public struct OrderBook: Sendable {
         let folded = CodeText.fold(order.id)
         let slot: Int32
         var carried: [String: (shipped: Bool, openAt: StationSlot?, generation: UInt32)] = [:]
+        // The claim queues the old version was in: their tops may now be stale.
+        var oldClaimSkus: [SkuID] = []
         if let existing = slotByOrderId[folded] {
             slot = existing
             let old = orders[Int(slot)]
             for parcel in old.parcels {
+                if let sku = parcel.singleUnitSku { oldClaimSkus.append(sku) }
                 carried[CodeText.fold(parcel.id)] = (parcel.shipped, parcel.openAt, parcel.claimGeneration)
                 unindex(code: parcel.waybill, slot: slot)
                 unindex(code: parcel.id, slot: slot)
@@ -74,6 +77,7 @@ public struct OrderBook: Sendable {
             if Int(slot) == orders.count { slotByOrderId[folded] = nil }
             return
         }
+        defer { for sku in oldClaimSkus { cleanClaims(sku: sku) } }
         let entry = BookOrder(
             id: order.id, platformOrderId: order.platformOrderId, status: order.status,
             approvedAtMs: order.approvedAt?.millisecondsSinceEpoch ?? Int64.max, parcels: inlineParcels)

@@ -74,12 +74,10 @@ struct Step {
             state.pendingError = nil
             return false
         }
-        var o = Outcome(
+        outcome = Outcome(
             kind: .ackRequired, code: code.trimmed, order: state.open?.key.orderId, parcel: state.open?.key.parcelId,
             pending: pending.kind,
             message: "Scan \(config.controlCodes.acknowledge) first: \(pending.message)")
-        o.sku = nil
-        outcome = o
         effects.append(.sound(.error))
         return true
     }

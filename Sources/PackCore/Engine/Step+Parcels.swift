@@ -98,6 +98,10 @@ extension Step {
         let order = book.order(ref)
         if book.isShipped(ref) {
             state.open = nil
+            if !book.bookParcel(ref).shipped {
+                // Marked shipped by the ERP, not by a station: let go of it.
+                effects.append(.book(.release(open.key, station: state.station)))
+            }
             finish(.alreadyShipped, message: "Parcel \(open.waybill) was shipped elsewhere. Set it aside.",
                    order: order.id, parcel: open.key.parcelId)
             return true
