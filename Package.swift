@@ -104,6 +104,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "PackDaemonTests",
+            dependencies: ["PackDaemon", "PackCore", "PackStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "packdTests",
             dependencies: ["packd", "PackCLI", "PackDaemon", "PackCore", "PackStore"],
             swiftSettings: strict

@@ -46,7 +46,9 @@ public enum CSVOrderReader {
         } catch {
             throw single("row 1", "no header row")
         }
-        guard let header = reader.headerRow?.map({ $0.lowercased() }) else { throw single("row 1", "no header row") }
+        guard let original = reader.headerRow else { throw single("row 1", "no header row") }
+        // Column names are case-insensitive, but label field names keep their case (routeCode).
+        let header = original.map { $0.lowercased().hasPrefix("label.") ? "label." + $0.dropFirst(6) : $0.lowercased() }
         for required in ["order_id", "status", "waybill", "sku", "qty"] where !header.contains(required) {
             throw single("row 1", "the header has no \"\(required)\" column")
         }

@@ -1,0 +1,105 @@
+import PackCore
+import PackDaemon
+import Testing
+
+@Suite struct ConfigLoaderTests {
+    @Test func fullConfigurationIsRead() throws {
+        let config = try ConfigLoader.parse(
+            """
+            state_dir = "/srv/packd"
+            [core]
+            mode = "remote"
+            [engine]
+            require_ack = false
+            debounce_ms = 150
+            label_policy = "on_open"
+            ack_code = "OK"
+            badge_prefix = "EMP:"
+            [stations.pack-01]
+            single_item = false
+            [stations.pack-02]
+            """, file: "t.toml")
+        #expect(config.stateDirectory == "/srv/packd")
+        #expect(config.coreMode == .remote)
+        #expect(config.engine.requireAck == false)
+        #expect(config.engine.debounceMs == 150)
+        #expect(config.engine.labelPolicy == .onOpen)
+        #expect(config.engine.controlCodes.acknowledge == "OK")
+        let one = config.engineConfig(forStation: "pack-01")
+        #expect(one.singleItem == false)
+        #expect(one.debounceMs == 150)  // inherited from [engine]
+        #expect(config.engineConfig(forStation: "other").singleItem == true)
+        #expect(config.defaultStation(fallback: "x") == "x")
+    }
+
+    @Test(arguments: [
+        ("mode = 1", "mode: unknown key"),
+        ("[engine]\ndebounce_ms = 99999", "engine.debounce_ms: must be between 0 and 10000, not 99999"),
+        ("[engine]\nack_code = \" OK\"", "engine.ack_code: must be a non-empty code without surrounding spaces"),
+        ("[engine]\ncancel_code = \"PACKD:ACK\"", "engine: the acknowledge, cancel and reprint codes must differ"),
+        ("[stations.a]\nsingel_item = true", "stations.a.singel_item: unknown key"),
+        ("engine = 3", "engine: must be a table"),
+    ])
+    func problemsNameTheKey(_ text: String, _ expected: String) {
+        do {
+            _ = try ConfigLoader.parse(text, file: "t.toml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.hasPrefix("t.toml: \(expected)"), "\(error.description)")
+        }
+    }
+
+    @Test func brokenTOMLNamesTheLine() {
+        do {
+            _ = try ConfigLoader.parse("[engine]\nrequire_ack = = true\n", file: "t.toml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.line == 2)
+            #expect(error.description.hasPrefix("t.toml:2: not valid TOML"))
+        }
+    }
+
+    @Test func aMissingFileIsAnError() {
+        #expect(throws: ConfigError.self) { try ConfigLoader.load(path: "/nonexistent/packd.toml") }
+    }
+}
+
+@Suite struct CSVOrderReaderTests {
+    @Test func rowsBecomeOrdersAndParcels() throws {
+        let csv = """
+            ORDER_ID,Status,waybill,sku,qty,barcodes,recipient_name,label_template,label.routeCode
+            A,approved,W1,X,2,4006381333931|0012345678905,"Lee, Ann",waybill-100x150,SZX
+            A,,W1,Y,1,,,,
+            A,,W2,X,1,,,,
+            B,cancelled,W3,Z,1,,,,
+            """
+        let orders = try CSVOrderReader.read(Array(csv.utf8))
+        #expect(orders.map(\.id) == ["A", "B"])
+        let a = orders[0]
+        #expect(a.lines.map(\.sku) == ["X", "Y"])
+        #expect(a.lines[0].qty == 3)
+        #expect(a.lines[0].barcodes == ["4006381333931", "0012345678905"])
+        #expect(a.recipient?.name == "Lee, Ann")
+        #expect(a.parcels.map(\.waybill) == ["W1", "W2"])
+        #expect(a.parcels.map(\.id) == ["A-1", "A-2"])
+        #expect(a.parcels[0].lines == [ParcelLine(sku: "X", qty: 2), ParcelLine(sku: "Y", qty: 1)])
+        #expect(a.parcels[0].label == .template(name: "waybill-100x150", fields: ["routeCode": "SZX"]))
+        #expect(orders[1].status == .cancelled)
+    }
+
+    @Test(arguments: [
+        ("order_id,status,waybill,sku,qty,colour\nA,approved,W,X,1,red\n", #"row 1: unknown column "colour""#),
+        ("order_id,status,waybill,sku,qty\nA,approved,W,X,1\nA,approved,W,X,1\n", #"row 3, column sku: "X" appears twice for waybill W of order A"#),
+        ("order_id,status,waybill,sku,qty\nA,approved,,X,1\n", "row 2, column waybill: is required"),
+        ("order_id,status,waybill,sku,qty,approved_at\nA,approved,W,X,1,tomorrow\n", #"row 2 (orders[0].approvedAt): must be an RFC 3339 time"#),
+        ("order_id,status,waybill,sku,qty\nA,paid,W,X,1\n", "row 2 (orders[0].status): must be one of"),
+    ])
+    func problemsNameTheRow(_ csv: String, _ expected: String) {
+        do {
+            _ = try CSVOrderReader.read(Array(csv.utf8))
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.contains(expected), "\(error.description)")
+        }
+    }
+}
