@@ -78,7 +78,7 @@ enum OrderWriter {
     static func upsert(_ order: Order, index: Int, at time: Timestamp, to db: Database) throws -> Bool {
         let folded = CodeText.fold(order.id)
         let existing = try Row.fetchOne(
-            db, sql: "SELECT id, revision FROM orders WHERE folded_id = ?", arguments: [folded])
+            db.cachedStatement(sql: "SELECT id, revision FROM orders WHERE folded_id = ?"), arguments: [folded])
         if let existing, (existing["id"] as String) != order.id {
             throw OrderFileError(problems: [
                 OrderFieldError(
@@ -86,31 +86,27 @@ enum OrderWriter {
                     message: "\"\(order.id)\" differs only in letter case from order \(existing["id"] as String)")
             ])
         }
+        // A waybill or parcel id names one parcel across all orders.
         for (k, parcel) in order.parcels.enumerated() {
-            if let owner = try String.fetchOne(
-                db, sql: "SELECT order_id FROM parcels WHERE folded_waybill = ? AND in_order = 1 AND order_id <> ?",
-                arguments: [CodeText.fold(parcel.waybill), order.id])
-            {
-                throw OrderFileError(problems: [
-                    OrderFieldError(
-                        path: "orders[\(index)].parcels[\(k)].waybill",
-                        message: "\"\(parcel.waybill)\" already belongs to order \(owner)")
-                ])
-            }
-            if let owner = try String.fetchOne(
-                db, sql: "SELECT order_id FROM parcels WHERE folded_parcel_id = ? AND in_order = 1 AND order_id <> ?",
-                arguments: [CodeText.fold(parcel.id), order.id])
-            {
-                throw OrderFileError(problems: [
-                    OrderFieldError(
-                        path: "orders[\(index)].parcels[\(k)].id",
-                        message: "\"\(parcel.id)\" is already a parcel of order \(owner)")
-                ])
+            let checks = [
+                ("folded_waybill", parcel.waybill, "waybill", "already belongs to order"),
+                ("folded_parcel_id", parcel.id, "id", "is already a parcel of order"),
+            ]
+            for (column, value, field, clash) in checks {
+                if let owner = try db.fetchString(
+                    cached: "SELECT order_id FROM parcels WHERE \(column) = ? AND in_order = 1 AND order_id <> ?",
+                    arguments: [CodeText.fold(value), order.id])
+                {
+                    throw OrderFileError(problems: [
+                        OrderFieldError(
+                            path: "orders[\(index)].parcels[\(k)].\(field)", message: "\"\(value)\" \(clash) \(owner)")
+                    ])
+                }
             }
         }
         let revision = ((existing?["revision"] as Int64?) ?? 0) + 1
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO orders (id, folded_id, status, approved_at, station, revision, received_at, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET status = excluded.status, approved_at = excluded.approved_at,
@@ -121,10 +117,10 @@ enum OrderWriter {
                 order.id, folded, order.status.rawValue, order.approvedAt?.millisecondsSinceEpoch, order.station,
                 revision, time.millisecondsSinceEpoch, order.json.serialized(),
             ])
-        try db.execute(sql: "UPDATE parcels SET in_order = 0 WHERE order_id = ?", arguments: [order.id])
+        try db.execute(cached: "UPDATE parcels SET in_order = 0 WHERE order_id = ?", arguments: [order.id])
         for parcel in order.parcels {
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO parcels (order_id, parcel_id, folded_parcel_id, waybill, folded_waybill)
                     VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(order_id, parcel_id) DO UPDATE SET folded_parcel_id = excluded.folded_parcel_id,
