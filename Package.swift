@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "packd-bench", targets: ["PackBench"]),
         .library(name: "PackCore", targets: ["PackCore"]),
         .library(name: "PackStore", targets: ["PackStore"]),
+        .library(name: "PackDevices", targets: ["PackDevices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,14 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
+            swiftSettings: strict
+        ),
+        // C shims for what Swift cannot import (variadic ioctls, _GNU_SOURCE calls).
+        .target(name: "CPackdLinux"),
+        // Scanners: serial (termios), and later evdev and udev.
+        .target(
+            name: "PackDevices",
+            dependencies: ["PackCore", "CPackdLinux"],
             swiftSettings: strict
         ),
         // The journal: SQLite through GRDB.
@@ -61,6 +70,7 @@ let package = Package(
                 "PackCore",
                 "PackStore",
                 "PackDaemon",
+                "PackDevices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -79,7 +89,7 @@ let package = Package(
         // Scenario generators shared by the test targets.
         .target(
             name: "PackTestSupport",
-            dependencies: ["PackCore"],
+            dependencies: ["PackCore", "CPackdLinux"],
             path: "Tests/PackTestSupport",
             swiftSettings: strict
         ),
@@ -104,13 +114,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "PackDevicesTests",
+            dependencies: ["PackDevices", "PackCore", "PackTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "PackDaemonTests",
             dependencies: ["PackDaemon", "PackCore", "PackStore"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "packdTests",
-            dependencies: ["packd", "PackCLI", "PackDaemon", "PackCore", "PackStore"],
+            dependencies: ["packd", "PackCLI", "PackDaemon", "PackCore", "PackStore", "PackTestSupport"],
             swiftSettings: strict
         ),
     ],

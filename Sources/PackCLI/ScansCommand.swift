@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import PackCore
+import PackDevices
+
+/// `packd scans`: read a scanner and print what it decodes, to check a scanner
+/// and its settings before binding it to a station.
+struct ScansCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scans",
+        abstract: "Read a scanner and print one JSON line per decoded scan.",
+        discussion: """
+            Serial and USB CDC-ACM scanners (/dev/ttyACM*, /dev/ttyUSB*, /dev/ttyS*). Prints \
+            {"device": "...", "code": "...", "symbology": null} for each scan; device events go to standard error. \
+            Exits after --count scans or --timeout seconds.
+            """
+    )
+
+    @Option(help: "The scanner's device path.")
+    var device: String
+
+    @Option(help: "Baud rate (\(SerialSettings.supportedBauds.map(String.init).joined(separator: ", "))).")
+    var baud = 9600
+
+    @Option(help: "Data bits: 7 or 8.")
+    var dataBits = 8
+
+    @Option(help: "Parity: none, even or odd.")
+    var parity: String = "none"
+
+    @Option(help: "Stop bits: 1 or 2.")
+    var stopBits = 1
+
+    @Option(help: "Flow control: none, rtscts or xonxoff.")
+    var flow: String = "none"
+
+    @Option(help: "What ends a code: any (CR, LF or CRLF), cr, lf or crlf.")
+    var terminator: String = "any"
+
+    @Option(help: "Stop after this many scans.")
+    var count: Int?
+
+    @Option(help: "Stop after this many seconds.")
+    var timeout: Double?
+
+    func validate() throws {
+        guard SerialSettings.supportedBauds.contains(baud) else {
+            throw ValidationError("--baud must be one of \(SerialSettings.supportedBauds.map(String.init).joined(separator: ", "))")
+        }
+        guard SerialSettings.Parity(rawValue: parity) != nil else { throw ValidationError("--parity must be none, even or odd") }
+        guard SerialSettings.FlowControl(rawValue: flow) != nil else {
+            throw ValidationError("--flow must be none, rtscts or xonxoff")
+        }
+        guard ["any", "cr", "lf", "crlf"].contains(terminator) else {
+            throw ValidationError("--terminator must be any, cr, lf or crlf")
+        }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be more than 0 seconds") }
+    }
+
+    func run() async throws {
+        let settings = SerialSettings(
+            baud: baud, dataBits: dataBits, parity: SerialSettings.Parity(rawValue: parity)!, stopBits: stopBits,
+            flowControl: SerialSettings.FlowControl(rawValue: flow)!)
+        let framing: SerialFraming =
+            switch terminator {
+            case "cr": SerialFraming(terminator: .cr)
+            case "lf": SerialFraming(terminator: .lf)
+            case "crlf": SerialFraming(terminator: .crlf)
+            default: SerialFraming()
+            }
+        let reader = SerialScannerReader(device: device, path: device, settings: settings, framing: framing)
+        reader.start()
+        if let timeout {
+            Task {
+                try? await Task.sleep(for: .seconds(timeout))
+                reader.stop()
+            }
+        }
+        var seen = 0
+        for await event in reader.events {
+            switch event {
+            case .opened(let device, let path):
+                Log.line("\(device): opened \(path) at \(baud) baud")
+            case .closed(let device, let reason):
+                Log.line("\(device): closed (\(reason)); waiting for it to come back")
+            case .rejected(let device, let reason):
+                Log.line("\(device): \(reason)")
+            case .scan(let scan):
+                Output.lineNow(
+                    JSONValue.object([
+                        "device": .string(scan.device), "code": .string(scan.code), "symbology": .optional(scan.symbology),
+                    ]).serialized())
+                seen += 1
+                if let count, seen >= count { reader.stop() }
+            }
+        }
+    }
+}
+
+/// Log lines on standard error.
+enum Log {
+    static func line(_ text: String) {
+        FileHandle.standardError.write(Data("packd: \(text)\n".utf8))
+    }
+}
