@@ -36,10 +36,11 @@ let package = Package(
         ),
         // C shims for what Swift cannot import (variadic ioctls, _GNU_SOURCE calls).
         .target(name: "CPackdLinux"),
+        .systemLibrary(name: "CXKBCommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
         // Scanners: serial (termios), and later evdev and udev.
         .target(
             name: "PackDevices",
-            dependencies: ["PackCore", "CPackdLinux"],
+            dependencies: ["PackCore", "CPackdLinux", "CXKBCommon"],
             swiftSettings: strict
         ),
         // The journal: SQLite through GRDB.
@@ -82,7 +83,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PackBench",
-            dependencies: ["PackCore", "PackStore", "PackDaemon"],
+            dependencies: ["PackCore", "PackStore", "PackDaemon", "PackDevices", "PackTestSupport"],
             path: "Benchmarks/PackBench",
             swiftSettings: strict
         ),

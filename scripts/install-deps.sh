@@ -7,6 +7,8 @@ packages=(
   libsqlite3-dev   # the journal (GRDB links the system SQLite)
   libstdc++-12-dev # TOMLKit's C++ TOML parser
   pkg-config
+  libxkbcommon-dev # keyboard layouts of keyboard-wedge scanners
+  xkb-data         # the layouts themselves (us, de, fr, gb...)
 )
 
 sudo_cmd=()

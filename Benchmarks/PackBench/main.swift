@@ -6,6 +6,7 @@ import PackCore
 //   swift run -c release packd-bench [orders] [scans]
 
 let onlyCommits = CommandLine.arguments.contains("commits")
+let onlySerial = CommandLine.arguments.contains("serial")
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let orderCount = arguments.first ?? 1_000_000
 let scanCount = arguments.dropFirst().first ?? 200_000
@@ -14,6 +15,19 @@ print("# packd-bench")
 print("")
 print("Machine: \(machineDescription())")
 print("")
+
+if onlySerial || !onlyCommits {
+    let serial = try await SerialBench.run()
+    print("### Serial scanners (pseudo-terminal, 115200 baud setting)")
+    print("")
+    print("| figure | packd | baseline |")
+    print("|---|---|---|")
+    print("| codes framed per second | \(String(format: "%.0f", serial.framerCodesPerSecond))/s (SerialFramer) | \(String(format: "%.0f", serial.naiveCodesPerSecond))/s (accumulate text, split lines) |")
+    print("| terminator written -> Scan delivered, p50 | \(micros(serial.latency.percentile(50))) | \(micros(serial.rawLatency.percentile(50))) (bare blocking read of the same bytes) |")
+    print("| terminator written -> Scan delivered, p99 | \(micros(serial.latency.percentile(99))) | \(micros(serial.rawLatency.percentile(99))) |")
+    print("")
+}
+if onlySerial { exit(0) }
 
 if !onlyCommits {
 let scan = ScanBench.run(orders: orderCount, scans: scanCount)
