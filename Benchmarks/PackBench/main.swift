@@ -26,6 +26,13 @@ if onlySerial || !onlyCommits {
     print("| terminator written -> Scan delivered, p50 | \(micros(serial.latency.percentile(50))) | \(micros(serial.rawLatency.percentile(50))) (bare blocking read of the same bytes) |")
     print("| terminator written -> Scan delivered, p99 | \(micros(serial.latency.percentile(99))) | \(micros(serial.rawLatency.percentile(99))) |")
     print("")
+    let keyboard = try KeyboardBench.run()
+    print("### Keyboard-wedge decoding (key events to codes, 14-character waybills)")
+    print("")
+    print("| figure | packd (libxkbcommon, us layout) | baseline (fixed US table, layout-blind) |")
+    print("|---|---|---|")
+    print("| codes decoded per second | \(String(format: "%.0f", keyboard.codesPerSecond))/s | \(String(format: "%.0f", keyboard.tableCodesPerSecond))/s |")
+    print("")
 }
 if onlySerial { exit(0) }
 

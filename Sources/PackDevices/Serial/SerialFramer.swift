@@ -53,8 +53,10 @@ public struct SerialFramer: Sendable {
     private var buffer: [UInt8] = []
     /// Bytes of an over-long line being skipped up to its terminator.
     private var discarding = 0
-    /// The last bytes seen, so terminators split across reads (CR | LF) are recognised.
-    private var recent: [UInt8] = []
+    /// The previous byte, so a terminator split across reads (CR | LF) is recognised.
+    private var previous: UInt8?
+    /// While discarding an over-long line: its last bytes, to find a multi-byte suffix.
+    private var discardTail: [UInt8] = []
 
     public init(framing: SerialFraming = SerialFraming()) {
         self.framing = framing
@@ -70,35 +72,37 @@ public struct SerialFramer: Sendable {
     }
 
     private mutating func take(_ byte: UInt8) -> SerialFrame? {
-        let previous = recent.last
-        remember(byte)
+        let before = previous
+        previous = byte
         switch framing.terminator {
         case .any:
             if byte == 0x0D { return endOfLine(dropping: 0) }
-            if byte == 0x0A { return previous == 0x0D ? nil : endOfLine(dropping: 0) }
+            if byte == 0x0A { return before == 0x0D ? nil : endOfLine(dropping: 0) }
         case .cr:
             if byte == 0x0D { return endOfLine(dropping: 0) }
         case .lf:
             if byte == 0x0A { return endOfLine(dropping: 0) }
         case .crlf:
-            if byte == 0x0A && previous == 0x0D { return endOfLine(dropping: 1) }
+            if byte == 0x0A && before == 0x0D { return endOfLine(dropping: 1) }
         case .suffix(let suffix):
-            if !suffix.isEmpty, recent.count >= suffix.count, recent.suffix(suffix.count).elementsEqual(suffix) {
-                return endOfLine(dropping: suffix.count - 1)
+            append(byte)
+            let tail = discarding > 0 ? discardTail[...] : buffer[...]
+            if !suffix.isEmpty, tail.count >= suffix.count, tail.suffix(suffix.count).elementsEqual(suffix) {
+                return endOfLine(dropping: suffix.count)
             }
+            return nil
         }
         append(byte)
         return nil
     }
 
-    private mutating func remember(_ byte: UInt8) {
-        recent.append(byte)
-        if recent.count > 16 { recent.removeFirst(recent.count - 16) }
-    }
-
     private mutating func append(_ byte: UInt8) {
         if discarding > 0 {
             discarding += 1
+            if case .suffix(let suffix) = framing.terminator {
+                discardTail.append(byte)
+                if discardTail.count > suffix.count { discardTail.removeFirst() }
+            }
             return
         }
         buffer.append(byte)
@@ -110,7 +114,7 @@ public struct SerialFramer: Sendable {
 
     /// A terminator ended a line; `dropping` bytes of it had been buffered already.
     private mutating func endOfLine(dropping: Int) -> SerialFrame? {
-        recent.removeAll(keepingCapacity: true)
+        discardTail.removeAll(keepingCapacity: true)
         if discarding > 0 {
             let n = discarding - dropping
             discarding = 0
@@ -121,11 +125,12 @@ public struct SerialFramer: Sendable {
         if !framing.prefix.isEmpty, body.starts(with: framing.prefix) { body = body.dropFirst(framing.prefix.count) }
         if body.isEmpty { return nil }
         if let nul = body.firstIndex(of: 0) { return .rejected(.nulByte(at: nul - body.startIndex)) }
+        if let text = String(validating: body, as: UTF8.self) { return .code(text) }
         do {
             try UTF8Check.validate(Array(body))
         } catch {
             return .rejected(.invalidUTF8(at: error.position.offset))
         }
-        return .code(String(decoding: body, as: UTF8.self))
+        return .rejected(.invalidUTF8(at: 0))
     }
 }
