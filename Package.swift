@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PackDevicesTests",
-            dependencies: ["PackDevices", "PackCore", "PackTestSupport"],
+            dependencies: ["PackDevices", "PackCore", "PackTestSupport", "CPackdLinux"],
             swiftSettings: strict
         ),
         .testTarget(

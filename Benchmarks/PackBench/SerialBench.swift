@@ -53,7 +53,7 @@ enum SerialBench {
     /// Terminator written to the pty master -> `.scan` event received.
     static func readerLatency(codes: Int) async throws -> Samples {
         let pty = try PseudoTerminal()
-        let reader = SerialScannerReader(device: "bench", path: pty.slavePath, settings: SerialSettings(baud: 115_200))
+        let reader = SerialScannerReader.make(device: "bench", path: pty.slavePath, settings: SerialSettings(baud: 115_200))
         reader.start()
         defer { reader.stop() }
         var events = reader.events.makeAsyncIterator()

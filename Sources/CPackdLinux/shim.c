@@ -16,3 +16,14 @@ int packd_openpt(char *name, size_t name_length) {
     }
     return fd;
 }
+
+#include <sys/ioctl.h>
+#include <linux/input.h>
+
+int packd_evdev_grab(int fd, int grab) {
+    return ioctl(fd, EVIOCGRAB, (void *)(long)grab);
+}
+
+int packd_evdev_name(int fd, char *name, size_t name_length) {
+    return ioctl(fd, EVIOCGNAME(name_length), name);
+}

@@ -10,7 +10,8 @@ struct ScansCommand: AsyncParsableCommand {
         commandName: "scans",
         abstract: "Read a scanner and print one JSON line per decoded scan.",
         discussion: """
-            Serial and USB CDC-ACM scanners (/dev/ttyACM*, /dev/ttyUSB*, /dev/ttyS*). Prints \
+            Keyboard-wedge scanners (/dev/input/event*, grabbed so their keys never reach the desktop, decoded \
+            with --layout) and serial or USB CDC-ACM scanners (/dev/ttyACM*, /dev/ttyUSB*, /dev/ttyS*). Prints \
             {"device": "...", "code": "...", "symbology": null} for each scan; device events go to standard error. \
             Exits after --count scans or --timeout seconds.
             """
@@ -18,6 +19,15 @@ struct ScansCommand: AsyncParsableCommand {
 
     @Option(help: "The scanner's device path.")
     var device: String
+
+    @Option(help: "evdev or serial (default: evdev for /dev/input/*, serial otherwise).")
+    var kind: String?
+
+    @Option(help: "Keyboard layout the scanner types in (evdev): us, de, fr, gb...")
+    var layout = "us"
+
+    @Option(help: "Milliseconds without a key that end a code (evdev).")
+    var interKeyTimeout = 100
 
     @Option(help: "Baud rate (\(SerialSettings.supportedBauds.map(String.init).joined(separator: ", "))).")
     var baud = 9600
@@ -54,6 +64,8 @@ struct ScansCommand: AsyncParsableCommand {
         guard ["any", "cr", "lf", "crlf"].contains(terminator) else {
             throw ValidationError("--terminator must be any, cr, lf or crlf")
         }
+        if let kind, kind != "evdev" && kind != "serial" { throw ValidationError("--kind must be evdev or serial") }
+        guard (5...2000).contains(interKeyTimeout) else { throw ValidationError("--inter-key-timeout must be 5 to 2000 ms") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be more than 0 seconds") }
     }
@@ -69,7 +81,18 @@ struct ScansCommand: AsyncParsableCommand {
             case "crlf": SerialFraming(terminator: .crlf)
             default: SerialFraming()
             }
-        let reader = SerialScannerReader(device: device, path: device, settings: settings, framing: framing)
+        let isEvdev = (kind ?? (device.hasPrefix("/dev/input/") ? "evdev" : "serial")) == "evdev"
+        let reader: DeviceReader
+        if isEvdev {
+            do {
+                reader = try EvdevScannerReader.make(
+                    device: device, path: device, layout: layout, interKeyTimeoutMs: Int64(interKeyTimeout))
+            } catch {
+                throw CLIError("--layout: \(error)")
+            }
+        } else {
+            reader = SerialScannerReader.make(device: device, path: device, settings: settings, framing: framing)
+        }
         reader.start()
         if let timeout {
             Task {
@@ -81,7 +104,7 @@ struct ScansCommand: AsyncParsableCommand {
         for await event in reader.events {
             switch event {
             case .opened(let device, let path):
-                Log.line("\(device): opened \(path) at \(baud) baud")
+                Log.line("\(device): opened \(path)" + (isEvdev ? " (grabbed, layout \(layout))" : " at \(baud) baud"))
             case .closed(let device, let reason):
                 Log.line("\(device): closed (\(reason)); waiting for it to come back")
             case .rejected(let device, let reason):

@@ -6,7 +6,7 @@ public enum DeviceEvent: Sendable, Equatable {
     case opened(device: String, path: String)
     case scan(Scan)
     /// Bytes that were not a code (too long, NUL, invalid UTF-8); the reader goes on.
-    case rejected(device: String, reason: SerialRejection)
+    case rejected(device: String, reason: CodeRejection)
     /// The device went away or failed; a partial code, if any, was dropped. The
     /// reader reopens it when it comes back.
     case closed(device: String, reason: String)

@@ -7,7 +7,7 @@ actor EventCollector {
     private var waiters: [(id: Int, condition: @Sendable ([DeviceEvent]) -> Bool, continuation: CheckedContinuation<Bool, Never>)] = []
     private var nextId = 0
 
-    nonisolated func collect(from reader: SerialScannerReader) {
+    nonisolated func collect(from reader: DeviceReader) {
         Task {
             for await event in reader.events { await self.append(event) }
         }

@@ -16,7 +16,7 @@ import Testing
         let port = try SerialPort(path: pty.slavePath, settings: SerialSettings(baud: baud))
         #expect(port.currentSpeed()?.input == SerialPort.speed(baud))
 
-        let reader = SerialScannerReader(device: "scanner-1", path: pty.slavePath, settings: SerialSettings(baud: baud))
+        let reader = SerialScannerReader.make(device: "scanner-1", path: pty.slavePath, settings: SerialSettings(baud: baud))
         let log = EventCollector()
         log.collect(from: reader)
         reader.start()
@@ -31,7 +31,7 @@ import Testing
 
     @Test func aGarbageLineIsRefusedAndTheReaderGoesOn() async throws {
         let pty = try PseudoTerminal()
-        let reader = SerialScannerReader(device: "s", path: pty.slavePath)
+        let reader = SerialScannerReader.make(device: "s", path: pty.slavePath)
         let log = EventCollector()
         log.collect(from: reader)
         reader.start()
@@ -47,7 +47,7 @@ import Testing
 
     @Test func binaryNoiseDoesNotStopTheReader() async throws {
         let pty = try PseudoTerminal()
-        let reader = SerialScannerReader(device: "s", path: pty.slavePath)
+        let reader = SerialScannerReader.make(device: "s", path: pty.slavePath)
         let log = EventCollector()
         log.collect(from: reader)
         reader.start()
@@ -67,7 +67,7 @@ import Testing
 
         let first = try PseudoTerminal()
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.slavePath)
-        let reader = SerialScannerReader(device: "s", path: link)
+        let reader = SerialScannerReader.make(device: "s", path: link)
         let log = EventCollector()
         log.collect(from: reader)
         reader.start()

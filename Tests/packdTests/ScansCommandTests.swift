@@ -42,3 +42,11 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 }
+
+@Suite struct ScansEvdevOptionTests {
+    @Test func anUnknownLayoutIsRefused() throws {
+        let result = try Packd.run(["scans", "--device", "/dev/input/event99", "--layout", "xx-nonexistent", "--timeout", "1"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("unknown keyboard layout \"xx-nonexistent\""), "\(result.stderr)")
+    }
+}

@@ -2,10 +2,19 @@
 #define CPACKD_LINUX_H
 
 #include <stddef.h>
+#include <linux/input.h>
 
 /// Opens a pseudo-terminal master (posix_openpt, grantpt, unlockpt) and writes the
 /// slave's path into `name`. Returns the master fd, or -1 with errno set.
 /// (These calls need _GNU_SOURCE / _XOPEN_SOURCE, which Swift's Glibc module lacks.)
 int packd_openpt(char *name, size_t name_length);
+
+
+/// EVIOCGRAB: take (1) or release (0) exclusive use of an input device, so its
+/// keystrokes reach packd and not the desktop. Returns 0 or -1 with errno.
+int packd_evdev_grab(int fd, int grab);
+
+/// EVIOCGNAME: the device's name into `name`. Returns its length or -1 with errno.
+int packd_evdev_name(int fd, char *name, size_t name_length);
 
 #endif

@@ -40,6 +40,9 @@ public struct KeyScanAssembler: Sendable {
         return done
     }
 
+    /// When the last key of a pending code came, if one is pending.
+    public var pendingSince: Int64? { lastKeyAt }
+
     /// The pending code, if the keys have paused past the timeout.
     public mutating func flush(ifIdleAt nowMs: Int64) -> Completed? {
         guard let last = lastKeyAt, nowMs - last > interKeyTimeoutMs else { return nil }

@@ -29,19 +29,22 @@ public struct SerialFraming: Sendable, Equatable {
 /// before it carries on.
 public enum SerialFrame: Sendable, Equatable {
     case code(String)
-    case rejected(SerialRejection)
+    case rejected(CodeRejection)
 }
 
-public enum SerialRejection: Sendable, Equatable, CustomStringConvertible {
+public enum CodeRejection: Sendable, Equatable, CustomStringConvertible {
     case tooLong(bytes: Int, limit: Int)
     case nulByte(at: Int)
     case invalidUTF8(at: Int)
+    /// The device went away in the middle of a code.
+    case partial(bytes: Int)
 
     public var description: String {
         switch self {
         case .tooLong(let n, let limit): "a \(n)-byte line, longer than the \(limit)-byte limit, was dropped"
         case .nulByte(let at): "a line with a NUL byte at offset \(at) was dropped"
         case .invalidUTF8(let at): "a line with invalid UTF-8 at offset \(at) was dropped"
+        case .partial(let n): "the device went away mid-code; \(n) bytes of it were dropped"
         }
     }
 }

@@ -2,27 +2,25 @@ import Foundation
 import Glibc
 import PackCore
 
-/// Reads one serial scanner on a thread of its own (blocking reads must not hold a
+/// Reads one scanner on a thread of its own (blocking device I/O must not hold a
 /// Swift concurrency thread) and delivers its events as an async stream. When the
-/// device goes away (EOF, EIO, hang-up) it drops the partial code, reports it, and
-/// reopens the path when it comes back.
-public final class SerialScannerReader: Sendable {
+/// device goes away (EOF, EIO, ENODEV, hang-up) it drops the partial code, reports
+/// it, and reopens the path when the device comes back.
+public final class DeviceReader: Sendable {
     public let device: String
     public let path: String
-    public let settings: SerialSettings
-    public let framing: SerialFraming
     public let events: AsyncStream<DeviceEvent>
     private let continuation: AsyncStream<DeviceEvent>.Continuation
     private let wake: (read: Int32, write: Int32)
+    private let open: @Sendable () throws(DeviceError) -> any DeviceSession
 
     /// How long to wait between attempts to reopen a missing device.
     static let reopenDelays: [Int32] = [50, 100, 200, 500, 1000]
 
-    public init(device: String, path: String, settings: SerialSettings = SerialSettings(), framing: SerialFraming = SerialFraming()) {
+    init(device: String, path: String, open: @escaping @Sendable () throws(DeviceError) -> any DeviceSession) {
         self.device = device
         self.path = path
-        self.settings = settings
-        self.framing = framing
+        self.open = open
         (events, continuation) = AsyncStream.makeStream(of: DeviceEvent.self, bufferingPolicy: .bufferingNewest(10_000))
         var fds: [Int32] = [0, 0]
         if pipe(&fds) == 0 {
@@ -43,7 +41,7 @@ public final class SerialScannerReader: Sendable {
 
     public func start() {
         let thread = Thread { [self] in run() }
-        thread.name = "packd-serial \(path)"
+        thread.name = "packd-reader \(path)"
         thread.start()
     }
 
@@ -58,9 +56,9 @@ public final class SerialScannerReader: Sendable {
         var reportedFailure = false
         defer { continuation.finish() }
         while true {
-            let port: SerialPort
+            let session: any DeviceSession
             do {
-                port = try SerialPort(path: path, settings: settings)
+                session = try open()
             } catch {
                 if !reportedFailure {
                     continuation.yield(.closed(device: device, reason: error.description))
@@ -74,10 +72,13 @@ public final class SerialScannerReader: Sendable {
             attempt = 0
             reportedFailure = false
             continuation.yield(.opened(device: device, path: path))
-            switch readUntilClosed(port) {
+            switch serve(session) {
             case .stopped: return
             case .closed(let reason):
-                continuation.yield(.closed(device: device, reason: reason))
+                var events: [DeviceEvent] = []
+                session.dropPartial(into: &events)
+                events.append(.closed(device: device, reason: reason))
+                for e in events { continuation.yield(e) }
                 reportedFailure = true
             }
         }
@@ -85,34 +86,29 @@ public final class SerialScannerReader: Sendable {
 
     private enum End { case stopped, closed(String) }
 
-    private func readUntilClosed(_ port: SerialPort) -> End {
-        var framer = SerialFramer(framing: framing)
-        var buffer = [UInt8](repeating: 0, count: 4096)
+    private func serve(_ session: any DeviceSession) -> End {
+        var events: [DeviceEvent] = []
         while true {
-            var fds = [pollfd(fd: port.fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, 2, -1)
+            var fds = [
+                pollfd(fd: session.fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&fds, 2, session.idleTimeout() ?? -1)
             if ready < 0 {
                 if errno == EINTR { continue }
-                return .closed("poll: errno \(errno)")
+                return .closed("poll: \(String(cString: strerror(errno)))")
             }
             if fds[1].revents != 0 { return .stopped }
-            guard fds[0].revents != 0 else { continue }
-            let n = buffer.withUnsafeMutableBytes { read(port.fd, $0.baseAddress, $0.count) }
-            if n > 0 {
-                let at = MonotonicClock.milliseconds()
-                for frame in framer.feed(buffer[0..<n]) {
-                    switch frame {
-                    case .code(let code): continuation.yield(.scan(Scan(code: code, device: device, atMs: at)))
-                    case .rejected(let why): continuation.yield(.rejected(device: device, reason: why))
-                    }
+            events.removeAll(keepingCapacity: true)
+            if ready == 0 {
+                session.idle(into: &events)
+            } else if fds[0].revents != 0 {
+                if let gone = session.readAvailable(into: &events) {
+                    for e in events { continuation.yield(e) }
+                    return .closed(gone)
                 }
-            } else if n == 0 {
-                return .closed("end of file")
-            } else {
-                let code = errno
-                if code == EAGAIN || code == EINTR { continue }
-                return .closed(String(cString: strerror(code)))
             }
+            for e in events { continuation.yield(e) }
         }
     }
 

@@ -1,0 +1,89 @@
+import CPackdLinux
+import Foundation
+import Glibc
+@testable import PackDevices
+import Testing
+
+/// The evdev reader fed real `input_event` records through a FIFO. (The same
+/// reader on a mocked /dev/input/event node under umockdev is still to come.)
+@Suite(.timeLimit(.minutes(1))) struct EvdevReaderTests {
+    let dir: String
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-evdev-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    func fifo() -> String {
+        let path = (dir as NSString).appendingPathComponent("event0")
+        mkfifo(path, 0o600)
+        return path
+    }
+
+    func records(_ keys: [(UInt16, Int32)]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for (code, value) in keys {
+            var e = input_event()
+            e.type = UInt16(EV_KEY)
+            e.code = code
+            e.value = value
+            withUnsafeBytes(of: &e) { bytes += $0 }
+            var sync = input_event()  // EV_SYN, as the kernel sends after each key
+            withUnsafeBytes(of: &sync) { bytes += $0 }
+        }
+        return bytes
+    }
+
+    func codes(_ events: [DeviceEvent]) -> [String] {
+        events.compactMap { if case .scan(let s) = $0 { s.code } else { nil } }
+    }
+
+    @Test func keyEventsBecomeCodesWithTheScannersLayout() async throws {
+        let path = fifo()
+        let reader = try EvdevScannerReader.make(device: "kbd-1", path: path, layout: "de", grab: false, interKeyTimeoutMs: 40)
+        let log = EventCollector()
+        log.collect(from: reader)
+        reader.start()
+        defer { reader.stop() }
+        #expect(await log.wait { $0.contains { $0.isOpened } })
+        let writer = open(path, O_WRONLY)
+        #expect(writer >= 0)
+        var bytes = records(KeymapDecoderTests.deTyping)
+        // A second code with no Enter: the pause after it ends it.
+        bytes += records(type([([.leftShift], .z), ([], .k1)]))
+        _ = bytes.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+        #expect(await log.wait { self.codes($0) == ["ABC-1/2.3", "Y1"] })
+
+        // Unplugged mid-code: the partial code is dropped and reported, never delivered.
+        let partial = records(type([([], .k2), ([], .k3)]))
+        _ = partial.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+        close(writer)
+        #expect(await log.wait { $0.contains { $0.isClosed } })
+        #expect(await log.wait { $0.filter(\.isOpened).count == 2 })
+        let events = await log.events
+        let lost = events.contains { if case .rejected(_, .partial(2)) = $0 { true } else { false } }
+        let flushed = self.codes(events) == ["ABC-1/2.3", "Y1", "23"]
+        // Either the pause ended "23" before the hang-up was seen, or it was dropped: never both, never lost silently.
+        #expect(lost != flushed)
+    }
+
+    @Test func aDeviceThatCannotBeGrabbedIsNotRead() async throws {
+        let path = fifo()
+        let reader = try EvdevScannerReader.make(device: "kbd-1", path: path, grab: true)
+        let log = EventCollector()
+        log.collect(from: reader)
+        reader.start()
+        defer { reader.stop() }
+        #expect(await log.wait { $0.contains { $0.isClosed } })
+        let events = await log.events
+        #expect(!events.contains { $0.isOpened })
+        guard case .closed(_, let reason)? = events.first else { Issue.record("no close"); return }
+        #expect(reason.hasPrefix("EVIOCGRAB \(path)"))
+    }
+
+    @Test func anUnknownLayoutIsRefusedBeforeReading() {
+        #expect(throws: KeymapDecoder.LoadError.self) {
+            _ = try EvdevScannerReader.make(device: "k", path: "/dev/null", layout: "xx-nonexistent")
+        }
+    }
+}
