@@ -37,10 +37,11 @@ let package = Package(
         // C shims for what Swift cannot import (variadic ioctls, _GNU_SOURCE calls).
         .target(name: "CPackdLinux"),
         .systemLibrary(name: "CXKBCommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         // Scanners: serial (termios), and later evdev and udev.
         .target(
             name: "PackDevices",
-            dependencies: ["PackCore", "CPackdLinux", "CXKBCommon"],
+            dependencies: ["PackCore", "CPackdLinux", "CXKBCommon", "CUdev"],
             swiftSettings: strict
         ),
         // The journal: SQLite through GRDB.

@@ -9,6 +9,9 @@ packages=(
   pkg-config
   libxkbcommon-dev # keyboard layouts of keyboard-wedge scanners
   xkb-data         # the layouts themselves (us, de, fr, gb...)
+  libudev-dev      # device discovery
+  umockdev         # the tests' mocked devices (umockdev-run)
+  libumockdev-dev
 )
 
 sudo_cmd=()

@@ -1,0 +1,26 @@
+/// What udev says about one device: enough to recognise a scanner and to bind it
+/// to a station by something stabler than its /dev name.
+public struct DeviceIdentity: Sendable, Equatable {
+    public enum Kind: String, Sendable { case input, serial }
+
+    public var kind: Kind
+    /// `/dev/input/event7`, `/dev/ttyACM0`.
+    public var devnode: String
+    public var syspath: String
+    /// The input device's name, or the USB product.
+    public var name: String?
+    /// `ID_SERIAL`: vendor, model and serial number; stable across ports.
+    public var serial: String?
+    /// `ID_PATH`: the physical port; stable for a scanner that is never moved.
+    public var path: String?
+    public var vendorId: String?
+    public var productId: String?
+    public var isKeyboard: Bool
+    /// `PACKD_SCANNER=1`, set by packd's udev rules or a site rule.
+    public var taggedScanner: Bool
+
+    public var vendorProduct: String? {
+        guard let v = vendorId, let p = productId else { return nil }
+        return "\(v):\(p)"
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import PackCore
+import Testing
+
+/// `packd devices` under umockdev: libudev inside sees only the mocked devices.
+@Suite(.timeLimit(.minutes(1))) struct DevicesCommandTests {
+    static let umockdevRun = "/usr/bin/umockdev-run"
+
+    @Test func listsTheMockedScannerWithItsIdentityAndNeverTheKeyboardAsAScanner() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.umockdevRun), "install umockdev (scripts/install-deps.sh)")
+        let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-and-keyboard.umockdev").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.umockdevRun)
+        process.arguments = ["-d", fixture, "--", Packd.binary, "devices", "--json"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let collector = PipeCollector(out: out, err: err)
+        process.waitUntilExit()
+        let (stdout, stderr) = collector.finish()
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        let devices = try stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        let byNode = Dictionary(uniqueKeysWithValues: devices.map { ($0["devnode"]?.stringValue ?? "", $0) })
+        #expect(Set(byNode.keys) == ["/dev/input/event7", "/dev/input/event8", "/dev/ttyACM0"])
+
+        let scanner = try #require(byNode["/dev/input/event7"])
+        #expect(scanner["scanner"] == true)
+        #expect(scanner["name"] == "Honeywell Imaging & Mobility 1900")
+        #expect(scanner["idSerial"] == "Honeywell_Imaging___Mobility_1900_17123B4C21")
+        #expect(scanner["idPath"] == "pci-0000:00:14.0-usb-0:2:1.0")
+        #expect(scanner["usb"] == "0c2e:0b61")
+
+        let keyboard = try #require(byNode["/dev/input/event8"])
+        #expect(keyboard["scanner"] == false)
+        #expect(keyboard["keyboard"] == true)
+
+        let serial = try #require(byNode["/dev/ttyACM0"])
+        #expect(serial["scanner"] == true)
+        #expect(serial["why"] == "tagged PACKD_SCANNER=1 by udev")
+        #expect(serial["kind"] == "serial")
+    }
+}
