@@ -26,6 +26,9 @@ struct ScansCommand: AsyncParsableCommand {
     @Option(help: "Keyboard layout the scanner types in (evdev): us, de, fr, gb...")
     var layout = "us"
 
+    @Flag(help: "Read an input device even though udev does not recognise it as a scanner.")
+    var forceScanner = false
+
     @Option(help: "Milliseconds without a key that end a code (evdev).")
     var interKeyTimeout = 100
 
@@ -90,6 +93,7 @@ struct ScansCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("--layout: \(error)")
             }
+            try refuseOrdinaryKeyboards()
         } else {
             reader = SerialScannerReader.make(device: device, path: device, settings: settings, framing: framing)
         }
@@ -117,6 +121,24 @@ struct ScansCommand: AsyncParsableCommand {
                 seen += 1
                 if let count, seen >= count { reader.stop() }
             }
+        }
+    }
+}
+
+extension ScansCommand {
+    /// Grabbing a keyboard would lock the operator out of the desktop: an input
+    /// device is read only when udev recognises it as a scanner, or when told to.
+    func refuseOrdinaryKeyboards() throws {
+        guard !forceScanner else { return }
+        let real = URL(fileURLWithPath: device).resolvingSymlinksInPath().path
+        let known = (try? UdevEnumerator.devices()) ?? []
+        guard let identity = known.first(where: { $0.devnode == real || $0.devnode == device }) else {
+            throw CLIError("\(device): udev does not know this input device; pass --force-scanner to read it anyway")
+        }
+        guard ScannerRecognition.reason(for: identity) != nil else {
+            throw CLIError(
+                "\(device) (\(identity.name ?? "unnamed")) is not recognised as a scanner, and packd never grabs a keyboard. "
+                    + "If it is a scanner, tag it PACKD_SCANNER=1 in udev, or pass --force-scanner.")
         }
     }
 }

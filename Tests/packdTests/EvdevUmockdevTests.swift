@@ -1,0 +1,88 @@
+import Foundation
+import PackCore
+import Testing
+
+/// A keyboard-wedge scanner replayed by umockdev: evemu key events on a mocked
+/// /dev/input/event7, read by `packd scans` through evdev with its layout.
+@Suite(.timeLimit(.minutes(1))) struct EvdevUmockdevTests {
+    static let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-and-keyboard.umockdev").path
+    let dir = TempDirectory()
+
+    /// Key code, Shift, Ctrl, AltGr for each character, as a scanner set to `layout` types it.
+    static let us: [Character: (UInt16, [UInt16])] = [
+        "A": (30, [42]), "B": (48, [42]), "C": (46, [42]), "Y": (21, [42]), "Z": (44, [42]), "-": (12, []), "/": (53, []),
+        ".": (52, []), "0": (11, []), "1": (2, []), "2": (3, []), "3": (4, []), "9": (10, []), "\u{1D}": (27, [29]),
+    ]
+    static let de: [Character: (UInt16, [UInt16])] = [
+        "A": (30, [42]), "B": (48, [42]), "C": (46, [42]), "Y": (44, [42]), "Z": (21, [42]), "-": (53, []), "/": (8, [42]),
+        ".": (52, []), "0": (11, []), "1": (2, []), "2": (3, []), "3": (4, []), "9": (10, []),
+    ]
+
+    func eventFile(_ codes: [String], layout: [Character: (UInt16, [UInt16])]) -> String {
+        var lines: [String] = []
+        var t = 0.0
+        func key(_ code: UInt16, _ value: Int) {
+            t += 0.002
+            lines.append(String(format: "E: %.6f 0001 %04x %04d", t, code, value))
+            lines.append(String(format: "E: %.6f 0000 0000 0000", t))
+        }
+        for code in codes {
+            for ch in code {
+                let (k, mods) = layout[ch]!
+                for m in mods { key(m, 1) }
+                key(k, 1)
+                key(k, 0)
+                for m in mods.reversed() { key(m, 0) }
+            }
+            key(28, 1)
+            key(28, 0)
+        }
+        return dir.file("scan-\(UUID().uuidString).events", lines.joined(separator: "\n") + "\n")
+    }
+
+    func scans(_ node: String, events: String, arguments: [String]) throws -> Packd.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/umockdev-run")
+        // umockdev's replay can pause ~100 ms mid-stream, which the default inter-key
+        // timeout would take for the end of a code; timeouts have their own unit tests.
+        process.arguments =
+            ["-d", Self.fixture, "-e", "\(node)=\(events)", "--", Packd.binary, "scans", "--device", node, "--inter-key-timeout", "2000"]
+            + arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let collector = PipeCollector(out: out, err: err)
+        process.waitUntilExit()
+        let (stdout, stderr) = collector.finish()
+        return Packd.Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    @Test(arguments: ["us", "de"])
+    func codesAreDecodedExactlyWithTheScannersLayout(_ layout: String) throws {
+        // Capitals, digits, -, /, ., the letters that QWERTZ swaps, and (us) a GS1-style code with GS.
+        let expected = layout == "us" ? ["ABC-1/2.3", "YZ-09", "0109\u{1D}10ABC"] : ["ABC-1/2.3", "YZ-09"]
+        let file = eventFile(expected, layout: layout == "us" ? Self.us : Self.de)
+        let result = try scans("/dev/input/event7", events: file, arguments: ["--layout", layout, "--count", "\(expected.count)", "--timeout", "20"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let got = try result.lines.map { try JSONParser.parse($0)["code"]?.stringValue ?? "" }
+        #expect(got == expected)
+        #expect(result.stderr.contains("grabbed, layout \(layout)"))
+    }
+
+    @Test func theWrongLayoutGivesOtherCharacters() throws {
+        let file = eventFile(["ABC-1/2.3"], layout: Self.de)
+        let result = try scans("/dev/input/event7", events: file, arguments: ["--layout", "us", "--count", "1", "--timeout", "20"])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("ABC-1/2.3"))
+    }
+
+    @Test func anOrdinaryKeyboardIsNotGrabbed() throws {
+        let file = eventFile(["ABC"], layout: Self.us)
+        let result = try scans("/dev/input/event8", events: file, arguments: ["--count", "1", "--timeout", "5"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("is not recognised as a scanner, and packd never grabs a keyboard"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+}
