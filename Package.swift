@@ -59,6 +59,7 @@ let package = Package(
             dependencies: [
                 "PackCore",
                 "PackStore",
+                "PackDevices",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
@@ -122,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PackDaemonTests",
-            dependencies: ["PackDaemon", "PackCore", "PackStore"],
+            dependencies: ["PackDaemon", "PackCore", "PackStore", "PackDevices"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PackCore
+import PackDaemon
 import PackDevices
 
 /// `packd devices`: every input and serial device, whether it is a scanner, and
@@ -17,7 +18,11 @@ struct DevicesCommand: AsyncParsableCommand {
     @Flag(help: "List every input device, not only scanners, keyboards and serial ports.")
     var all = false
 
+    @Option(help: "The configuration file: shows which station each scanner feeds.")
+    var config: String?
+
     func run() async throws {
+        let packConfig = try StateOptions.loadConfig(config)
         let devices: [DeviceIdentity]
         do {
             devices = try UdevEnumerator.devices()
@@ -26,7 +31,7 @@ struct DevicesCommand: AsyncParsableCommand {
         }
         let shown = devices.filter { all || $0.kind == .serial || $0.isKeyboard || ScannerRecognition.reason(for: $0) != nil }
         if json {
-            for d in shown { Output.line(Self.json(d).serialized()) }
+            for d in shown { Output.line(Self.json(d, binding: packConfig.binding(for: d)).serialized()) }
             return
         }
         guard !shown.isEmpty else {
@@ -38,19 +43,27 @@ struct DevicesCommand: AsyncParsableCommand {
             let what = reason.map { "scanner (\($0))" } ?? (d.kind == .serial ? "serial port" : "keyboard, not a scanner: never grabbed")
             Output.line("\(d.devnode)  \(d.name ?? "?")")
             Output.line("    \(what)\(UdevEnumerator.mayOpen(d) ? "" : "; packd may not open it (permissions: add the packd group)")")
+            if reason != nil, config != nil {
+                if let b = packConfig.binding(for: d) {
+                    Output.line("    feeds station \(b.station) (matched by \(b.match))")
+                } else {
+                    Output.line("    not bound to a station: packd will not read it (add a [[scanners]] entry)")
+                }
+            }
             if let serial = d.serial { Output.line("    id_serial = \"\(serial)\"") }
             if let path = d.path { Output.line("    id_path = \"\(path)\"") }
             if let vp = d.vendorProduct { Output.line("    usb = \"\(vp)\"") }
         }
     }
 
-    static func json(_ d: DeviceIdentity) -> JSONValue {
+    static func json(_ d: DeviceIdentity, binding: ScannerBinding?) -> JSONValue {
         let reason = ScannerRecognition.reason(for: d)
         return .object([
             "devnode": .string(d.devnode), "kind": .string(d.kind.rawValue), "name": .optional(d.name),
             "scanner": .bool(reason != nil), "why": .optional(reason?.description), "idSerial": .optional(d.serial),
             "idPath": .optional(d.path), "usb": .optional(d.vendorProduct), "keyboard": .bool(d.isKeyboard),
             "mayOpen": .bool(UdevEnumerator.mayOpen(d)), "syspath": .string(d.syspath),
+            "station": .optional(binding?.station),
         ])
     }
 }

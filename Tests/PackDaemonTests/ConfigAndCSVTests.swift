@@ -103,3 +103,59 @@ import Testing
         }
     }
 }
+
+import PackDevices
+
+@Suite struct ScannerBindingTests {
+    static let text = """
+        [[scanners]]
+        station = "pack-01"
+        id_serial = "Honeywell_1900_17123B4C21"
+        layout = "de"
+
+        [[scanners]]
+        station = "pack-02"
+        usb = "0c2e:0b61"
+
+        [[scanners]]
+        station = "pack-03"
+        device = "/dev/ttyACM0"
+        baud = 115200
+        parity = "even"
+        """
+
+    @Test func bindingsAreReadAndTheMostSpecificMatchWins() throws {
+        let config = try ConfigLoader.parse(Self.text, file: "t.toml")
+        #expect(config.scanners.count == 3)
+        let honeywell = DeviceIdentity(
+            kind: .input, devnode: "/dev/input/event7", syspath: "/sys/x", serial: "Honeywell_1900_17123B4C21",
+            vendorId: "0c2e", productId: "0b61")
+        let other = DeviceIdentity(
+            kind: .input, devnode: "/dev/input/event9", syspath: "/sys/y", serial: "Honeywell_1900_OTHER", vendorId: "0C2E",
+            productId: "0B61")
+        #expect(config.binding(for: honeywell)?.station == "pack-01")
+        #expect(config.binding(for: honeywell)?.layout == "de")
+        #expect(config.binding(for: other)?.station == "pack-02")
+        let serial = try #require(config.binding(for: DeviceIdentity(kind: .serial, devnode: "/dev/ttyACM0", syspath: "/sys/z")))
+        #expect(serial.station == "pack-03")
+        #expect(serial.serial.baud == 115_200)
+        #expect(serial.serial.parity == .even)
+        #expect(config.binding(for: DeviceIdentity(kind: .serial, devnode: "/dev/ttyUSB3", syspath: "/sys/w")) == nil)
+    }
+
+    @Test(arguments: [
+        ("[[scanners]]\nid_serial = \"x\"", "scanners[0].station: is required"),
+        ("[[scanners]]\nstation = \"a\"", "scanners[0]: needs exactly one of device, id_serial, id_path, usb"),
+        ("[[scanners]]\nstation = \"a\"\nusb = \"honeywell\"", "scanners[0].usb: must be vendor:product in hex"),
+        ("[[scanners]]\nstation = \"a\"\ndevice = \"/dev/x\"\nbaud = 1234", "scanners[0].baud: must be one of"),
+        ("[[scanners]]\nstation = \"a\"\ndevice = \"/dev/x\"\nlayuot = \"de\"", "scanners[0].layuot: unknown key"),
+    ])
+    func badBindingsAreRefusedPrecisely(_ text: String, _ expected: String) {
+        do {
+            _ = try ConfigLoader.parse(text, file: "t.toml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.hasPrefix("t.toml: \(expected)"), "\(error.description)")
+        }
+    }
+}

@@ -41,4 +41,29 @@ import Testing
         #expect(serial["why"] == "tagged PACKD_SCANNER=1 by udev")
         #expect(serial["kind"] == "serial")
     }
+
+    @Test func theConfigurationSaysWhichStationEachScannerFeeds() throws {
+        let dir = TempDirectory()
+        let config = dir.file("packd.toml", """
+            [[scanners]]
+            station = "pack-01"
+            id_serial = "Honeywell_Imaging___Mobility_1900_17123B4C21"
+            """)
+        let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-and-keyboard.umockdev").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.umockdevRun)
+        process.arguments = ["-d", fixture, "--", Packd.binary, "devices", "--config", config]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let collector = PipeCollector(out: out, err: err)
+        process.waitUntilExit()
+        let (stdout, stderr) = collector.finish()
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(stdout.contains("feeds station pack-01 (matched by id_serial = \"Honeywell_Imaging___Mobility_1900_17123B4C21\")"))
+        #expect(stdout.contains("not bound to a station: packd will not read it"))
+        #expect(stdout.contains("keyboard, not a scanner: never grabbed"))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PackCore
+import PackDevices
 import PackStore
 import TOMLKit
 
@@ -32,7 +33,7 @@ public enum ConfigLoader {
         }
         let reader = TableReader(file: file)
         var config = PackConfig()
-        try reader.onlyKeys(root, ["state_dir", "core", "engine", "stations"], at: "")
+        try reader.onlyKeys(root, ["state_dir", "core", "engine", "stations", "scanners"], at: "")
         config.stateDirectory = try reader.string(root, "state_dir", at: "")
         if let core = try reader.table(root, "core", at: "") {
             try reader.onlyKeys(core, ["mode", "url", "token_file"], at: "core")
@@ -50,6 +51,13 @@ public enum ConfigLoader {
             for id in stations.keys.sorted() {
                 guard let table = try reader.table(stations, id, at: "stations") else { continue }
                 config.stations[id] = try reader.engine(table, over: config.engine, at: "stations.\(id)")
+            }
+        }
+        if let list = root["scanners"] {
+            guard let array = list.array else { throw reader.error("scanners", "must be an array of tables: [[scanners]]") }
+            for (i, item) in array.enumerated() {
+                guard let table = item.table else { throw reader.error("scanners[\(i)]", "must be a table") }
+                config.scanners.append(try reader.scanner(table, at: "scanners[\(i)]"))
             }
         }
         return config
@@ -105,6 +113,49 @@ struct TableReader {
             throw error(path(at, key), "must be a non-empty code without surrounding spaces")
         }
         return s
+    }
+
+    func scanner(_ t: TOMLTable, at: String) throws(ConfigError) -> ScannerBinding {
+        try onlyKeys(
+            t, ["station", "device", "id_serial", "id_path", "usb", "layout", "baud", "data_bits", "parity", "stop_bits", "flow"],
+            at: at)
+        guard let station = try string(t, "station", at: at), !station.isEmpty else {
+            throw error("\(at).station", "is required: the station this scanner feeds")
+        }
+        var matches: [ScannerBinding.Match] = []
+        if let v = try string(t, "device", at: at) { matches.append(.device(v)) }
+        if let v = try string(t, "id_serial", at: at) { matches.append(.idSerial(v)) }
+        if let v = try string(t, "id_path", at: at) { matches.append(.idPath(v)) }
+        if let v = try string(t, "usb", at: at) {
+            let parts = v.split(separator: ":")
+            guard parts.count == 2, parts.allSatisfy({ $0.count == 4 && $0.allSatisfy(\.isHexDigit) }) else {
+                throw error("\(at).usb", "must be vendor:product in hex, like \"0c2e:0b61\", not \"\(v)\"")
+            }
+            matches.append(.usb(v))
+        }
+        guard matches.count == 1 else {
+            throw error(at, "needs exactly one of device, id_serial, id_path, usb (packd devices shows them)")
+        }
+        var serial = SerialSettings()
+        if let v = try int(t, "baud", at: at, range: 1...4_000_000) {
+            guard SerialSettings.supportedBauds.contains(v) else {
+                throw error("\(at).baud", "must be one of \(SerialSettings.supportedBauds.map(String.init).joined(separator: ", "))")
+            }
+            serial.baud = v
+        }
+        if let v = try int(t, "data_bits", at: at, range: 7...8) { serial.dataBits = v }
+        if let v = try int(t, "stop_bits", at: at, range: 1...2) { serial.stopBits = v }
+        if let v = try string(t, "parity", at: at) {
+            guard let p = SerialSettings.Parity(rawValue: v) else { throw error("\(at).parity", "must be none, even or odd") }
+            serial.parity = p
+        }
+        if let v = try string(t, "flow", at: at) {
+            guard let f = SerialSettings.FlowControl(rawValue: v) else {
+                throw error("\(at).flow", "must be none, rtscts or xonxoff")
+            }
+            serial.flowControl = f
+        }
+        return ScannerBinding(station: station, match: matches[0], layout: try string(t, "layout", at: at) ?? "us", serial: serial)
     }
 
     static let engineKeys = [

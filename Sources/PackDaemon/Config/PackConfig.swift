@@ -11,6 +11,8 @@ public struct PackConfig: Sendable, Equatable {
     public var engine = EngineConfig()
     /// `[stations.<id>]`: per-station overrides, already merged over `engine`.
     public var stations: [String: EngineConfig] = [:]
+    /// `[[scanners]]`: which scanner feeds which station.
+    public var scanners: [ScannerBinding] = []
 
     public init() {}
 

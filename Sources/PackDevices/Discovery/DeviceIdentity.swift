@@ -19,6 +19,22 @@ public struct DeviceIdentity: Sendable, Equatable {
     /// `PACKD_SCANNER=1`, set by packd's udev rules or a site rule.
     public var taggedScanner: Bool
 
+    public init(
+        kind: Kind, devnode: String, syspath: String, name: String? = nil, serial: String? = nil, path: String? = nil,
+        vendorId: String? = nil, productId: String? = nil, isKeyboard: Bool = false, taggedScanner: Bool = false
+    ) {
+        self.kind = kind
+        self.devnode = devnode
+        self.syspath = syspath
+        self.name = name
+        self.serial = serial
+        self.path = path
+        self.vendorId = vendorId
+        self.productId = productId
+        self.isKeyboard = isKeyboard
+        self.taggedScanner = taggedScanner
+    }
+
     public var vendorProduct: String? {
         guard let v = vendorId, let p = productId else { return nil }
         return "\(v):\(p)"

@@ -1,0 +1,64 @@
+public import PackDevices
+
+/// `[[scanners]]`: which scanner feeds which station, matched by the most stable
+/// identity the site chose, with how to read it.
+public struct ScannerBinding: Sendable, Equatable {
+    public enum Match: Sendable, Equatable, CustomStringConvertible {
+        /// A device path (`/dev/ttyACM0`, or a stable `/dev/packd/scanner-*` link).
+        case device(String)
+        /// udev's ID_SERIAL: follows the scanner to any port.
+        case idSerial(String)
+        /// udev's ID_PATH: the physical port, whatever is plugged into it.
+        case idPath(String)
+        /// USB vendor:product: every scanner of that model.
+        case usb(String)
+
+        public var description: String {
+            switch self {
+            case .device(let p): "device = \"\(p)\""
+            case .idSerial(let s): "id_serial = \"\(s)\""
+            case .idPath(let p): "id_path = \"\(p)\""
+            case .usb(let u): "usb = \"\(u)\""
+            }
+        }
+
+        func matches(_ d: DeviceIdentity) -> Bool {
+            switch self {
+            case .device(let p): d.devnode == p
+            case .idSerial(let s): d.serial == s
+            case .idPath(let p): d.path == p
+            case .usb(let u): d.vendorProduct?.lowercased() == u.lowercased()
+            }
+        }
+
+        /// More specific matches win: a device path, then a serial, a port, a model.
+        var rank: Int {
+            switch self {
+            case .device: 0
+            case .idSerial: 1
+            case .idPath: 2
+            case .usb: 3
+            }
+        }
+    }
+
+    public var station: String
+    public var match: Match
+    /// Keyboard layout the scanner types in (evdev scanners).
+    public var layout: String
+    public var serial: SerialSettings
+
+    public init(station: String, match: Match, layout: String = "us", serial: SerialSettings = SerialSettings()) {
+        self.station = station
+        self.match = match
+        self.layout = layout
+        self.serial = serial
+    }
+}
+
+extension PackConfig {
+    /// The binding that applies to a device: the most specific match.
+    public func binding(for device: DeviceIdentity) -> ScannerBinding? {
+        scanners.filter { $0.match.matches(device) }.min { $0.match.rank < $1.match.rank }
+    }
+}
