@@ -6,6 +6,16 @@ import Testing
 
 /// A pseudo-terminal stands in for a serial scanner: a real tty, real termios.
 @Suite(.timeLimit(.minutes(1))) struct SerialReaderTests {
+    /// Starts a reader on `path` and waits until it has opened the device.
+    func started(_ path: String, settings: SerialSettings = SerialSettings()) async -> (DeviceReader, EventCollector) {
+        let reader = SerialScannerReader.make(device: "s", path: path, settings: settings)
+        let log = EventCollector()
+        log.collect(from: reader)
+        reader.start()
+        #expect(await log.wait { $0.contains { $0.isOpened } })
+        return (reader, log)
+    }
+
     func codes(_ events: [DeviceEvent]) -> [String] {
         events.compactMap { if case .scan(let s) = $0 { s.code } else { nil } }
     }
@@ -16,12 +26,8 @@ import Testing
         let port = try SerialPort(path: pty.slavePath, settings: SerialSettings(baud: baud))
         #expect(port.currentSpeed()?.input == SerialPort.speed(baud))
 
-        let reader = SerialScannerReader.make(device: "scanner-1", path: pty.slavePath, settings: SerialSettings(baud: baud))
-        let log = EventCollector()
-        log.collect(from: reader)
-        reader.start()
+        let (reader, log) = await started(pty.slavePath, settings: SerialSettings(baud: baud))
         defer { reader.stop() }
-        #expect(await log.wait { $0.contains { $0.isOpened } })
         pty.send("6901234")
         pty.send("567892\r")
         pty.send("\nABC-1/2.3\r\n")
@@ -31,12 +37,8 @@ import Testing
 
     @Test func aGarbageLineIsRefusedAndTheReaderGoesOn() async throws {
         let pty = try PseudoTerminal()
-        let reader = SerialScannerReader.make(device: "s", path: pty.slavePath)
-        let log = EventCollector()
-        log.collect(from: reader)
-        reader.start()
+        let (reader, log) = await started(pty.slavePath)
         defer { reader.stop() }
-        #expect(await log.wait { $0.contains { $0.isOpened } })
         let garbage = [UInt8](repeating: 0x58, count: 65_536) + [0x0D]
         let writer = Thread { pty.send(garbage + Array("NEXT-1\r".utf8)) }
         writer.start()
@@ -47,12 +49,8 @@ import Testing
 
     @Test func binaryNoiseDoesNotStopTheReader() async throws {
         let pty = try PseudoTerminal()
-        let reader = SerialScannerReader.make(device: "s", path: pty.slavePath)
-        let log = EventCollector()
-        log.collect(from: reader)
-        reader.start()
+        let (reader, log) = await started(pty.slavePath)
         defer { reader.stop() }
-        #expect(await log.wait { $0.contains { $0.isOpened } })
         pty.send([0x00, 0xFF, 0xFE, 0x0D, 0x41, 0x00, 0x0D, 0xC3, 0x28, 0x0A])
         pty.send("OK-2\r\n")
         #expect(await log.wait { self.codes($0) == ["OK-2"] })
@@ -67,12 +65,8 @@ import Testing
 
         let first = try PseudoTerminal()
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.slavePath)
-        let reader = SerialScannerReader.make(device: "s", path: link)
-        let log = EventCollector()
-        log.collect(from: reader)
-        reader.start()
+        let (reader, log) = await started(link)
         defer { reader.stop() }
-        #expect(await log.wait { $0.contains { $0.isOpened } })
         first.send("BEFORE\r\nPARTI")
         #expect(await log.wait { self.codes($0) == ["BEFORE"] })
 

@@ -5,22 +5,13 @@ import Testing
 /// `packd devices` under umockdev: libudev inside sees only the mocked devices.
 @Suite(.timeLimit(.minutes(1))) struct DevicesCommandTests {
     static let umockdevRun = "/usr/bin/umockdev-run"
+    static let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-and-keyboard.umockdev").path
 
     @Test func listsTheMockedScannerWithItsIdentityAndNeverTheKeyboardAsAScanner() throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.umockdevRun), "install umockdev (scripts/install-deps.sh)")
-        let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-and-keyboard.umockdev").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.umockdevRun)
-        process.arguments = ["-d", fixture, "--", Packd.binary, "devices", "--json"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let collector = PipeCollector(out: out, err: err)
-        process.waitUntilExit()
-        let (stdout, stderr) = collector.finish()
-        #expect(process.terminationStatus == 0, "\(stderr)")
+        let result = try Packd.runUnderUmockdev(["-d", Self.fixture], ["devices", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let stdout = result.stdout
         let devices = try stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         let byNode = Dictionary(uniqueKeysWithValues: devices.map { ($0["devnode"]?.stringValue ?? "", $0) })
         #expect(Set(byNode.keys) == ["/dev/input/event7", "/dev/input/event8", "/dev/ttyACM0"])
@@ -49,19 +40,9 @@ import Testing
             station = "pack-01"
             id_serial = "Honeywell_Imaging___Mobility_1900_17123B4C21"
             """)
-        let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-and-keyboard.umockdev").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.umockdevRun)
-        process.arguments = ["-d", fixture, "--", Packd.binary, "devices", "--config", config]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let collector = PipeCollector(out: out, err: err)
-        process.waitUntilExit()
-        let (stdout, stderr) = collector.finish()
-        #expect(process.terminationStatus == 0, "\(stderr)")
+        let result = try Packd.runUnderUmockdev(["-d", Self.fixture], ["devices", "--config", config])
+        #expect(result.status == 0, "\(result.stderr)")
+        let stdout = result.stdout
         #expect(stdout.contains("feeds station pack-01 (matched by id_serial = \"Honeywell_Imaging___Mobility_1900_17123B4C21\")"))
         #expect(stdout.contains("not bound to a station: packd will not read it"))
         #expect(stdout.contains("keyboard, not a scanner: never grabbed"))

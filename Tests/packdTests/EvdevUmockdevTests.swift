@@ -41,22 +41,11 @@ import Testing
     }
 
     func scans(_ node: String, events: String, arguments: [String]) throws -> Packd.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/umockdev-run")
         // umockdev's replay can pause ~100 ms mid-stream, which the default inter-key
         // timeout would take for the end of a code; timeouts have their own unit tests.
-        process.arguments =
-            ["-d", Self.fixture, "-e", "\(node)=\(events)", "--", Packd.binary, "scans", "--device", node, "--inter-key-timeout", "2000"]
-            + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let collector = PipeCollector(out: out, err: err)
-        process.waitUntilExit()
-        let (stdout, stderr) = collector.finish()
-        return Packd.Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        try Packd.runUnderUmockdev(
+            ["-d", Self.fixture, "-e", "\(node)=\(events)"],
+            ["scans", "--device", node, "--inter-key-timeout", "2000"] + arguments)
     }
 
     @Test(arguments: ["us", "de"])

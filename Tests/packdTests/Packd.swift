@@ -26,10 +26,18 @@ enum Packd {
 
     static func sample(_ name: String) -> String { repository.appendingPathComponent("samples/\(name)").path }
 
+    /// Runs packd under `umockdev-run` with these umockdev arguments (device file,
+    /// event files): libudev and /dev inside see only the mocked devices.
+    static func runUnderUmockdev(_ umockdev: [String], _ arguments: [String], timeout: Double = 60) throws -> Result {
+        try run(umockdev + ["--", binary] + arguments, executable: "/usr/bin/umockdev-run", timeout: timeout)
+    }
+
     /// Runs packd to completion; kills it if it outlives `timeout` seconds.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 120) throws -> Result {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], executable: String? = nil, timeout: Double = 120
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["PACKD_STATE"] = nil
