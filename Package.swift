@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "CPackdLinux"),
         .systemLibrary(name: "CXKBCommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        .systemLibrary(name: "CUmockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
         // Scanners: serial (termios), and later evdev and udev.
         .target(
             name: "PackDevices",
@@ -89,6 +90,12 @@ let package = Package(
             path: "Benchmarks/PackBench",
             swiftSettings: strict
         ),
+        // A umockdev testbed driven from stdin, for the hot-plug tests.
+        .executableTarget(
+            name: "packd-umockdev-harness",
+            dependencies: ["CUmockdev"],
+            path: "Tests/UmockdevHarness"
+        ),
         // Scenario generators shared by the test targets.
         .target(
             name: "PackTestSupport",
@@ -128,7 +135,10 @@ let package = Package(
         ),
         .testTarget(
             name: "packdTests",
-            dependencies: ["packd", "PackCLI", "PackDaemon", "PackCore", "PackStore", "PackTestSupport"],
+            dependencies: [
+                "packd", "packd-umockdev-harness", "PackCLI", "PackDaemon", "PackCore", "PackStore", "PackTestSupport",
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ],

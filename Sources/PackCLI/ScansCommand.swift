@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PackCore
+import PackDaemon
 import PackDevices
 
 /// `packd scans`: read a scanner and print what it decodes, to check a scanner
@@ -17,8 +18,11 @@ struct ScansCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The scanner's device path.")
-    var device: String
+    @Option(help: "The scanner's device path (default: every scanner found, and those plugged in later).")
+    var device: String?
+
+    @Option(help: "The configuration file: read only the scanners bound to a station, with their settings.")
+    var config: String?
 
     @Option(help: "evdev or serial (default: evdev for /dev/input/*, serial otherwise).")
     var kind: String?
@@ -74,9 +78,8 @@ struct ScansCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = SerialSettings(
-            baud: baud, dataBits: dataBits, parity: SerialSettings.Parity(rawValue: parity)!, stopBits: stopBits,
-            flowControl: SerialSettings.FlowControl(rawValue: flow)!)
+        guard let device else { return try await watchAll() }
+        let settings = serialSettings
         let framing: SerialFraming =
             switch terminator {
             case "cr": SerialFraming(terminator: .cr)
@@ -129,7 +132,7 @@ extension ScansCommand {
     /// Grabbing a keyboard would lock the operator out of the desktop: an input
     /// device is read only when udev recognises it as a scanner, or when told to.
     func refuseOrdinaryKeyboards() throws {
-        guard !forceScanner else { return }
+        guard !forceScanner, let device else { return }
         let real = URL(fileURLWithPath: device).resolvingSymlinksInPath().path
         let known = (try? UdevEnumerator.devices()) ?? []
         guard let identity = known.first(where: { $0.devnode == real || $0.devnode == device }) else {
@@ -139,6 +142,71 @@ extension ScansCommand {
             throw CLIError(
                 "\(device) (\(identity.name ?? "unnamed")) is not recognised as a scanner, and packd never grabs a keyboard. "
                     + "If it is a scanner, tag it PACKD_SCANNER=1 in udev, or pass --force-scanner.")
+        }
+    }
+}
+
+extension ScansCommand {
+    var serialSettings: SerialSettings {
+        SerialSettings(
+            baud: baud, dataBits: dataBits, parity: SerialSettings.Parity(rawValue: parity)!, stopBits: stopBits,
+            flowControl: SerialSettings.FlowControl(rawValue: flow)!)
+    }
+
+    /// Every scanner, including those plugged in while running: the hot-plug path.
+    func watchAll() async throws {
+        let packConfig = try StateOptions.loadConfig(config)
+        let bound = config != nil
+        let layout = self.layout
+        let timeoutMs = Int64(interKeyTimeout)
+        let serial = serialSettings
+        let plan: ScannerWatcher.Plan = { identity in
+            let binding = packConfig.binding(for: identity)
+            guard bound ? binding != nil : ScannerRecognition.reason(for: identity) != nil else { return nil }
+            switch identity.kind {
+            case .input:
+                return try? EvdevScannerReader.make(
+                    device: identity.devnode, path: identity.devnode, layout: binding?.layout ?? layout,
+                    interKeyTimeoutMs: timeoutMs)
+            case .serial:
+                return SerialScannerReader.make(
+                    device: identity.devnode, path: identity.devnode, settings: binding?.serial ?? serial)
+            }
+        }
+        let watcher = ScannerWatcher(plan: plan)
+        do {
+            try await watcher.start()
+        } catch {
+            throw CLIError("cannot watch for scanners through udev: \(error)")
+        }
+        Log.line("watching for scanners")
+        if let timeout {
+            Task {
+                try? await Task.sleep(for: .seconds(timeout))
+                await watcher.stop()
+            }
+        }
+        var seen = 0
+        for await event in watcher.events {
+            switch event {
+            case .ignored(let identity):
+                Log.line("\(identity.devnode): a scanner not bound to a station; not read")
+            case .released(let devnode):
+                Log.line("\(devnode): released (removed)")
+            case .device(.opened(let device, let path)):
+                Log.line("\(device): opened \(path)")
+            case .device(.closed(let device, let reason)):
+                Log.line("\(device): closed (\(reason))")
+            case .device(.rejected(let device, let reason)):
+                Log.line("\(device): \(reason)")
+            case .device(.scan(let scan)):
+                Output.lineNow(
+                    JSONValue.object([
+                        "device": .string(scan.device), "code": .string(scan.code), "symbology": .optional(scan.symbology),
+                    ]).serialized())
+                seen += 1
+                if let count, seen >= count { await watcher.stop() }
+            }
         }
     }
 }
