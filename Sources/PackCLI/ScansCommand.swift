@@ -163,14 +163,13 @@ extension ScansCommand {
         let plan: ScannerWatcher.Plan = { identity in
             let binding = packConfig.binding(for: identity)
             guard bound ? binding != nil : ScannerRecognition.reason(for: identity) != nil else { return nil }
+            if let binding { return try? binding.reader(for: identity, interKeyTimeoutMs: timeoutMs) }
             switch identity.kind {
             case .input:
                 return try? EvdevScannerReader.make(
-                    device: identity.devnode, path: identity.devnode, layout: binding?.layout ?? layout,
-                    interKeyTimeoutMs: timeoutMs)
+                    device: identity.devnode, path: identity.devnode, layout: layout, interKeyTimeoutMs: timeoutMs)
             case .serial:
-                return SerialScannerReader.make(
-                    device: identity.devnode, path: identity.devnode, settings: binding?.serial ?? serial)
+                return SerialScannerReader.make(device: identity.devnode, path: identity.devnode, settings: serial)
             }
         }
         let watcher = ScannerWatcher(plan: plan)

@@ -159,3 +159,35 @@ import PackDevices
         }
     }
 }
+
+import Foundation
+
+@Suite struct ScannerKeymapConfigTests {
+    @Test func aKeymapFileIsLoadedAndCheckedWithTheConfiguration() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-keymap-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let good = dir + "/scanner.xkb"
+        try KeymapDecoder(layout: "de").keymapText.write(toFile: good, atomically: true, encoding: .utf8)
+        let bad = dir + "/broken.xkb"
+        try "xkb_keymap { nonsense".write(toFile: bad, atomically: true, encoding: .utf8)
+
+        let config = try ConfigLoader.parse(
+            "[[scanners]]\nstation = \"p\"\ndevice = \"/dev/input/event3\"\nkeymap_file = \"\(good)\"", file: "t.toml")
+        #expect(config.scanners[0].keymap?.path == good)
+        #expect(config.scanners[0].keymap?.text.contains("xkb_keymap") == true)
+
+        for (text, expected) in [
+            ("keymap_file = \"\(bad)\"", "scanners[0].keymap_file: \(bad): not a valid XKB keymap"),
+            ("keymap_file = \"\(dir)/missing.xkb\"", "scanners[0].keymap_file: \"\(dir)/missing.xkb\" cannot be read"),
+            ("layout = \"klingon\"", "scanners[0].layout: unknown keyboard layout \"klingon\""),
+        ] {
+            do {
+                _ = try ConfigLoader.parse("[[scanners]]\nstation = \"p\"\ndevice = \"/dev/x\"\n\(text)", file: "t.toml")
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect(error.description.hasPrefix("t.toml: \(expected)"), "\(error.description)")
+            }
+        }
+    }
+}

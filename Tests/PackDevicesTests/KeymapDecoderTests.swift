@@ -3,7 +3,7 @@ import Testing
 
 /// Key codes of linux/input-event-codes.h.
 enum Key: UInt16 {
-    case k1 = 2, k2 = 3, k3 = 4, k7 = 8, minus = 12, tab = 15, q = 16, y = 21, rightBrace = 27, enter = 28
+    case k1 = 2, k2 = 3, k3 = 4, k6 = 7, k7 = 8, minus = 12, apostrophe = 40, tab = 15, q = 16, y = 21, rightBrace = 27, enter = 28
     case leftCtrl = 29, a = 30, leftShift = 42, z = 44, c = 46, b = 48, dot = 52, slash = 53, capsLock = 58
     case rightAlt = 100
 }
@@ -102,6 +102,15 @@ func decode(_ events: [(UInt16, Int32)], layout: String) throws -> [String] {
             for case .code(let c) in assembler.feed(fromFile.feed(code: code, value: value), atMs: Int64(i)) { codes.append(c) }
         }
         #expect(codes == ["ABC-1/2.3"])
+    }
+
+    @Test func frenchAndBritishLayouts() throws {
+        // AZERTY: A is the Q key, digits need Shift, - is the 6 key.
+        let fr: [(UInt16, Int32)] = type([([.leftShift], .q), ([.leftShift], .k1), ([], .k6), ([.leftShift], .k2), ([], .enter)])
+        #expect(try decode(fr, layout: "fr") == ["A1-2"])
+        // UK: Shift+' is @, Shift+2 is ", Shift+3 is £.
+        let gb: [(UInt16, Int32)] = type([([.leftShift], .apostrophe), ([.leftShift], .k2), ([.leftShift], .k3), ([], .enter)])
+        #expect(try decode(gb, layout: "gb") == ["@\"£"])
     }
 
     @Test func anUnknownLayoutIsAPreciseError() {

@@ -117,7 +117,8 @@ struct TableReader {
 
     func scanner(_ t: TOMLTable, at: String) throws(ConfigError) -> ScannerBinding {
         try onlyKeys(
-            t, ["station", "device", "id_serial", "id_path", "usb", "layout", "baud", "data_bits", "parity", "stop_bits", "flow"],
+            t,
+            ["station", "device", "id_serial", "id_path", "usb", "layout", "keymap_file", "baud", "data_bits", "parity", "stop_bits", "flow"],
             at: at)
         guard let station = try string(t, "station", at: at), !station.isEmpty else {
             throw error("\(at).station", "is required: the station this scanner feeds")
@@ -155,7 +156,26 @@ struct TableReader {
             }
             serial.flowControl = f
         }
-        return ScannerBinding(station: station, match: matches[0], layout: try string(t, "layout", at: at) ?? "us", serial: serial)
+        let layout = try string(t, "layout", at: at) ?? "us"
+        var keymap: (path: String, text: String)?
+        if let path = try string(t, "keymap_file", at: at) {
+            guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 20,
+                let text = String(data: data, encoding: .utf8)
+            else { throw error("\(at).keymap_file", "\"\(path)\" cannot be read as a text file of at most 1 MiB") }
+            do {
+                _ = try KeymapDecoder(keymapText: text, name: path)
+            } catch {
+                throw self.error("\(at).keymap_file", error.description)
+            }
+            keymap = (path, text)
+        } else {
+            do {
+                _ = try KeymapDecoder(layout: layout)
+            } catch {
+                throw self.error("\(at).layout", error.description)
+            }
+        }
+        return ScannerBinding(station: station, match: matches[0], layout: layout, keymap: keymap, serial: serial)
     }
 
     static let engineKeys = [

@@ -46,13 +46,40 @@ public struct ScannerBinding: Sendable, Equatable {
     public var match: Match
     /// Keyboard layout the scanner types in (evdev scanners).
     public var layout: String
+    /// An XKB keymap file of the site's own, instead of `layout`: its path and text.
+    public var keymap: (path: String, text: String)?
     public var serial: SerialSettings
 
-    public init(station: String, match: Match, layout: String = "us", serial: SerialSettings = SerialSettings()) {
+    public init(
+        station: String, match: Match, layout: String = "us", keymap: (path: String, text: String)? = nil,
+        serial: SerialSettings = SerialSettings()
+    ) {
         self.station = station
         self.match = match
         self.layout = layout
+        self.keymap = keymap
         self.serial = serial
+    }
+
+    public static func == (a: ScannerBinding, b: ScannerBinding) -> Bool {
+        a.station == b.station && a.match == b.match && a.layout == b.layout && a.keymap?.path == b.keymap?.path
+            && a.keymap?.text == b.keymap?.text && a.serial == b.serial
+    }
+
+    /// A reader for a device this binding matched.
+    public func reader(for identity: DeviceIdentity, interKeyTimeoutMs: Int64) throws(KeymapDecoder.LoadError) -> DeviceReader {
+        switch identity.kind {
+        case .serial:
+            return SerialScannerReader.make(device: identity.devnode, path: identity.devnode, settings: serial)
+        case .input:
+            if let keymap {
+                return try EvdevScannerReader.make(
+                    device: identity.devnode, path: identity.devnode, keymapText: keymap.text, keymapName: keymap.path,
+                    interKeyTimeoutMs: interKeyTimeoutMs)
+            }
+            return try EvdevScannerReader.make(
+                device: identity.devnode, path: identity.devnode, layout: layout, interKeyTimeoutMs: interKeyTimeoutMs)
+        }
     }
 }
 

@@ -81,7 +81,20 @@ public enum EvdevScannerReader {
     public static func make(
         device: String, path: String, layout: String = "us", grab: Bool = true, interKeyTimeoutMs: Int64 = 100
     ) throws(KeymapDecoder.LoadError) -> DeviceReader {
-        let keymap = try KeymapDecoder(layout: layout)
+        make(device: device, path: path, keymap: try KeymapDecoder(layout: layout), grab: grab, interKeyTimeoutMs: interKeyTimeoutMs)
+    }
+
+    /// With a keymap of the site's own (an XKB keymap file).
+    public static func make(
+        device: String, path: String, keymapText: String, keymapName: String, grab: Bool = true,
+        interKeyTimeoutMs: Int64 = 100
+    ) throws(KeymapDecoder.LoadError) -> DeviceReader {
+        make(
+            device: device, path: path, keymap: try KeymapDecoder(keymapText: keymapText, name: keymapName), grab: grab,
+            interKeyTimeoutMs: interKeyTimeoutMs)
+    }
+
+    static func make(device: String, path: String, keymap: KeymapDecoder, grab: Bool, interKeyTimeoutMs: Int64) -> DeviceReader {
         let shared = UncheckedBox(keymap)
         return DeviceReader(device: device, path: path) { () throws(DeviceError) -> any DeviceSession in
             try EvdevSession(
