@@ -86,7 +86,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PackBench",
-            dependencies: ["PackCore", "PackStore", "PackDaemon", "PackDevices", "PackTestSupport"],
+            dependencies: ["PackCore", "PackStore", "PackDaemon", "PackDevices", "PackTestSupport", "CPackdLinux"],
             path: "Benchmarks/PackBench",
             swiftSettings: strict
         ),

@@ -59,3 +59,83 @@ enum KeyboardBench {
             codesPerSecond: Double(codes) / (Double(ns) / 1e9), tableCodesPerSecond: Double(codes) / (Double(tableNs) / 1e9))
     }
 }
+
+import CPackdLinux
+import Foundation
+import Glibc
+
+/// Enter pressed (its input_event written to a FIFO standing in for the event node)
+/// to the `Scan` reaching an async consumer, beside a bare read of the same bytes.
+enum EvdevLatencyBench {
+    static func record(_ code: UInt16, _ value: Int32) -> [UInt8] {
+        var e = input_event()
+        e.type = UInt16(EV_KEY)
+        e.code = code
+        e.value = value
+        var sync = input_event()
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: &e) { bytes += $0 }
+        withUnsafeBytes(of: &sync) { bytes += $0 }
+        return bytes
+    }
+
+    static func fifo() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("packd-bench-\(UUID().uuidString)").path
+        mkfifo(path, 0o600)
+        return path
+    }
+
+    static func run(codes: Int = 2000) async throws -> (packd: Samples, bare: Samples) {
+        let digits: [UInt16] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+        var body: [UInt8] = []
+        for d in digits { body += record(d, 1) + record(d, 0) }
+        let enter = record(28, 1)
+        let release = record(28, 0)
+
+        let path = fifo()
+        defer { unlink(path) }
+        let reader = try EvdevScannerReader.make(device: "bench", path: path, grab: false, interKeyTimeoutMs: 1000)
+        reader.start()
+        defer { reader.stop() }
+        var events = reader.events.makeAsyncIterator()
+        guard case .opened? = await events.next() else { fatalError("the reader did not open the FIFO") }
+        let writer = open(path, O_WRONLY)
+        var packd = Samples(capacity: codes)
+        for _ in 0..<codes {
+            _ = body.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+            let sent = now()
+            _ = enter.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+            guard case .scan? = await events.next() else { fatalError("no scan") }
+            packd.add(now() - sent)
+            _ = release.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+        }
+        close(writer)
+
+        // The floor: a blocking read of the same records.
+        let path2 = fifo()
+        defer { unlink(path2) }
+        var bare = Samples(capacity: codes)
+        let readerFd = UncheckedFd()
+        let opened = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            readerFd.fd = open(path2, O_RDONLY)
+            opened.signal()
+        }
+        let w2 = open(path2, O_WRONLY)
+        opened.wait()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        for _ in 0..<codes {
+            _ = body.withUnsafeBytes { write(w2, $0.baseAddress, $0.count) }
+            _ = buffer.withUnsafeMutableBytes { read(readerFd.fd, $0.baseAddress, $0.count) }
+            let sent = now()
+            _ = enter.withUnsafeBytes { write(w2, $0.baseAddress, $0.count) }
+            _ = buffer.withUnsafeMutableBytes { read(readerFd.fd, $0.baseAddress, $0.count) }
+            bare.add(now() - sent)
+        }
+        close(w2)
+        close(readerFd.fd)
+        return (packd, bare)
+    }
+}
+
+final class UncheckedFd: @unchecked Sendable { var fd: Int32 = -1 }

@@ -32,6 +32,9 @@ if onlySerial || !onlyCommits {
     print("| figure | packd (libxkbcommon, us layout) | baseline (fixed US table, layout-blind) |")
     print("|---|---|---|")
     print("| codes decoded per second | \(String(format: "%.0f", keyboard.codesPerSecond))/s | \(String(format: "%.0f", keyboard.tableCodesPerSecond))/s |")
+    let evdev = try await EvdevLatencyBench.run()
+    print("| Enter written -> Scan delivered, p50 | \(micros(evdev.packd.percentile(50))) | \(micros(evdev.bare.percentile(50))) (bare blocking read of the same records) |")
+    print("| Enter written -> Scan delivered, p99 | \(micros(evdev.packd.percentile(99))) | \(micros(evdev.bare.percentile(99))) |")
     print("")
 }
 if onlySerial { exit(0) }
