@@ -87,3 +87,25 @@ import Testing
         }
     }
 }
+
+extension EvdevReaderTests {
+    @Test func unknownKeysAndRepeatsAreLoggedAndTheNextCodeDecoded() async throws {
+        let path = fifo()
+        let reader = try EvdevScannerReader.make(device: "kbd-1", path: path, layout: "us", grab: false)
+        let log = EventCollector()
+        log.collect(from: reader)
+        reader.start()
+        defer { reader.stop() }
+        #expect(await log.wait { $0.contains { $0.isOpened } })
+        let writer = open(path, O_WRONLY)
+        defer { close(writer) }
+        var keys: [(UInt16, Int32)] = [(240, 1), (240, 0), (Key.k1.rawValue, 1), (Key.k1.rawValue, 2), (Key.k1.rawValue, 0)]
+        keys += type([([], .k2), ([], .enter)])
+        let bytes = records(keys)
+        _ = bytes.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+        #expect(await log.wait { self.codes($0) == ["12"] })
+        let events = await log.events
+        #expect(events.contains(.rejected(device: "kbd-1", reason: .unknownKey(code: 240))))
+        #expect(events.contains(.rejected(device: "kbd-1", reason: .keyRepeat(code: Key.k1.rawValue))))
+    }
+}

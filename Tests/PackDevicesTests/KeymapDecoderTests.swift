@@ -76,10 +76,14 @@ func decode(_ events: [(UInt16, Int32)], layout: String) throws -> [String] {
         events.append((Key.k2.rawValue, 1))
         events.append((Key.k2.rawValue, 2))  // auto-repeat: a stuck key, not data
         events.append((Key.k2.rawValue, 0))
-        events.append((700, 1))  // a code no keymap knows
-        events.append((700, 0))
+        events.append((240, 1))  // KEY_UNKNOWN: no keymap gives it a symbol
+        events.append((240, 0))
         events += type([([], .enter)])
         #expect(try decode(events, layout: "us") == ["12"])
+        let decoder = try KeymapDecoder(layout: "us")
+        #expect(decoder.feed(code: 240, value: 1) == .unknownKey(code: 240))
+        #expect(decoder.feed(code: Key.k2.rawValue, value: 2) == .repeated(code: Key.k2.rawValue))
+        #expect(decoder.feed(code: Key.leftShift.rawValue, value: 1) == .ignored)
     }
 
     @Test func anInterKeyPauseEndsTheCode() throws {

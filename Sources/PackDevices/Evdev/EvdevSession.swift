@@ -43,7 +43,13 @@ final class EvdevSession: DeviceSession {
         for i in 0..<(n / size) {
             let e = buffer[i]
             guard e.type == UInt16(EV_KEY) else { continue }
-            for done in assembler.feed(decoder.feed(code: e.code, value: e.value), atMs: at) {
+            let output = decoder.feed(code: e.code, value: e.value)
+            switch output {
+            case .repeated(let code): events.append(.rejected(device: device, reason: .keyRepeat(code: code)))
+            case .unknownKey(let code): events.append(.rejected(device: device, reason: .unknownKey(code: code)))
+            default: break
+            }
+            for done in assembler.feed(output, atMs: at) {
                 append(done, at: at, to: &events)
             }
         }

@@ -24,7 +24,7 @@ public struct KeyScanAssembler: Sendable {
         var done: [Completed] = []
         if let idle = flush(ifIdleAt: atMs) { done.append(idle) }
         switch output {
-        case .ignored:
+        case .ignored, .repeated, .unknownKey:
             return done
         case .terminator:
             if let code = finish() { done.append(code) }

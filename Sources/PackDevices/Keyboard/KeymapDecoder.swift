@@ -14,8 +14,12 @@ public final class KeymapDecoder {
         case text(String)
         /// Enter, keypad Enter or Tab: the code is complete.
         case terminator
-        /// A key that gives no character (a bare modifier, an unknown code) or a repeat.
+        /// A key that gives no character: a modifier, a release.
         case ignored
+        /// An auto-repeat: scanners do not repeat, so this is a stuck key, not data.
+        case repeated(code: UInt16)
+        /// A key code the keymap does not know.
+        case unknownKey(code: UInt16)
     }
 
     public struct LoadError: Error, Equatable, CustomStringConvertible {
@@ -92,6 +96,9 @@ public final class KeymapDecoder {
         case 1:
             defer { xkb_state_update_key(state, keycode, XKB_KEY_DOWN) }
             let sym = xkb_state_key_get_one_sym(state, keycode)
+            if sym == UInt32(XKB_KEY_NoSymbol) || xkb_keymap_num_layouts_for_key(keymap, keycode) == 0 {
+                return .unknownKey(code: code)
+            }
             if sym == UInt32(XKB_KEY_Return) || sym == UInt32(XKB_KEY_KP_Enter) || sym == UInt32(XKB_KEY_Tab) {
                 return .terminator
             }
@@ -100,8 +107,7 @@ public final class KeymapDecoder {
             guard n > 0 else { return .ignored }
             return .text(String(cString: buffer))
         default:
-            // Scanners do not auto-repeat; a repeat is a stuck key, not data.
-            return .ignored
+            return .repeated(code: code)
         }
     }
 

@@ -32,23 +32,6 @@ public enum SerialFrame: Sendable, Equatable {
     case rejected(CodeRejection)
 }
 
-public enum CodeRejection: Sendable, Equatable, CustomStringConvertible {
-    case tooLong(bytes: Int, limit: Int)
-    case nulByte(at: Int)
-    case invalidUTF8(at: Int)
-    /// The device went away in the middle of a code.
-    case partial(bytes: Int)
-
-    public var description: String {
-        switch self {
-        case .tooLong(let n, let limit): "a \(n)-byte line, longer than the \(limit)-byte limit, was dropped"
-        case .nulByte(let at): "a line with a NUL byte at offset \(at) was dropped"
-        case .invalidUTF8(let at): "a line with invalid UTF-8 at offset \(at) was dropped"
-        case .partial(let n): "the device went away mid-code; \(n) bytes of it were dropped"
-        }
-    }
-}
-
 /// Cuts a serial byte stream into codes, however the bytes are split across reads.
 /// Pure: the reader feeds it whatever read(2) returned.
 public struct SerialFramer: Sendable {
