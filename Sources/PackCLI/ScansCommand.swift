@@ -30,6 +30,9 @@ struct ScansCommand: AsyncParsableCommand {
     @Option(help: "Keyboard layout the scanner types in (evdev): us, de, fr, gb...")
     var layout = "us"
 
+    @Option(help: "Characters that end a code, for scanners set up with a suffix instead of Enter (evdev).")
+    var suffix: String?
+
     @Flag(help: "Read an input device even though udev does not recognise it as a scanner.")
     var forceScanner = false
 
@@ -92,7 +95,7 @@ struct ScansCommand: AsyncParsableCommand {
         if isEvdev {
             do {
                 reader = try EvdevScannerReader.make(
-                    device: device, path: device, layout: layout, interKeyTimeoutMs: Int64(interKeyTimeout))
+                    device: device, path: device, layout: layout, interKeyTimeoutMs: Int64(interKeyTimeout), suffix: suffix)
             } catch {
                 throw CLIError("--layout: \(error)")
             }

@@ -116,6 +116,7 @@ import PackDevices
         [[scanners]]
         station = "pack-02"
         usb = "0c2e:0b61"
+        suffix = "#"
 
         [[scanners]]
         station = "pack-03"
@@ -136,6 +137,7 @@ import PackDevices
         #expect(config.binding(for: honeywell)?.station == "pack-01")
         #expect(config.binding(for: honeywell)?.layout == "de")
         #expect(config.binding(for: other)?.station == "pack-02")
+        #expect(config.binding(for: other)?.suffix == "#")
         let serial = try #require(config.binding(for: DeviceIdentity(kind: .serial, devnode: "/dev/ttyACM0", syspath: "/sys/z")))
         #expect(serial.station == "pack-03")
         #expect(serial.serial.baud == 115_200)

@@ -122,3 +122,25 @@ func decode(_ events: [(UInt16, Int32)], layout: String) throws -> [String] {
         #expect(throws: KeymapDecoder.LoadError.self) { _ = try KeymapDecoder(keymapText: "nonsense", name: "my.xkb") }
     }
 }
+
+@Suite struct KeyScanAssemblerTests {
+    @Test func aConfiguredSuffixEndsTheCode() throws {
+        let decoder = try KeymapDecoder(layout: "us")
+        var assembler = KeyScanAssembler(suffix: "..")
+        var codes: [String] = []
+        for (code, value) in type([([], .k1), ([], .dot), ([], .k2), ([], .dot), ([], .dot), ([], .k3), ([], .dot), ([], .dot)]) {
+            for case .code(let c) in assembler.feed(decoder.feed(code: code, value: value), atMs: 0) { codes.append(c) }
+        }
+        #expect(codes == ["1.2", "3"])
+    }
+
+    @Test func anOverlongCodeIsRefusedAndTheNextOneRead() throws {
+        var assembler = KeyScanAssembler(maxCodeLength: 4)
+        var done: [KeyScanAssembler.Completed] = []
+        for ch in "123456" { done += assembler.feed(.text(String(ch)), atMs: 0) }
+        done += assembler.feed(.terminator, atMs: 0)
+        for ch in "ok" { done += assembler.feed(.text(String(ch)), atMs: 0) }
+        done += assembler.feed(.terminator, atMs: 0)
+        #expect(done == [.tooLong(4), .code("ok")])
+    }
+}

@@ -118,7 +118,7 @@ struct TableReader {
     func scanner(_ t: TOMLTable, at: String) throws(ConfigError) -> ScannerBinding {
         try onlyKeys(
             t,
-            ["station", "device", "id_serial", "id_path", "usb", "layout", "keymap_file", "baud", "data_bits", "parity", "stop_bits", "flow"],
+            ["station", "device", "id_serial", "id_path", "usb", "layout", "keymap_file", "suffix", "baud", "data_bits", "parity", "stop_bits", "flow"],
             at: at)
         guard let station = try string(t, "station", at: at), !station.isEmpty else {
             throw error("\(at).station", "is required: the station this scanner feeds")
@@ -175,7 +175,10 @@ struct TableReader {
                 throw self.error("\(at).layout", error.description)
             }
         }
-        return ScannerBinding(station: station, match: matches[0], layout: layout, keymap: keymap, serial: serial)
+        let suffix = try string(t, "suffix", at: at)
+        if let suffix, suffix.isEmpty { throw error("\(at).suffix", "must not be empty") }
+        return ScannerBinding(
+            station: station, match: matches[0], layout: layout, keymap: keymap, suffix: suffix, serial: serial)
     }
 
     static let engineKeys = [

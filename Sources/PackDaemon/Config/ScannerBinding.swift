@@ -48,22 +48,25 @@ public struct ScannerBinding: Sendable, Equatable {
     public var layout: String
     /// An XKB keymap file of the site's own, instead of `layout`: its path and text.
     public var keymap: (path: String, text: String)?
+    /// Characters that end a code instead of Enter (keyboard-wedge scanners).
+    public var suffix: String?
     public var serial: SerialSettings
 
     public init(
         station: String, match: Match, layout: String = "us", keymap: (path: String, text: String)? = nil,
-        serial: SerialSettings = SerialSettings()
+        suffix: String? = nil, serial: SerialSettings = SerialSettings()
     ) {
         self.station = station
         self.match = match
         self.layout = layout
         self.keymap = keymap
+        self.suffix = suffix
         self.serial = serial
     }
 
     public static func == (a: ScannerBinding, b: ScannerBinding) -> Bool {
         a.station == b.station && a.match == b.match && a.layout == b.layout && a.keymap?.path == b.keymap?.path
-            && a.keymap?.text == b.keymap?.text && a.serial == b.serial
+            && a.keymap?.text == b.keymap?.text && a.suffix == b.suffix && a.serial == b.serial
     }
 
     /// A reader for a device this binding matched.
@@ -75,10 +78,11 @@ public struct ScannerBinding: Sendable, Equatable {
             if let keymap {
                 return try EvdevScannerReader.make(
                     device: identity.devnode, path: identity.devnode, keymapText: keymap.text, keymapName: keymap.path,
-                    interKeyTimeoutMs: interKeyTimeoutMs)
+                    interKeyTimeoutMs: interKeyTimeoutMs, suffix: suffix)
             }
             return try EvdevScannerReader.make(
-                device: identity.devnode, path: identity.devnode, layout: layout, interKeyTimeoutMs: interKeyTimeoutMs)
+                device: identity.devnode, path: identity.devnode, layout: layout, interKeyTimeoutMs: interKeyTimeoutMs,
+                suffix: suffix)
         }
     }
 }

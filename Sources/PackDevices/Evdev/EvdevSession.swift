@@ -11,7 +11,9 @@ final class EvdevSession: DeviceSession {
     private var assembler: KeyScanAssembler
     private var buffer = [input_event](repeating: input_event(), count: 64)
 
-    init(device: String, path: String, layout: KeymapDecoder, grab: Bool, interKeyTimeoutMs: Int64) throws(DeviceError) {
+    init(device: String, path: String, layout: KeymapDecoder, grab: Bool, interKeyTimeoutMs: Int64, suffix: String?)
+        throws(DeviceError)
+    {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw DeviceError.system("open \(path)", errno) }
         // Exclusive: while packd holds the scanner, its keystrokes never reach a
@@ -25,7 +27,7 @@ final class EvdevSession: DeviceSession {
         self.device = device
         self.decoder = layout
         self.decoder.reset()
-        self.assembler = KeyScanAssembler(interKeyTimeoutMs: interKeyTimeoutMs)
+        self.assembler = KeyScanAssembler(interKeyTimeoutMs: interKeyTimeoutMs, suffix: suffix)
     }
 
     deinit { close(fd) }
@@ -85,26 +87,32 @@ public enum EvdevScannerReader {
     /// - grab: take the device exclusively (always, for a real scanner; tests
     ///   reading a FIFO cannot).
     public static func make(
-        device: String, path: String, layout: String = "us", grab: Bool = true, interKeyTimeoutMs: Int64 = 100
+        device: String, path: String, layout: String = "us", grab: Bool = true, interKeyTimeoutMs: Int64 = 100,
+        suffix: String? = nil
     ) throws(KeymapDecoder.LoadError) -> DeviceReader {
-        make(device: device, path: path, keymap: try KeymapDecoder(layout: layout), grab: grab, interKeyTimeoutMs: interKeyTimeoutMs)
+        make(
+            device: device, path: path, keymap: try KeymapDecoder(layout: layout), grab: grab,
+            interKeyTimeoutMs: interKeyTimeoutMs, suffix: suffix)
     }
 
     /// With a keymap of the site's own (an XKB keymap file).
     public static func make(
         device: String, path: String, keymapText: String, keymapName: String, grab: Bool = true,
-        interKeyTimeoutMs: Int64 = 100
+        interKeyTimeoutMs: Int64 = 100, suffix: String? = nil
     ) throws(KeymapDecoder.LoadError) -> DeviceReader {
         make(
             device: device, path: path, keymap: try KeymapDecoder(keymapText: keymapText, name: keymapName), grab: grab,
-            interKeyTimeoutMs: interKeyTimeoutMs)
+            interKeyTimeoutMs: interKeyTimeoutMs, suffix: suffix)
     }
 
-    static func make(device: String, path: String, keymap: KeymapDecoder, grab: Bool, interKeyTimeoutMs: Int64) -> DeviceReader {
+    static func make(
+        device: String, path: String, keymap: KeymapDecoder, grab: Bool, interKeyTimeoutMs: Int64, suffix: String?
+    ) -> DeviceReader {
         let shared = UncheckedBox(keymap)
         return DeviceReader(device: device, path: path) { () throws(DeviceError) -> any DeviceSession in
             try EvdevSession(
-                device: device, path: path, layout: shared.value, grab: grab, interKeyTimeoutMs: interKeyTimeoutMs)
+                device: device, path: path, layout: shared.value, grab: grab, interKeyTimeoutMs: interKeyTimeoutMs,
+                suffix: suffix)
         }
     }
 }

@@ -1,16 +1,20 @@
 /// Gathers a keyboard-wedge scanner's characters into codes. A code ends at a
-/// terminator key, or when the keys stop for longer than the inter-key timeout
-/// (scanners type a code in a burst; a pause means it is over).
+/// terminator key, at a configured suffix (for scanners set up to end codes with,
+/// say, `#`), or when the keys stop for longer than the inter-key timeout (scanners
+/// type a code in a burst; a pause means it is over).
 public struct KeyScanAssembler: Sendable {
     public var interKeyTimeoutMs: Int64
     public var maxCodeLength: Int
+    /// Characters that end a code; not part of it.
+    public var suffix: String?
     private var pending = ""
     private var lastKeyAt: Int64?
     private var overflowed = false
 
-    public init(interKeyTimeoutMs: Int64 = 100, maxCodeLength: Int = 4096) {
+    public init(interKeyTimeoutMs: Int64 = 100, maxCodeLength: Int = 4096, suffix: String? = nil) {
         self.interKeyTimeoutMs = interKeyTimeoutMs
         self.maxCodeLength = maxCodeLength
+        self.suffix = suffix.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     public enum Completed: Equatable, Sendable {
@@ -35,6 +39,10 @@ public struct KeyScanAssembler: Sendable {
                 pending = ""
             } else if !overflowed {
                 pending += text
+                if let suffix, pending.hasSuffix(suffix) {
+                    pending.removeLast(suffix.count)
+                    if let code = finish() { done.append(code) }
+                }
             }
         }
         return done
