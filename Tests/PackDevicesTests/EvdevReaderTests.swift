@@ -34,6 +34,15 @@ import Testing
         return bytes
     }
 
+    /// Starts a reader on `path` and waits until it has opened it.
+    func started(_ reader: DeviceReader) async -> EventCollector {
+        let log = EventCollector()
+        log.collect(from: reader)
+        reader.start()
+        #expect(await log.wait { $0.contains { $0.isOpened } })
+        return log
+    }
+
     func codes(_ events: [DeviceEvent]) -> [String] {
         events.compactMap { if case .scan(let s) = $0 { s.code } else { nil } }
     }
@@ -41,11 +50,8 @@ import Testing
     @Test func keyEventsBecomeCodesWithTheScannersLayout() async throws {
         let path = fifo()
         let reader = try EvdevScannerReader.make(device: "kbd-1", path: path, layout: "de", grab: false, interKeyTimeoutMs: 40)
-        let log = EventCollector()
-        log.collect(from: reader)
-        reader.start()
         defer { reader.stop() }
-        #expect(await log.wait { $0.contains { $0.isOpened } })
+        let log = await started(reader)
         let writer = open(path, O_WRONLY)
         #expect(writer >= 0)
         var bytes = records(KeymapDecoderTests.deTyping)
@@ -92,11 +98,8 @@ extension EvdevReaderTests {
     @Test func unknownKeysAndRepeatsAreLoggedAndTheNextCodeDecoded() async throws {
         let path = fifo()
         let reader = try EvdevScannerReader.make(device: "kbd-1", path: path, layout: "us", grab: false)
-        let log = EventCollector()
-        log.collect(from: reader)
-        reader.start()
         defer { reader.stop() }
-        #expect(await log.wait { $0.contains { $0.isOpened } })
+        let log = await started(reader)
         let writer = open(path, O_WRONLY)
         defer { close(writer) }
         var keys: [(UInt16, Int32)] = [(240, 1), (240, 0), (Key.k1.rawValue, 1), (Key.k1.rawValue, 2), (Key.k1.rawValue, 0)]
