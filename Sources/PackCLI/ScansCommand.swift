@@ -24,7 +24,7 @@ struct ScansCommand: AsyncParsableCommand {
     @Option(help: "The configuration file: read only the scanners bound to a station, with their settings.")
     var config: String?
 
-    @Option(help: "evdev or serial (default: evdev for /dev/input/*, serial otherwise).")
+    @Option(help: "evdev, hidpos or serial (default: evdev for /dev/input/*, hidpos for /dev/hidraw*, serial otherwise).")
     var kind: String?
 
     @Option(help: "Keyboard layout the scanner types in (evdev): us, de, fr, gb...")
@@ -74,7 +74,7 @@ struct ScansCommand: AsyncParsableCommand {
         guard ["any", "cr", "lf", "crlf"].contains(terminator) else {
             throw ValidationError("--terminator must be any, cr, lf or crlf")
         }
-        if let kind, kind != "evdev" && kind != "serial" { throw ValidationError("--kind must be evdev or serial") }
+        if let kind, !["evdev", "hidpos", "serial"].contains(kind) { throw ValidationError("--kind must be evdev, hidpos or serial") }
         guard (5...2000).contains(interKeyTimeout) else { throw ValidationError("--inter-key-timeout must be 5 to 2000 ms") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be more than 0 seconds") }
@@ -90,9 +90,12 @@ struct ScansCommand: AsyncParsableCommand {
             case "crlf": SerialFraming(terminator: .crlf)
             default: SerialFraming()
             }
-        let isEvdev = (kind ?? (device.hasPrefix("/dev/input/") ? "evdev" : "serial")) == "evdev"
+        let resolvedKind = kind ?? (device.hasPrefix("/dev/input/") ? "evdev" : device.hasPrefix("/dev/hidraw") ? "hidpos" : "serial")
+        let isEvdev = resolvedKind == "evdev"
         let reader: DeviceReader
-        if isEvdev {
+        if resolvedKind == "hidpos" {
+            reader = HIDPOSScannerReader.make(device: device, path: device)
+        } else if isEvdev {
             do {
                 reader = try EvdevScannerReader.make(
                     device: device, path: device, layout: layout, interKeyTimeoutMs: Int64(interKeyTimeout), suffix: suffix)
@@ -114,7 +117,9 @@ struct ScansCommand: AsyncParsableCommand {
         for await event in reader.events {
             switch event {
             case .opened(let device, let path):
-                Log.line("\(device): opened \(path)" + (isEvdev ? " (grabbed, layout \(layout))" : " at \(baud) baud"))
+                Log.line(
+                    "\(device): opened \(path)"
+                        + (isEvdev ? " (grabbed, layout \(layout))" : resolvedKind == "hidpos" ? " (HID POS)" : " at \(baud) baud"))
             case .closed(let device, let reason):
                 Log.line("\(device): closed (\(reason)); waiting for it to come back")
             case .rejected(let device, let reason):

@@ -9,6 +9,8 @@ public enum CodeRejection: Sendable, Equatable, CustomStringConvertible {
     case keyRepeat(code: UInt16)
     /// A key code the scanner's keymap does not know; it was skipped.
     case unknownKey(code: UInt16)
+    /// A HID POS report whose length field does not fit it.
+    case badReport(length: Int, size: Int)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum CodeRejection: Sendable, Equatable, CustomStringConvertible {
         case .partial(let n): "the device went away mid-code; \(n) bytes of it were dropped"
         case .keyRepeat(let code): "an auto-repeat of key \(code) (a stuck key?) was ignored"
         case .unknownKey(let code): "key code \(code) is not in the keymap; skipped"
+        case .badReport(let length, let size): "a HID POS report of \(size) bytes claiming \(length) data bytes was dropped"
         }
     }
 }

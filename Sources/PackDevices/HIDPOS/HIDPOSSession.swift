@@ -1,0 +1,58 @@
+import Glibc
+import PackCore
+
+/// A HID POS scanner's hidraw node: each read(2) returns one report.
+final class HIDPOSSession: DeviceSession {
+    let fd: Int32
+    private let device: String
+    private var decoder = HIDPOSDecoder()
+    private var buffer = [UInt8](repeating: 0, count: 256)
+
+    init(device: String, path: String) throws(DeviceError) {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw DeviceError.system("open \(path)", errno) }
+        self.fd = fd
+        self.device = device
+    }
+
+    deinit { close(fd) }
+
+    func readAvailable(into events: inout [DeviceEvent]) -> String? {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            let code = errno
+            if code == EAGAIN || code == EINTR { return nil }
+            return String(cString: strerror(code))
+        }
+        if n == 0 { return "end of file" }
+        // hidraw returns one report per read; a FIFO in tests may return several.
+        var offset = 0
+        while offset < n {
+            let size = min(64, n - offset)
+            switch decoder.feed(buffer[offset..<offset + size]) {
+            case .code(let code, let symbology)?:
+                events.append(
+                    .scan(Scan(code: code, device: device, atMs: MonotonicClock.milliseconds(), symbology: symbology)))
+            case .rejected(let why)?:
+                events.append(.rejected(device: device, reason: why))
+            case nil:
+                break
+            }
+            offset += size
+        }
+        return nil
+    }
+
+    func idleTimeout() -> Int32? { nil }
+    func idle(into events: inout [DeviceEvent]) {}
+    func dropPartial(into events: inout [DeviceEvent]) {}
+}
+
+/// A USB HID POS (barcode scanner usage page) scanner read through hidraw.
+public enum HIDPOSScannerReader {
+    public static func make(device: String, path: String) -> DeviceReader {
+        DeviceReader(device: device, path: path) { () throws(DeviceError) -> any DeviceSession in
+            try HIDPOSSession(device: device, path: path)
+        }
+    }
+}
