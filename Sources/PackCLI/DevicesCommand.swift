@@ -29,7 +29,9 @@ struct DevicesCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("cannot list devices through udev: \(error)")
         }
-        let shown = devices.filter { all || $0.kind == .serial || $0.isKeyboard || ScannerRecognition.reason(for: $0) != nil }
+        let shown = devices.filter {
+            all || $0.kind != .input || $0.isKeyboard || ScannerRecognition.reason(for: $0) != nil
+        }
         if json {
             for d in shown { Output.line(Self.json(d, binding: packConfig.binding(for: d)).serialized()) }
             return

@@ -173,6 +173,8 @@ extension ScansCommand {
             guard bound ? binding != nil : ScannerRecognition.reason(for: identity) != nil else { return nil }
             if let binding { return try? binding.reader(for: identity, interKeyTimeoutMs: timeoutMs) }
             switch identity.kind {
+            case .hidpos:
+                return HIDPOSScannerReader.make(device: identity.devnode, path: identity.devnode)
             case .input:
                 return try? EvdevScannerReader.make(
                     device: identity.devnode, path: identity.devnode, layout: layout, interKeyTimeoutMs: timeoutMs)

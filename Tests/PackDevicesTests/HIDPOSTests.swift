@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import PackDevices
+@testable import PackDevices
 import Testing
 
 /// 64-byte Scanned Data reports as a HID POS scanner sends them.
@@ -80,5 +80,16 @@ func hidposReports(_ code: String, aim: String = "]C0") -> [[UInt8]] {
         let scans = await log.events.compactMap { if case .scan(let s) = $0 { s } else { nil } }
         #expect(scans.map(\.code) == ["]E06901234567892", "]C0" + String(repeating: "X", count: 70)])
         #expect(scans.map(\.symbology) == ["ean-upc", "code128"])
+    }
+}
+
+@Suite struct HIDReportDescriptorTests {
+    @Test func theBarcodeScannerUsagePageIsFound() {
+        // Usage Page (Generic Desktop), Usage (Keyboard) ... then Usage Page (0x8C), 1- and 2-byte forms.
+        #expect(HIDReportDescriptor.declaresBarcodeScanner([0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, 0x05, 0x8C, 0x09, 0x02]))
+        #expect(HIDReportDescriptor.declaresBarcodeScanner([0x06, 0x8C, 0x00, 0x09, 0x02]))
+        // A keyboard: no scanner page; a data byte 0x8C that is not a usage page does not count.
+        #expect(!HIDReportDescriptor.declaresBarcodeScanner([0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, 0x15, 0x8C, 0xC0]))
+        #expect(!HIDReportDescriptor.declaresBarcodeScanner([0x05]))
     }
 }

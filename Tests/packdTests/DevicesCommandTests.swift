@@ -33,6 +33,20 @@ import Testing
         #expect(serial["kind"] == "serial")
     }
 
+    @Test func aHIDPOSScannerIsListedByItsUsagePage() throws {
+        let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/hidpos-scanner.umockdev").path
+        let result = try Packd.runUnderUmockdev(["-d", fixture], ["devices", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let devices = try result.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(devices.count == 1)
+        #expect(devices.first?["devnode"] == "/dev/hidraw3")
+        #expect(devices.first?["kind"] == "hidpos")
+        #expect(devices.first?["why"] == "a HID POS barcode scanner interface")
+        #expect(devices.first?["name"] == "Honeywell 1950g HID POS")
+        #expect(devices.first?["idSerial"] == "Honeywell_1950g_HIDPOS_77")
+        #expect(devices.first?["usb"] == "0c2e:0b87")
+    }
+
     @Test func theConfigurationSaysWhichStationEachScannerFeeds() throws {
         let dir = TempDirectory()
         let config = dir.file("packd.toml", """

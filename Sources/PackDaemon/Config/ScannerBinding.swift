@@ -72,6 +72,8 @@ public struct ScannerBinding: Sendable, Equatable {
     /// A reader for a device this binding matched.
     public func reader(for identity: DeviceIdentity, interKeyTimeoutMs: Int64) throws(KeymapDecoder.LoadError) -> DeviceReader {
         switch identity.kind {
+        case .hidpos:
+            return HIDPOSScannerReader.make(device: identity.devnode, path: identity.devnode)
         case .serial:
             return SerialScannerReader.make(device: identity.devnode, path: identity.devnode, settings: serial)
         case .input:

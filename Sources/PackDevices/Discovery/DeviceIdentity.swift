@@ -1,7 +1,11 @@
 /// What udev says about one device: enough to recognise a scanner and to bind it
 /// to a station by something stabler than its /dev name.
 public struct DeviceIdentity: Sendable, Equatable {
-    public enum Kind: String, Sendable { case input, serial }
+    public enum Kind: String, Sendable {
+        case input, serial
+        /// A hidraw node whose report descriptor has the barcode scanner usage page (0x8C).
+        case hidpos
+    }
 
     public var kind: Kind
     /// `/dev/input/event7`, `/dev/ttyACM0`.

@@ -5,12 +5,15 @@ public enum ScannerRecognition {
         case tagged
         case vendor(String)
         case name
+        /// Its HID report descriptor declares the barcode scanner usage page.
+        case hidPOS
 
         public var description: String {
             switch self {
             case .tagged: "tagged PACKD_SCANNER=1 by udev"
             case .vendor(let v): "a \(v) device"
             case .name: "its name says scanner"
+            case .hidPOS: "a HID POS barcode scanner interface"
             }
         }
     }
@@ -29,6 +32,7 @@ public enum ScannerRecognition {
 
     public static func reason(for device: DeviceIdentity) -> Reason? {
         if device.taggedScanner { return .tagged }
+        if device.kind == .hidpos { return .hidPOS }
         if let vendor = device.vendorId?.lowercased(), let name = vendors[vendor] { return .vendor(name) }
         if let name = device.name?.lowercased(), name.contains("scanner") || name.contains("barcode") || name.contains("barcod") {
             return .name

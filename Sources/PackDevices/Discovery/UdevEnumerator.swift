@@ -7,7 +7,7 @@ public enum UdevEnumerator {
         guard let udev = udev_new() else { throw DeviceError.system("udev_new", errno) }
         defer { udev_unref(udev) }
         var found: [DeviceIdentity] = []
-        for subsystem in ["input", "tty"] {
+        for subsystem in ["input", "tty", "hidraw"] {
             guard let enumerate = udev_enumerate_new(udev) else { throw DeviceError.system("udev_enumerate_new", errno) }
             defer { udev_enumerate_unref(enumerate) }
             udev_enumerate_add_match_subsystem(enumerate, subsystem)
@@ -32,6 +32,9 @@ public enum UdevEnumerator {
         }
         let kind: DeviceIdentity.Kind
         var name: String?
+        if subsystem == "hidraw" {
+            return hidPOSIdentity(of: device, node: node)
+        }
         if subsystem == "input" {
             guard node.hasPrefix("/dev/input/event") else { return nil }
             kind = .input
@@ -50,6 +53,29 @@ public enum UdevEnumerator {
             serial: property("ID_SERIAL"), path: property("ID_PATH"), vendorId: property("ID_VENDOR_ID"),
             productId: property("ID_MODEL_ID"), isKeyboard: property("ID_INPUT_KEYBOARD") == "1",
             taggedScanner: property("PACKD_SCANNER") == "1")
+    }
+
+    /// A hidraw node is listed only when it is a HID POS scanner interface: every
+    /// HID interface has one, keyboards included.
+    static func hidPOSIdentity(of device: OpaquePointer, node: String) -> DeviceIdentity? {
+        guard let hid = udev_device_get_parent_with_subsystem_devtype(device, "hid", nil),
+            let hidPath = udev_device_get_syspath(hid).map({ String(cString: $0) }),
+            HIDReportDescriptor.declaresBarcodeScanner(atPath: hidPath + "/report_descriptor")
+        else { return nil }
+        let usb = udev_device_get_parent_with_subsystem_devtype(device, "usb", "usb_device")
+        func usbProperty(_ key: String) -> String? {
+            usb.flatMap { udev_device_get_property_value($0, key) }.map { String(cString: $0) }
+        }
+        func usbAttribute(_ key: String) -> String? {
+            usb.flatMap { udev_device_get_sysattr_value($0, key) }.map { String(cString: $0) }
+        }
+        return DeviceIdentity(
+            kind: .hidpos, devnode: node, syspath: String(cString: udev_device_get_syspath(device)),
+            name: udev_device_get_property_value(hid, "HID_NAME").map { String(cString: $0) },
+            serial: usbProperty("ID_SERIAL"), path: udev_device_get_property_value(device, "ID_PATH").map { String(cString: $0) },
+            vendorId: usbProperty("ID_VENDOR_ID") ?? usbAttribute("idVendor"),
+            productId: usbProperty("ID_MODEL_ID") ?? usbAttribute("idProduct"),
+            taggedScanner: udev_device_get_property_value(device, "PACKD_SCANNER").map { String(cString: $0) } == "1")
     }
 
     /// Whether this process may open the node the way packd would.

@@ -36,6 +36,7 @@ public final class UdevMonitor: Sendable {
         }
         udev_monitor_filter_add_match_subsystem_devtype(monitor, "input", nil)
         udev_monitor_filter_add_match_subsystem_devtype(monitor, "tty", nil)
+        udev_monitor_filter_add_match_subsystem_devtype(monitor, "hidraw", nil)
         guard udev_monitor_enable_receiving(monitor) == 0 else {
             udev_monitor_unref(monitor)
             udev_unref(udev)
