@@ -198,8 +198,8 @@ extension ScansCommand {
         var seen = 0
         for await event in watcher.events {
             switch event {
-            case .ignored(let identity):
-                Log.line("\(identity.devnode): a scanner not bound to a station; not read")
+            case .ignored(let identity, let reason):
+                Log.line("\(identity.devnode): not read: \(reason)")
             case .released(let devnode):
                 Log.line("\(devnode): released (removed)")
             case .device(.opened(let device, let path)):

@@ -135,3 +135,14 @@ final class LineWatcher: @unchecked Sendable {
         return true
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct DualInterfaceTests {
+    @Test func aScannerWithKeyboardAndHIDPOSInterfacesIsReadOnceThroughHIDPOS() throws {
+        let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/dual-interface-scanner.umockdev").path
+        let result = try Packd.runUnderUmockdev(["-d", fixture], ["scans", "--timeout", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("/dev/hidraw3: opened /dev/hidraw3"), "\(result.stderr)")
+        #expect(result.stderr.contains("/dev/input/event12: not read: the same scanner is read through HID POS (/dev/hidraw3)"), "\(result.stderr)")
+        #expect(!result.stderr.contains("/dev/input/event12: opened"))
+    }
+}
