@@ -12,6 +12,7 @@ packages=(
   libudev-dev      # device discovery
   umockdev         # the tests' mocked devices (umockdev-run)
   libumockdev-dev
+  udev             # udevadm, to test udev-rules/60-packd.rules
 )
 
 sudo_cmd=()
