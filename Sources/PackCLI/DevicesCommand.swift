@@ -8,8 +8,8 @@ import PackDevices
 struct DevicesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "devices",
-        abstract: "List scanners and serial devices with their udev identity.",
-        discussion: "Ordinary keyboards are listed too, marked as not scanners: packd never grabs them. Printers come with CUPS support."
+        abstract: "List scanners, USB printers and serial devices with their udev identity.",
+        discussion: "Ordinary keyboards are listed too, marked as not scanners: packd never grabs them. Printers are the USB printers udev sees; CUPS queues come with printing."
     )
 
     @Flag(help: "Print one JSON object a line.")
@@ -37,12 +37,16 @@ struct DevicesCommand: AsyncParsableCommand {
             return
         }
         guard !shown.isEmpty else {
-            Output.line("No scanners, keyboards or serial ports found.")
+            Output.line("No scanners, printers, keyboards or serial ports found.")
             return
         }
         for d in shown {
             let reason = ScannerRecognition.reason(for: d)
-            let what = reason.map { "scanner (\($0))" } ?? (d.kind == .serial ? "serial port" : "keyboard, not a scanner: never grabbed")
+            let what =
+                reason.map { "scanner (\($0))" }
+                ?? (d.kind == .printer
+                    ? "USB printer (set up its CUPS queue: docs/printers.md)"
+                    : d.kind == .serial ? "serial port" : "keyboard, not a scanner: never grabbed")
             Output.line("\(d.devnode)  \(d.name ?? "?")")
             Output.line("    \(what)\(UdevEnumerator.mayOpen(d) ? "" : "; packd may not open it (permissions: add the packd group)")")
             if reason != nil, config != nil {

@@ -170,6 +170,7 @@ extension ScansCommand {
         let serial = serialSettings
         let plan: ScannerWatcher.Plan = { identity in
             let binding = packConfig.binding(for: identity)
+            guard identity.kind != .printer else { return nil }
             guard bound ? binding != nil : ScannerRecognition.reason(for: identity) != nil else { return nil }
             if let binding { return try? binding.reader(for: identity, interKeyTimeoutMs: timeoutMs) }
             switch identity.kind {
@@ -178,7 +179,7 @@ extension ScansCommand {
             case .input:
                 return try? EvdevScannerReader.make(
                     device: identity.devnode, path: identity.devnode, layout: layout, interKeyTimeoutMs: timeoutMs)
-            case .serial:
+            case .serial, .printer:
                 return SerialScannerReader.make(device: identity.devnode, path: identity.devnode, settings: serial)
             }
         }

@@ -33,6 +33,21 @@ import Testing
         #expect(serial["kind"] == "serial")
     }
 
+    @Test func aUSBLabelPrinterIsListedAsAPrinterNeverAsAScanner() throws {
+        let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/label-printer.umockdev").path
+        let result = try Packd.runUnderUmockdev(["-d", fixture], ["devices", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let devices = try result.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(devices.count == 1)
+        #expect(devices.first?["devnode"] == "/dev/usb/lp0")
+        #expect(devices.first?["kind"] == "printer")
+        #expect(devices.first?["scanner"] == false)
+        #expect(devices.first?["usb"] == "0a5f:0181")
+        #expect(devices.first?["idSerial"] == "Zebra_Technologies_ZTC_ZD421-203dpi_ZPL_D4J221700123")
+        let text = try Packd.runUnderUmockdev(["-d", fixture], ["devices"])
+        #expect(text.stdout.contains("USB printer"))
+    }
+
     @Test func aHIDPOSScannerIsListedByItsUsagePage() throws {
         let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/hidpos-scanner.umockdev").path
         let result = try Packd.runUnderUmockdev(["-d", fixture], ["devices", "--json"])

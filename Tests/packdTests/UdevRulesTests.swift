@@ -4,6 +4,10 @@ import Testing
 /// udev-rules/60-packd.rules applied by the real udevadm to mocked devices: a
 /// private mount namespace puts the rules and a `packd` group in place, umockdev
 /// supplies the devices, `udevadm test` shows what the rules did.
+///
+/// `udevadm test` also creates the device links and database files it computes,
+/// in the real /dev and /run (umockdev-run does not start with /dev read-only or
+/// replaced); each test removes what it reports having created.
 @Suite(.timeLimit(.minutes(1))) struct UdevRulesTests {
     static let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-and-keyboard.umockdev").path
     static let rules = Packd.repository.appendingPathComponent("udev-rules/60-packd.rules").path
@@ -21,7 +25,29 @@ import Testing
             mount --bind '\(group)' /etc/group
             exec umockdev-run -d '\(Self.fixture)' -- udevadm test --action=add '\(syspath)'
             """
-        return try Packd.run(["-m", "/bin/sh", "-c", script], executable: "/usr/bin/unshare", timeout: 30)
+        let before = Set(["/dev/char", "/dev/input", "/dev/serial", "/dev/packd"].filter {
+            FileManager.default.fileExists(atPath: $0)
+        })
+        let result = try Packd.run(["-m", "/bin/sh", "-c", script], executable: "/usr/bin/unshare", timeout: 30)
+        removeWhatUdevadmCreated(result.stdout + "\n" + result.stderr, keeping: before)
+        return result
+    }
+
+    /// Removes the links and database files `udevadm test` says it created, and the
+    /// link directories it made that were not there before.
+    func removeWhatUdevadmCreated(_ log: String, keeping existing: Set<String>) {
+        for line in log.split(separator: "\n") {
+            for marker in ["Successfully created symlink '", "Created db file '"] {
+                guard let start = line.range(of: marker) else { continue }
+                let rest = line[start.upperBound...]
+                guard let end = rest.firstIndex(of: "'") else { continue }
+                let path = String(rest[..<end])
+                if path.hasPrefix("/dev/") || path.hasPrefix("/run/udev/") { try? FileManager.default.removeItem(atPath: path) }
+            }
+        }
+        for dir in ["/dev/char", "/dev/input", "/dev/serial", "/dev/packd"] where !existing.contains(dir) {
+            try? FileManager.default.removeItem(atPath: dir)
+        }
     }
 
     func property(_ result: Packd.Result, _ key: String) -> String? {

@@ -74,7 +74,7 @@ public struct ScannerBinding: Sendable, Equatable {
         switch identity.kind {
         case .hidpos:
             return HIDPOSScannerReader.make(device: identity.devnode, path: identity.devnode)
-        case .serial:
+        case .serial, .printer:
             return SerialScannerReader.make(device: identity.devnode, path: identity.devnode, settings: serial)
         case .input:
             if let keymap {
@@ -92,6 +92,7 @@ public struct ScannerBinding: Sendable, Equatable {
 extension PackConfig {
     /// The binding that applies to a device: the most specific match.
     public func binding(for device: DeviceIdentity) -> ScannerBinding? {
-        scanners.filter { $0.match.matches(device) }.min { $0.match.rank < $1.match.rank }
+        guard device.kind != .printer else { return nil }
+        return scanners.filter { $0.match.matches(device) }.min { $0.match.rank < $1.match.rank }
     }
 }

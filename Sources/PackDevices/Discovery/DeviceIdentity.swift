@@ -5,6 +5,8 @@ public struct DeviceIdentity: Sendable, Equatable {
         case input, serial
         /// A hidraw node whose report descriptor has the barcode scanner usage page (0x8C).
         case hidpos
+        /// A USB printer (a label printer before CUPS sets it up): `/dev/usb/lp*`.
+        case printer
     }
 
     public var kind: Kind

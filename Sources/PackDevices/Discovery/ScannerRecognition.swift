@@ -31,6 +31,7 @@ public enum ScannerRecognition {
     ]
 
     public static func reason(for device: DeviceIdentity) -> Reason? {
+        if device.kind == .printer { return nil }
         if device.taggedScanner { return .tagged }
         if device.kind == .hidpos { return .hidPOS }
         if let vendor = device.vendorId?.lowercased(), let name = vendors[vendor] { return .vendor(name) }

@@ -7,7 +7,7 @@ public enum UdevEnumerator {
         guard let udev = udev_new() else { throw DeviceError.system("udev_new", errno) }
         defer { udev_unref(udev) }
         var found: [DeviceIdentity] = []
-        for subsystem in ["input", "tty", "hidraw"] {
+        for subsystem in ["input", "tty", "hidraw", "usbmisc"] {
             guard let enumerate = udev_enumerate_new(udev) else { throw DeviceError.system("udev_enumerate_new", errno) }
             defer { udev_enumerate_unref(enumerate) }
             udev_enumerate_add_match_subsystem(enumerate, subsystem)
@@ -34,6 +34,13 @@ public enum UdevEnumerator {
         var name: String?
         if subsystem == "hidraw" {
             return hidPOSIdentity(of: device, node: node)
+        }
+        if subsystem == "usbmisc" {
+            guard node.hasPrefix("/dev/usb/lp") else { return nil }
+            return DeviceIdentity(
+                kind: .printer, devnode: node, syspath: String(cString: udev_device_get_syspath(device)),
+                name: property("ID_MODEL_FROM_DATABASE") ?? property("ID_MODEL"), serial: property("ID_SERIAL"),
+                path: property("ID_PATH"), vendorId: property("ID_VENDOR_ID"), productId: property("ID_MODEL_ID"))
         }
         if subsystem == "input" {
             guard node.hasPrefix("/dev/input/event") else { return nil }
@@ -80,6 +87,6 @@ public enum UdevEnumerator {
 
     /// Whether this process may open the node the way packd would.
     public static func mayOpen(_ identity: DeviceIdentity) -> Bool {
-        access(identity.devnode, identity.kind == .serial ? (R_OK | W_OK) : R_OK) == 0
+        access(identity.devnode, identity.kind == .serial || identity.kind == .printer ? (R_OK | W_OK) : R_OK) == 0
     }
 }
