@@ -90,3 +90,25 @@ import Testing
         #expect(throws: DeviceError.self) { _ = try SerialPort(path: "/nonexistent/tty", settings: SerialSettings()) }
     }
 }
+
+extension SerialReaderTests {
+    /// A device that is not a terminal (umockdev's scripted serial devices, a FIFO)
+    /// is read all the same, and its writer going away is an end of file. (Coming
+    /// back after a hang-up is tested with ptys above.)
+    @Test func aNonTerminalDeviceIsReadAndItsEndOfFileSeen() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-fifo-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/ttyACM9"
+        mkfifo(path, 0o600)
+        // Held open read-write, the FIFO has a writer before the reader opens it, and
+        // writes never find it without a reader.
+        let writer = open(path, O_RDWR)
+        let (reader, log) = await started(path)
+        defer { reader.stop() }
+        _ = "FIRST\r\nPART".withCString { write(writer, $0, 11) }
+        #expect(await log.wait { self.codes($0) == ["FIRST"] })
+        close(writer)
+        #expect(await log.wait { $0.contains { if case .closed(_, "end of file") = $0 { true } else { false } } })
+    }
+}

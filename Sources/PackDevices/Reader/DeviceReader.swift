@@ -69,9 +69,9 @@ public final class DeviceReader: Sendable {
                 if waitForStop(milliseconds: delay) { return }
                 continue
             }
-            attempt = 0
             reportedFailure = false
             continuation.yield(.opened(device: device, path: path))
+            let openedAt = MonotonicClock.milliseconds()
             switch serve(session) {
             case .stopped: return
             case .closed(let reason):
@@ -80,6 +80,15 @@ public final class DeviceReader: Sendable {
                 events.append(.closed(device: device, reason: reason))
                 for e in events { continuation.yield(e) }
                 reportedFailure = true
+                // A device that ends as soon as it is opened must not be reopened in
+                // a tight loop: back off as after a failed open.
+                if MonotonicClock.milliseconds() - openedAt < 1000 {
+                    let delay = Self.reopenDelays[min(attempt, Self.reopenDelays.count - 1)]
+                    attempt += 1
+                    if waitForStop(milliseconds: delay) { return }
+                } else {
+                    attempt = 0
+                }
             }
         }
     }

@@ -3,7 +3,7 @@ import Glibc
 /// An open serial device, configured raw with termios. Thin: every failing call
 /// becomes a `DeviceError` with its errno, once.
 final class SerialPort {
-    let fd: Int32
+    private(set) var fd: Int32
     let path: String
 
     /// Opens and configures `path`. Never asks isatty(): under test harnesses and
@@ -19,13 +19,34 @@ final class SerialPort {
             close(fd)
             throw error
         }
+        if !configured {
+            // Not a terminal: read it read-only, so that its writer going away is an
+            // end of file (a FIFO held open for writing by its reader never ends).
+            let readOnly = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
+            if readOnly >= 0 {
+                close(fd)
+                self.fd = readOnly
+            }
+        }
     }
 
     deinit { close(fd) }
 
+    /// Whether the line settings were applied (false for a device that is not a
+    /// terminal at all, such as umockdev's scripted serial devices or a FIFO).
+    private(set) var configured = true
+
     private func configure(_ s: SerialSettings) throws(DeviceError) {
         var t = termios()
-        guard tcgetattr(fd, &t) == 0 else { throw DeviceError.system("tcgetattr \(path)", errno) }
+        guard tcgetattr(fd, &t) == 0 else {
+            let code = errno
+            // Not a terminal: nothing to configure, but its bytes are still codes.
+            if code == ENOTTY || code == EINVAL {
+                configured = false
+                return
+            }
+            throw DeviceError.system("tcgetattr \(path)", code)
+        }
         cfmakeraw(&t)
         guard let speed = SerialPort.speed(s.baud) else {
             throw DeviceError.invalidSetting("baud \(s.baud) is not one of \(SerialSettings.supportedBauds)")
