@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// udev-rules/60-packd.rules applied by the real udevadm to mocked devices: a
@@ -25,9 +26,7 @@ import Testing
             mount --bind '\(group)' /etc/group
             exec umockdev-run -d '\(Self.fixture)' -- udevadm test --action=add '\(syspath)'
             """
-        let before = Set(["/dev/char", "/dev/input", "/dev/serial", "/dev/packd"].filter {
-            FileManager.default.fileExists(atPath: $0)
-        })
+        let before = Set(Self.linkDirectories.filter { FileManager.default.fileExists(atPath: $0) })
         let result = try Packd.run(["-m", "/bin/sh", "-c", script], executable: "/usr/bin/unshare", timeout: 30)
         removeWhatUdevadmCreated(result.stdout + "\n" + result.stderr, keeping: before)
         return result
@@ -45,10 +44,14 @@ import Testing
                 if path.hasPrefix("/dev/") || path.hasPrefix("/run/udev/") { try? FileManager.default.removeItem(atPath: path) }
             }
         }
-        for dir in ["/dev/char", "/dev/input", "/dev/serial", "/dev/packd"] where !existing.contains(dir) {
-            try? FileManager.default.removeItem(atPath: dir)
-        }
+        // Deepest first; rmdir(2) removes only empty directories, so nothing else is touched.
+        for dir in Self.linkDirectories where !existing.contains(dir) { rmdir(dir) }
     }
+
+    static let linkDirectories = [
+        "/dev/input/by-path", "/dev/input/by-id", "/dev/serial/by-path", "/dev/serial/by-id", "/dev/char", "/dev/packd",
+        "/dev/input", "/dev/serial",
+    ]
 
     func property(_ result: Packd.Result, _ key: String) -> String? {
         (result.stdout + "\n" + result.stderr).split(separator: "\n").first { $0.hasPrefix("\(key)=") }
