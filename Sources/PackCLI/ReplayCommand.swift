@@ -76,11 +76,8 @@ struct ReplayCommand: AsyncParsableCommand {
                 lastAt = scan.atMs
                 let decided = session.decide(scan)
                 if let journal {
-                    let previous = session.state
                     try await journal.record(
-                        ScanCommit(
-                            station: decided.decision.state.durablyDiffers(from: previous) ? decided.decision.state : nil,
-                            changes: decided.decision.bookChanges, events: decided.events))
+                        ScanCommit(decision: decided.decision, previous: session.state, events: decided.events))
                 }
                 session.accept(decided)
                 printer.print(decided)

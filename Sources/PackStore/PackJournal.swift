@@ -35,7 +35,22 @@ public struct ScanCommit: Sendable, Equatable {
         self.events = events
     }
 
+    /// What a decision changes durably: the station state only when its journaled
+    /// part changed (debounce times are not journaled).
+    public init(decision: ScanDecision, previous: StationState, events: [OutboundEvent]) {
+        self.init(
+            station: decision.state.durablyDiffers(from: previous) ? decision.state : nil,
+            changes: decision.bookChanges, events: events)
+    }
+
     public var isEmpty: Bool { station == nil && changes.isEmpty && events.isEmpty }
+
+    /// Whether anyone outside the station depends on it (a shipment, an event, a
+    /// label), so that it must be on disk before the station answers.
+    public static func hasConsequences(_ decision: ScanDecision) -> Bool {
+        !decision.events.isEmpty || !decision.labels.isEmpty
+            || decision.bookChanges.contains { if case .ship = $0 { true } else { false } }
+    }
 }
 
 public struct ImportSummary: Sendable, Equatable {

@@ -9,35 +9,17 @@ import Testing
     let dir = TempDirectory()
 
     /// Key code, Shift, Ctrl, AltGr for each character, as a scanner set to `layout` types it.
-    static let us: [Character: (UInt16, [UInt16])] = [
+    static let us: Evemu.Keys = [
         "A": (30, [42]), "B": (48, [42]), "C": (46, [42]), "Y": (21, [42]), "Z": (44, [42]), "-": (12, []), "/": (53, []),
         ".": (52, []), "0": (11, []), "1": (2, []), "2": (3, []), "3": (4, []), "9": (10, []), "\u{1D}": (27, [29]),
     ]
-    static let de: [Character: (UInt16, [UInt16])] = [
+    static let de: Evemu.Keys = [
         "A": (30, [42]), "B": (48, [42]), "C": (46, [42]), "Y": (44, [42]), "Z": (21, [42]), "-": (53, []), "/": (8, [42]),
         ".": (52, []), "0": (11, []), "1": (2, []), "2": (3, []), "3": (4, []), "9": (10, []),
     ]
 
-    func eventFile(_ codes: [String], layout: [Character: (UInt16, [UInt16])]) -> String {
-        var lines: [String] = []
-        var t = 0.0
-        func key(_ code: UInt16, _ value: Int) {
-            t += 0.002
-            lines.append(String(format: "E: %.6f 0001 %04x %04d", t, code, value))
-            lines.append(String(format: "E: %.6f 0000 0000 0000", t))
-        }
-        for code in codes {
-            for ch in code {
-                let (k, mods) = layout[ch]!
-                for m in mods { key(m, 1) }
-                key(k, 1)
-                key(k, 0)
-                for m in mods.reversed() { key(m, 0) }
-            }
-            key(28, 1)
-            key(28, 0)
-        }
-        return dir.file("scan-\(UUID().uuidString).events", lines.joined(separator: "\n") + "\n")
+    func eventFile(_ codes: [String], layout: Evemu.Keys) -> String {
+        dir.file("scan-\(UUID().uuidString).events", Evemu.script(codes, keys: layout))
     }
 
     func scans(_ node: String, events: String, arguments: [String]) throws -> Packd.Result {

@@ -13,33 +13,14 @@ import Testing
         URL(fileURLWithPath: Packd.binary).deletingLastPathComponent().appendingPathComponent("packd-umockdev-harness").path
     }
 
-    /// evemu lines typing `codes` (digits and capitals A-C only) and Enter each,
-    /// with a pause of `pause` seconds before code number `pauseBefore`.
-    func events(_ codes: [String], pauseBefore: Int? = nil, pause: Double = 1.5) -> String {
-        let keys: [Character: (UInt16, Bool)] = [
-            "0": (11, false), "1": (2, false), "2": (3, false), "3": (4, false), "4": (5, false), "5": (6, false),
-            "A": (30, true), "B": (48, true), "C": (46, true),
-        ]
-        var lines: [String] = []
-        var t = 0.0
-        func key(_ code: UInt16, _ value: Int) {
-            t += 0.001
-            lines.append(String(format: "E: %.6f 0001 %04x %04d", t, code, value))
-            lines.append(String(format: "E: %.6f 0000 0000 0000", t))
-        }
-        for (i, code) in codes.enumerated() {
-            if i == pauseBefore { t += pause }
-            for ch in code {
-                let (k, shift) = keys[ch]!
-                if shift { key(42, 1) }
-                key(k, 1)
-                key(k, 0)
-                if shift { key(42, 0) }
-            }
-            key(28, 1)
-            key(28, 0)
-        }
-        return dir.file("events-\(UUID().uuidString)", lines.joined(separator: "\n") + "\n")
+    /// Digits and capitals A-C, as a US-layout scanner types them.
+    static let keys: Evemu.Keys = [
+        "0": (11, []), "1": (2, []), "2": (3, []), "3": (4, []), "4": (5, []), "5": (6, []),
+        "A": (30, [42]), "B": (48, [42]), "C": (46, [42]),
+    ]
+
+    func events(_ codes: [String], pauseBefore: Int? = nil) -> String {
+        dir.file("events-\(UUID().uuidString)", Evemu.script(codes, keys: Self.keys, pauseBefore: pauseBefore))
     }
 
     @Test func scannersPluggedInAreReadAndOneUnpluggedIsReleased() throws {

@@ -113,6 +113,7 @@ import Testing
         (#"{"code": 5}"#, #"line 1: "code" must be a string, not a number"#),
         ("{\"code\": \"A\", \"at_ms\": 10}\n{\"code\": \"B\", \"at_ms\": 5}", #"line 2: "at_ms" goes back in time (5 after 10)"#),
         (#"{"code": "A", "at_ms": -1}"#, #"line 1: "at_ms" must be >= 0, not -1"#),
+        (#"{"code": "A", "at_ms": 9223372036854775807}"#, #"line 1: "at_ms" must be at most 3155760000000 (a century)"#),
         ("[1]", "line 1: must be a JSON object, not an array"),
         ("{\"code\": \"A\"}\n{oops", "line 2: not valid JSON"),
         (#"{"order": {"id": "X"}}"#, "line 1: order.status: is required"),

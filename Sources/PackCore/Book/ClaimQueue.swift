@@ -38,6 +38,4 @@ struct ClaimQueue: Sendable {
         while let top = heap.min, !isValid(top) { heap.removeMin() }
         if !heap.isEmpty { heaps[sku] = heap }
     }
-
-    var totalEntries: Int { heaps.values.reduce(0) { $0 + $1.count } }
 }

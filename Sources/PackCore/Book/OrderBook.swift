@@ -261,13 +261,6 @@ public struct OrderBook: Sendable {
             orderStatus: order.status, shipped: isShipped(ref), openAt: parcel.openAt.map { stationNames[Int($0.raw)] },
             items: parcel.items.map { ParcelLine(sku: catalog.sku($0.sku), qty: Int($0.qty)) })
     }
-
-    /// All parcels, for checks and summaries.
-    public var allParcels: [ParcelView] {
-        orders.indices.flatMap { s in
-            orders[s].parcels.indices.map { view(ParcelRef(slot: Int32(s), index: Int32($0))) }
-        }
-    }
 }
 
 /// A parcel as the book holds it now.

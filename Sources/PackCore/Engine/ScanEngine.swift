@@ -4,9 +4,15 @@
 /// No I/O happens here. The daemon and `packd replay` run this same engine; the
 /// owner commits the effects to the journal before it applies them or reports.
 public struct ScanEngine: Sendable {
-    public var config: EngineConfig
+    public let config: EngineConfig
+    /// The control codes and badge prefix, case-folded once rather than per scan.
+    let folded: (acknowledge: String, cancel: String, reprint: String, badgePrefix: String)
 
-    public init(config: EngineConfig = EngineConfig()) { self.config = config }
+    public init(config: EngineConfig = EngineConfig()) {
+        self.config = config
+        let c = config.controlCodes
+        folded = (CodeText.fold(c.acknowledge), CodeText.fold(c.cancel), CodeText.fold(c.reprint), CodeText.fold(c.badgePrefix))
+    }
 
     public func decide(_ scan: Scan, state: StationState, book: OrderBook, now: Timestamp) -> ScanDecision {
         var step = Step(engine: self, state: state, book: book, now: now, scan: scan)
@@ -64,7 +70,7 @@ struct Step {
     /// After an error, only the acknowledgement code is acted on.
     private mutating func holdForAcknowledgement() -> Bool {
         guard let pending = state.pendingError else { return false }
-        if code.folded == CodeText.fold(config.controlCodes.acknowledge) {
+        if code.folded == engine.folded.acknowledge {
             state.pendingError = nil
             finish(.acknowledged, message: "Acknowledged. Carry on.", order: state.open?.key.orderId,
                    parcel: state.open?.key.parcelId)

@@ -3,20 +3,20 @@ extension Step {
     mutating func handleControlCode() -> Bool {
         let codes = config.controlCodes
         switch code.folded {
-        case CodeText.fold(codes.acknowledge):
+        case engine.folded.acknowledge:
             finish(.acknowledged, message: "Nothing to acknowledge.", order: state.open?.key.orderId,
                    parcel: state.open?.key.parcelId)
             return true
-        case CodeText.fold(codes.cancel):
+        case engine.folded.cancel:
             cancelOpenParcel()
             return true
-        case CodeText.fold(codes.reprint):
+        case engine.folded.reprint:
             reprintLastLabel()
             return true
         default:
             break
         }
-        let prefix = CodeText.fold(codes.badgePrefix)
+        let prefix = engine.folded.badgePrefix
         if !prefix.isEmpty, code.folded.hasPrefix(prefix) {
             let id = CodeText.trim(String(code.text.dropFirst(codes.badgePrefix.count)))
             guard !id.isEmpty else {

@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// A strict RFC 8259 parser over UTF-8 bytes.
 ///
 /// packd parses JSON itself rather than through JSONDecoder because a bad order file
@@ -50,9 +52,10 @@ public struct JSONParser {
 
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         index += 1
-        var members = OrderedDictionaryBuilder()
+        // A repeated member name keeps the last value, as most JSON readers do.
+        var members = OrderedDictionary<String, JSONValue>()
         skipWhitespace()
-        if peek() == UInt8(ascii: "}") { index += 1; return .object(members.result) }
+        if peek() == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
@@ -62,11 +65,11 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
-            members.set(key, value)
+            members[key] = value
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(members.result)
+            case UInt8(ascii: "}"): index += 1; return .object(members)
             default: throw error("expected ',' or '}' in an object")
             }
         }
@@ -232,13 +235,3 @@ public struct JSONParser {
         JSONSyntaxError(message: message, position: TextPosition(of: index, in: bytes))
     }
 }
-
-/// Builds an object's members; a repeated member name keeps the last value, as most
-/// JSON readers do.
-private struct OrderedDictionaryBuilder {
-    var result: OrderedDictionaryOfJSON = [:]
-    mutating func set(_ key: String, _ value: JSONValue) { result[key] = value }
-}
-
-import OrderedCollections
-typealias OrderedDictionaryOfJSON = OrderedDictionary<String, JSONValue>

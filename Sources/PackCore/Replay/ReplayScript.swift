@@ -15,6 +15,9 @@ public struct ReplayInputError: Error, Sendable, Equatable, CustomStringConverti
 /// Reads SCANS.jsonl: `{"code": "...", "at_ms": 1200, "device": "s1"}` or `{"order": {...}}` a line.
 public enum ReplayScript {
     public static let maxCodeLength = 4096
+    /// A century of milliseconds: far beyond any packing session, and far from
+    /// overflowing the clock arithmetic.
+    public static let maxAtMs: Int64 = 3_155_760_000_000
 
     public static func parse(_ bytes: [UInt8], decoder: OrderDecoder = OrderDecoder()) throws(ReplayInputError)
         -> [ReplayStep]
@@ -63,8 +66,10 @@ public enum ReplayScript {
         switch members["at_ms"] {
         case nil, .null?:
             at = (previousAt ?? -1000) + 1000
+            guard at <= maxAtMs else { throw fail("\"at_ms\" would pass \(maxAtMs) (a century)") }
         case .int(let n)?:
             guard n >= 0 else { throw fail("\"at_ms\" must be >= 0, not \(n)") }
+            guard n <= maxAtMs else { throw fail("\"at_ms\" must be at most \(maxAtMs) (a century), not \(n)") }
             if let previousAt, n < previousAt {
                 throw fail("\"at_ms\" goes back in time (\(n) after \(previousAt)); scans must be in time order")
             }

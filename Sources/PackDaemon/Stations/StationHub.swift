@@ -54,19 +54,14 @@ public actor StationHub {
         let events = decision.events.map { $0.identified(by: ids.next(at: $0.occurredAt)) }
         stations[station] = decision.state
         book.apply(decision.bookChanges)
-        let commit = ScanCommit(
-            station: decision.state.durablyDiffers(from: previous) ? decision.state : nil,
-            changes: decision.bookChanges, events: events)
+        let commit = ScanCommit(decision: decision, previous: previous, events: events)
         guard !commit.isEmpty else { return decision }
-        let hasConsequences =
-            !commit.events.isEmpty || !decision.labels.isEmpty
-            || commit.changes.contains { if case .ship = $0 { true } else { false } }
         do {
             if durability == .everyDecision {
                 try await journal.record(commit)
             } else {
                 let ticket = journal.enqueue(commit)
-                if hasConsequences { try await ticket.wait() }
+                if ScanCommit.hasConsequences(decision) { try await ticket.wait() }
             }
         } catch {
             mustReload = true

@@ -29,7 +29,7 @@ public actor ScannerWatcher {
     public func start() throws(DeviceError) {
         try monitor.start()
         let changes = monitor.changes
-        Task { for await change in changes { await self.apply(change) } }
+        Task { for await change in changes { self.apply(change) } }
         for identity in try UdevEnumerator.devices() { apply(.added(identity)) }
     }
 

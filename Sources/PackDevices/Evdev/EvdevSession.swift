@@ -34,13 +34,12 @@ final class EvdevSession: DeviceSession {
 
     func readAvailable(into events: inout [DeviceEvent]) -> String? {
         let size = MemoryLayout<input_event>.stride
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 {
-            let code = errno
-            if code == EAGAIN || code == EINTR { return nil }
-            return String(cString: strerror(code))
+        let n: Int
+        switch buffer.withUnsafeMutableBytes({ DeviceRead.from(fd, into: $0) }) {
+        case .nothing: return nil
+        case .gone(let why): return why
+        case .bytes(let count): n = count
         }
-        if n == 0 { return "end of file" }
         let at = MonotonicClock.milliseconds()
         for i in 0..<(n / size) {
             let e = buffer[i]

@@ -18,13 +18,12 @@ final class HIDPOSSession: DeviceSession {
     deinit { close(fd) }
 
     func readAvailable(into events: inout [DeviceEvent]) -> String? {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 {
-            let code = errno
-            if code == EAGAIN || code == EINTR { return nil }
-            return String(cString: strerror(code))
+        let n: Int
+        switch buffer.withUnsafeMutableBytes({ DeviceRead.from(fd, into: $0) }) {
+        case .nothing: return nil
+        case .gone(let why): return why
+        case .bytes(let count): n = count
         }
-        if n == 0 { return "end of file" }
         // hidraw returns one report per read; a FIFO in tests may return several.
         var offset = 0
         while offset < n {

@@ -17,21 +17,20 @@ final class SerialSession: DeviceSession {
     var fd: Int32 { port.fd }
 
     func readAvailable(into events: inout [DeviceEvent]) -> String? {
-        let n = buffer.withUnsafeMutableBytes { read(port.fd, $0.baseAddress, $0.count) }
-        if n > 0 {
-            let at = MonotonicClock.milliseconds()
-            for frame in framer.feed(buffer[0..<n]) {
-                switch frame {
-                case .code(let code): events.append(.scan(Scan(code: code, device: device, atMs: at)))
-                case .rejected(let why): events.append(.rejected(device: device, reason: why))
-                }
-            }
-            return nil
+        let n: Int
+        switch buffer.withUnsafeMutableBytes({ DeviceRead.from(port.fd, into: $0) }) {
+        case .nothing: return nil
+        case .gone(let why): return why
+        case .bytes(let count): n = count
         }
-        if n == 0 { return "end of file" }
-        let code = errno
-        if code == EAGAIN || code == EINTR { return nil }
-        return String(cString: strerror(code))
+        let at = MonotonicClock.milliseconds()
+        for frame in framer.feed(buffer[0..<n]) {
+            switch frame {
+            case .code(let code): events.append(.scan(Scan(code: code, device: device, atMs: at)))
+            case .rejected(let why): events.append(.rejected(device: device, reason: why))
+            }
+        }
+        return nil
     }
 
     func idleTimeout() -> Int32? { nil }
