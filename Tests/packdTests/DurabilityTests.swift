@@ -54,11 +54,11 @@ enum ShipLoop {
         process.standardError = FileHandle.nullDevice
         try process.run()
 
-        let reader = LineReader(handle: out.fileHandleForReading, threshold: threshold)
-        let reached = reader.waitForThreshold(seconds: 90)
+        let reader = LineWatcher(out.fileHandleForReading)
+        let reached = reader.wait(seconds: 90) { $0.count >= threshold }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let lines = reader.finish()
+        let lines = reader.untilEnd()
         guard reached else {
             throw CLIFailure("ship-loop confirmed only \(lines.count) shipments in 90 s (exit \(process.terminationStatus))")
         }
@@ -70,61 +70,4 @@ enum ShipLoop {
 struct CLIFailure: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
-}
-
-/// Reads lines from a pipe on its own thread and signals when enough have come.
-final class LineReader: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    private var partial = Data()
-    private let threshold: Int
-    private let reached = DispatchSemaphore(value: 0)
-    private let done = DispatchSemaphore(value: 0)
-    private var signalled = false
-
-    init(handle: FileHandle, threshold: Int) {
-        self.threshold = threshold
-        Thread.detachNewThread { [self] in
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                append(data)
-            }
-            lock.lock()
-            if !partial.isEmpty { lines.append(String(decoding: partial, as: UTF8.self)) }
-            if !signalled { signalled = true; reached.signal() }
-            lock.unlock()
-            done.signal()
-        }
-    }
-
-    private func append(_ data: Data) {
-        lock.lock()
-        defer { lock.unlock() }
-        partial.append(data)
-        while let newline = partial.firstIndex(of: 0x0A) {
-            lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
-            partial = Data(partial[(newline + 1)...])
-        }
-        if !signalled && lines.count >= threshold {
-            signalled = true
-            reached.signal()
-        }
-    }
-
-    /// Whether the threshold was reached (false on timeout or early end of output).
-    func waitForThreshold(seconds: Double) -> Bool {
-        _ = reached.wait(timeout: .now() + seconds)
-        lock.lock()
-        defer { lock.unlock() }
-        return lines.count >= threshold
-    }
-
-    /// Waits for the end of the output (the process has died) and returns every line.
-    func finish() -> [String] {
-        done.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        return lines
-    }
 }

@@ -16,14 +16,14 @@ import Testing
         process.standardError = err
         try process.run()
         // Wait until packd has opened and configured the port before "scanning".
-        let log = LineReader(handle: err.fileHandleForReading, threshold: 1)
-        #expect(log.waitForThreshold(seconds: 20))
+        let log = LineWatcher(err.fileHandleForReading)
+        #expect(log.wait { !$0.isEmpty })
         pty.send("]C10109501101530003\u{1D}10LOT\r\nSECOND\r")
-        let lines = LineReader(handle: out.fileHandleForReading, threshold: 2)
+        let lines = LineWatcher(out.fileHandleForReading)
         process.waitUntilExit()
-        let printed = lines.finish()
+        let printed = lines.untilEnd()
         #expect(process.terminationStatus == 0)
-        #expect(log.finish().first?.contains("opened \(pty.slavePath) at 115200 baud") == true)
+        #expect(log.untilEnd().first?.contains("opened \(pty.slavePath) at 115200 baud") == true)
         let scans = try printed.map { try JSONParser.parse($0) }
         #expect(scans.map { $0["code"] } == ["]C10109501101530003\u{1D}10LOT", "SECOND"])
         #expect(scans.allSatisfy { $0["device"] == .string(pty.slavePath) && $0["symbology"] == .null })
