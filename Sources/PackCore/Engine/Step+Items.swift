@@ -1,7 +1,12 @@
 /// Item scans: counting against the open parcel, and single-item claims.
 extension Step {
     mutating func handleScanInOpenParcel() {
-        guard var open = state.open, let ref = book.resolve(open.key) else { return }
+        // `checkOpenParcelStillShippable` has already closed a parcel the book no
+        // longer has; should one slip through, the scan is taken as at an idle station.
+        guard var open = state.open, let ref = book.resolve(open.key) else {
+            state.open = nil
+            return handleScanWhileIdle()
+        }
         let parcel = book.bookParcel(ref)
         let candidates = book.catalog.candidates(for: code)
 
