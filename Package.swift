@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "PackCore", targets: ["PackCore"]),
         .library(name: "PackStore", targets: ["PackStore"]),
         .library(name: "PackDevices", targets: ["PackDevices"]),
+        .library(name: "PackLabels", targets: ["PackLabels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,6 +40,18 @@ let package = Package(
         .systemLibrary(name: "CXKBCommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .systemLibrary(name: "CUmockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
+        .systemLibrary(
+            name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libzint ships no pkg-config file; the shim also reads its packed modules.
+        .target(name: "CZint", linkerSettings: [.linkedLibrary("zint")]),
+        // Label templates, layout and the printer-language encoders.
+        .target(
+            name: "PackLabels",
+            dependencies: ["PackCore", "CPangoCairo", "CPoppler", "CZint", "CZlib"],
+            swiftSettings: strict
+        ),
         // Scanners: serial (termios), and later evdev and udev.
         .target(
             name: "PackDevices",
@@ -75,6 +88,7 @@ let package = Package(
                 "PackStore",
                 "PackDaemon",
                 "PackDevices",
+                "PackLabels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -86,7 +100,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "PackBench",
-            dependencies: ["PackCore", "PackStore", "PackDaemon", "PackDevices", "PackTestSupport", "CPackdLinux"],
+            dependencies: [
+                "PackCore", "PackStore", "PackDaemon", "PackDevices", "PackLabels", "PackTestSupport", "CPackdLinux",
+            ],
             path: "Benchmarks/PackBench",
             swiftSettings: strict
         ),
@@ -126,6 +142,12 @@ let package = Package(
         .testTarget(
             name: "PackDevicesTests",
             dependencies: ["PackDevices", "PackCore", "PackTestSupport", "CPackdLinux"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PackLabelsTests",
+            dependencies: ["PackLabels", "PackCore", "PackTestSupport"],
+            exclude: ["Goldens"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -13,6 +13,15 @@ packages=(
   umockdev         # the tests' mocked devices (umockdev-run)
   libumockdev-dev
   udev             # udevadm, to test udev-rules/60-packd.rules
+  libpango1.0-dev  # label text: Pango shapes, cairo draws (PNG, PDF, 1-bit rasters)
+  libcairo2-dev
+  fonts-wqy-microhei # the CJK font labels use by default (WenQuanYi Micro Hei)
+  libzint-dev      # label barcodes
+  libpoppler-glib-dev # carrier PDF labels rasterised for ZPL/TSPL printers
+  zlib1g-dev       # ZPL Z64 graphics
+  zint             # the tests: independent barcode module dumps
+  zbar-tools       # the tests: zbarimg decodes rendered labels
+  poppler-utils    # the tests: pdftoppm renders PDF labels
 )
 
 sudo_cmd=()
@@ -26,4 +35,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update
   "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# zplkit: an independent ZPL renderer (PyPI, a wheel with no dependencies), used
+# only by the tests to check packd's ZPL.
+if ! python3 -c "import zplkit" 2>/dev/null; then
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    "${sudo_cmd[@]}" apt-get install -y --no-install-recommends python3-pip
+  fi
+  python3 -m pip install --quiet zplkit==0.3.2 || python3 -m pip install --quiet --break-system-packages zplkit==0.3.2
 fi

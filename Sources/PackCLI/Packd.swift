@@ -9,7 +9,10 @@ public struct Packd: AsyncParsableCommand {
         commandName: "packd",
         abstract: "Scan-to-ship for e-commerce packing stations: scanners, labels, printers, stock.",
         version: version,
-        subcommands: [ReplayCommand.self, OrdersCommand.self, StockCommand.self, ScansCommand.self, DevicesCommand.self, DebugCommand.self]
+        subcommands: [
+            ReplayCommand.self, OrdersCommand.self, StockCommand.self, ScansCommand.self, DevicesCommand.self,
+            LabelCommand.self, DebugCommand.self,
+        ]
     )
 
     public init() {}

@@ -33,7 +33,7 @@ public enum ConfigLoader {
         }
         let reader = TableReader(file: file)
         var config = PackConfig()
-        try reader.onlyKeys(root, ["state_dir", "core", "engine", "stations", "scanners"], at: "")
+        try reader.onlyKeys(root, ["state_dir", "core", "engine", "stations", "scanners", "labels"], at: "")
         config.stateDirectory = try reader.string(root, "state_dir", at: "")
         if let core = try reader.table(root, "core", at: "") {
             try reader.onlyKeys(core, ["mode", "url", "token_file"], at: "core")
@@ -42,6 +42,12 @@ public enum ConfigLoader {
                     throw reader.error("core.mode", "must be \"local\" or \"remote\", not \"\(mode)\"")
                 }
                 config.coreMode = m
+            }
+        }
+        if let labels = try reader.table(root, "labels", at: "") {
+            try reader.onlyKeys(labels, ["templates"], at: "labels")
+            if let directory = try reader.string(labels, "templates", at: "labels") {
+                config.labelTemplateDirectory = directory
             }
         }
         if let engine = try reader.table(root, "engine", at: "") {

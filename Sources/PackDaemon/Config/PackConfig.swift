@@ -7,6 +7,9 @@ public struct PackConfig: Sendable, Equatable {
     /// Where the journal lives; `--state` and $PACKD_STATE override it.
     public var stateDirectory: String?
     public var coreMode: CoreMode = .local
+    /// `[labels] templates`: a directory of `*.json` templates that add to, or
+    /// replace by name, the bundled ones.
+    public var labelTemplateDirectory: String?
     /// `[engine]`: the defaults every station starts from.
     public var engine = EngineConfig()
     /// `[stations.<id>]`: per-station overrides, already merged over `engine`.

@@ -1,0 +1,15 @@
+/// What a printer profile adds to a label's commands.
+public struct PrinterSettings: Sendable, Equatable {
+    /// ZPL `~SD` (0-30) or TSPL DENSITY (0-15); `nil` keeps the printer's own.
+    public var darkness: Int?
+    /// ZPL `^PR` or TSPL SPEED, inches per second.
+    public var speed: Int?
+    /// The gap between labels (TSPL GAP), millimetres.
+    public var gapMm: Double
+
+    public init(darkness: Int? = nil, speed: Int? = nil, gapMm: Double = 2) {
+        self.darkness = darkness
+        self.speed = speed
+        self.gapMm = gapMm
+    }
+}

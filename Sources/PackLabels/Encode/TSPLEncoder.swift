@@ -1,0 +1,55 @@
+/// TSPL/TSPL2 (TSC, Xprinter, Gprinter, HPRT). Text, rules and pictures go as
+/// BITMAP commands of the same raster the PNG shows (TSPL bitmaps print a 0 bit
+/// black). Code 128 (subset B, `128M` with `!104`) and QR go as BARCODE/QRCODE
+/// when their data holds no quote, backslash or `!`; other data is drawn into the
+/// bitmap, so no byte of an order ever reaches the printer's command parser.
+enum TSPLEncoder {
+    static func encode(_ layout: LabelLayout, text: TextSetter, settings: PrinterSettings, widthMm: Double, heightMm: Double)
+        throws(LabelError) -> [UInt8]
+    {
+        let bitmap = try RasterRenderer.render(layout, text: text, skip: isNative)
+        var out: [UInt8] = []
+        func line(_ s: String) { out += Array(s.utf8) + [0x0D, 0x0A] }
+        line("SIZE \(mm(widthMm)) mm,\(mm(heightMm)) mm")
+        line("GAP \(mm(settings.gapMm)) mm,0 mm")
+        line("DIRECTION 1,0")
+        line("REFERENCE 0,0")
+        line("DENSITY \(settings.darkness ?? 8)")
+        line("SPEED \(settings.speed ?? 4)")
+        line("CLS")
+        // Bitmaps first: BITMAP overwrites its whole rectangle, white included.
+        for band in bitmap.inkBands() {
+            let b = band.bitmap
+            out += Array("BITMAP \(band.x),\(band.y),\(b.bytesPerRow),\(b.height),0,".utf8)
+            out += b.bits.map { ~$0 }
+            out += [0x0D, 0x0A]
+        }
+        for case .barcode(let barcode) in layout.items where isNative(barcode) {
+            line(command(for: barcode))
+        }
+        line("PRINT 1,1")
+        return out
+    }
+
+    static func isNative(_ b: PlacedBarcode) -> Bool {
+        let plain = b.data.utf8.allSatisfy {
+            $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "!")
+        }
+        switch b.style.symbology {
+        case .code128: return plain
+        case .qr: return plain && b.module <= 10
+        default: return false
+        }
+    }
+
+    private static func command(for b: PlacedBarcode) -> String {
+        switch b.style.symbology {
+        case .code128:
+            return "BARCODE \(b.x),\(b.y),\"128M\",\(b.rowHeight),0,0,\(b.module),\(b.module),\"!104\(b.data)\""
+        default:
+            return "QRCODE \(b.x),\(b.y),\(b.style.errorCorrection.rawValue),\(b.module),A,0,M2,\"\(b.data)\""
+        }
+    }
+
+    private static func mm(_ v: Double) -> String { LabelTemplate.millimetres(v) }
+}

@@ -1,0 +1,27 @@
+public import PackCore
+
+/// Turns a parcel's `label` (a template name or the carrier's document) into a
+/// label in the printer's language.
+public struct LabelSource: Sendable {
+    public var catalog: TemplateCatalog
+    public var renderer: LabelRenderer
+    /// Used when a parcel names no template.
+    public var defaultTemplate: String
+
+    public init(catalog: TemplateCatalog, renderer: LabelRenderer = LabelRenderer(), defaultTemplate: String = "waybill-100x150") {
+        self.catalog = catalog
+        self.renderer = renderer
+        self.defaultTemplate = defaultTemplate
+    }
+
+    public func render(parcel: Parcel, templateOverride: String?, data: LabelData, format: LabelFormat, dpi: Int?)
+        throws(LabelError) -> RenderedLabel
+    {
+        if templateOverride == nil, case .document(let documentFormat, let base64)? = parcel.label {
+            return try CarrierDocument(format: documentFormat, base64: base64).convert(to: format, dpi: dpi ?? 203, renderer: renderer)
+        }
+        var name = templateOverride ?? defaultTemplate
+        if templateOverride == nil, case .template(let named, _)? = parcel.label { name = named }
+        return try renderer.render(catalog.template(name), data: data, format: format, dpi: dpi)
+    }
+}

@@ -1,0 +1,71 @@
+import CPangoCairo
+
+/// Paints a layout into a 1-bit image at the layout's resolution.
+enum RasterRenderer {
+    static func render(_ layout: LabelLayout, text: TextSetter, skip: (PlacedBarcode) -> Bool = { _ in false })
+        throws(LabelError) -> Bitmap
+    {
+        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_A1, Int32(layout.widthDots), Int32(layout.heightDots)),
+            cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS
+        else { throw LabelError("label", "cannot allocate a \(layout.widthDots)x\(layout.heightDots) image") }
+        defer { cairo_surface_destroy(surface) }
+        let cr = cairo_create(surface)!
+        defer { cairo_destroy(cr) }
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE)
+        try LabelPainter(cr: cr, target: .raster, text: text).paint(layout, skip: skip)
+        cairo_surface_flush(surface)
+        return bitmap(of: surface)
+    }
+
+    /// cairo's A1 rows, first dot in the least significant bit on little-endian
+    /// machines (most significant on big-endian), turned into `Bitmap` rows.
+    static func bitmap(of surface: OpaquePointer) -> Bitmap {
+        let width = Int(cairo_image_surface_get_width(surface))
+        let height = Int(cairo_image_surface_get_height(surface))
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let data = cairo_image_surface_get_data(surface)!
+        var out = Bitmap(width: width, height: height)
+        let bytesPerRow = out.bytesPerRow
+        let reverse = isLittleEndian
+        let lastMask: UInt8 = width % 8 == 0 ? 0xFF : ~(0xFF >> UInt8(width % 8))
+        out.bits.withUnsafeMutableBufferPointer { dst in
+            for y in 0..<height {
+                for i in 0..<bytesPerRow {
+                    let byte = data[y * stride + i]
+                    dst[y * bytesPerRow + i] = reverse ? bitReversed[Int(byte)] : byte
+                }
+                dst[y * bytesPerRow + bytesPerRow - 1] &= lastMask
+            }
+        }
+        return out
+    }
+
+    /// Writes a `Bitmap` into a new A1 surface (for PNG output).
+    static func surface(of bitmap: Bitmap, inkIsSet: Bool) -> OpaquePointer {
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_A1, Int32(bitmap.width), Int32(bitmap.height))!
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let data = cairo_image_surface_get_data(surface)!
+        let reverse = isLittleEndian
+        for y in 0..<bitmap.height {
+            for i in 0..<stride {
+                var byte: UInt8 = i < bitmap.bytesPerRow ? bitmap.bits[y * bitmap.bytesPerRow + i] : 0
+                if !inkIsSet { byte = ~byte }
+                data[y * stride + i] = reverse ? bitReversed[Int(byte)] : byte
+            }
+        }
+        cairo_surface_mark_dirty(surface)
+        return surface
+    }
+
+    static let isLittleEndian = 1.littleEndian == 1
+
+    static let bitReversed: [UInt8] = (0..<256).map { value in
+        var v = UInt8(value)
+        var r: UInt8 = 0
+        for _ in 0..<8 {
+            r = (r << 1) | (v & 1)
+            v >>= 1
+        }
+        return r
+    }
+}

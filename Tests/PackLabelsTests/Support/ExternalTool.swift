@@ -1,0 +1,51 @@
+import Foundation
+
+/// Runs an independent program (zbarimg, zint, python3 with zplkit, pdftoppm) with
+/// a time limit, so a hung decoder fails the test instead of the run.
+enum ExternalTool {
+    struct Result {
+        var status: Int32
+        var stdout: [UInt8]
+        var stderr: String
+        var text: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    static func run(_ executable: String, _ arguments: [String], stdin: [UInt8] = [], timeout: Double = 60) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        let done = DispatchGroup()
+        let box = ErrorBox()
+        DispatchQueue.global().async(group: done) {
+            input.fileHandleForWriting.write(Data(stdin))
+            try? input.fileHandleForWriting.close()
+        }
+        DispatchQueue.global().async(group: done) { box.data = errors.fileHandleForReading.readDataToEndOfFile() }
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        done.wait()
+        killer.cancel()
+        return Result(status: process.terminationStatus, stdout: [UInt8](out), stderr: String(decoding: box.data, as: UTF8.self))
+    }
+
+    /// Writes `bytes` to a new temporary file and returns its path.
+    static func temporaryFile(_ bytes: [UInt8], suffix: String) throws -> String {
+        let path = NSTemporaryDirectory() + "packd-label-\(UUID().uuidString)\(suffix)"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}
+
+/// Written by one queue before `DispatchGroup.wait` returns, read after.
+private final class ErrorBox: @unchecked Sendable {
+    var data = Data()
+}
