@@ -62,29 +62,18 @@ final class TextSetter {
     {
         switch text.style.fit {
         case .ellipsis:
-            setFont(layout, text, size: text.sizeDots)
-            pango_layout_set_height(layout, Int32(boxHeight) * PANGO_SCALE)
-            pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
-            let height = pixelHeight(layout)
-            if height > boxHeight {
-                throw LabelError(
-                    text.subject,
-                    "one line of \(text.style.size) pt text is \(height) dots tall; the box is \(boxHeight) dots: "
-                        + "make the box taller or the text smaller")
-            }
-            return height
+            return try ellipsize(layout, text, size: text.sizeDots, boxHeight: boxHeight)
         case .shrink:
-            // Sizes in quarter points, largest first; fitting is monotonic in size.
-            var low = Int((text.minSizeDots * 4).rounded(.down))
+            // Sizes in quarter dots; fitting is monotonic in size, so bisect.
+            var low = Int((text.minSizeDots * 4).rounded(.up))
             var high = Int((text.sizeDots * 4).rounded(.down))
             setFont(layout, text, size: Double(high) / 4)
             if pixelHeight(layout) <= boxHeight { return pixelHeight(layout) }
             setFont(layout, text, size: Double(low) / 4)
+            // Customer text too long even at the smallest size is cut, not refused:
+            // a long address must never stop a parcel from shipping.
             guard pixelHeight(layout) <= boxHeight else {
-                throw LabelError(
-                    text.subject,
-                    "\(text.text.count) characters do not fit a \(lineWidth)x\(boxHeight)-dot box even at "
-                        + "\(text.style.minSize) pt (they need \(pixelHeight(layout)) dots of height)")
+                return try ellipsize(layout, text, size: Double(low) / 4, boxHeight: boxHeight)
             }
             while high - low > 1 {
                 let mid = (low + high) / 2
@@ -94,6 +83,25 @@ final class TextSetter {
             setFont(layout, text, size: Double(low) / 4)
             return pixelHeight(layout)
         }
+    }
+
+    /// As many lines as fit, the last ending in "…"; an error when not even one
+    /// line fits, which is a fault of the template, not of the data.
+    private func ellipsize(_ layout: OpaquePointer, _ text: PlacedText, size: Double, boxHeight: Int) throws(LabelError)
+        -> Int
+    {
+        setFont(layout, text, size: size)
+        pango_layout_set_height(layout, Int32(boxHeight) * PANGO_SCALE)
+        pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
+        let height = pixelHeight(layout)
+        if height > boxHeight {
+            let points = (size / text.sizeDots * text.style.size * 10).rounded() / 10
+            throw LabelError(
+                text.subject,
+                "text does not fit: one line at \(points) pt is \(height) dots tall; the box is \(boxHeight) dots: "
+                    + "make the box taller or the text smaller")
+        }
+        return height
     }
 
     private func setFont(_ layout: OpaquePointer, _ text: PlacedText, size: Double) {
