@@ -7,6 +7,7 @@ import PackCore
 
 let onlyCommits = CommandLine.arguments.contains("commits")
 let onlySerial = CommandLine.arguments.contains("serial")
+let onlyLabels = CommandLine.arguments.contains("labels")
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let orderCount = arguments.first ?? 1_000_000
 let scanCount = arguments.dropFirst().first ?? 200_000
@@ -15,6 +16,11 @@ print("# packd-bench")
 print("")
 print("Machine: \(machineDescription())")
 print("")
+
+if onlyLabels {
+    try LabelBenchReport.print()
+    exit(0)
+}
 
 if onlySerial || !onlyCommits {
     let serial = try await SerialBench.run()

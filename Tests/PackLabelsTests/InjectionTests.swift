@@ -36,7 +36,7 @@ struct InjectionTests {
         #expect(!text.contains("~"), "no tilde command may reach the printer")
         #expect(text.components(separatedBy: "^XA").count == 2)
         #expect(text.components(separatedBy: "^XZ").count == 2 && text.hasSuffix("^XZ\n"))
-        let allowed: Set<String> = ["XA", "CI", "PW", "LL", "LH", "FO", "GF", "FS", "BY", "BC", "BQ", "FH", "FD", "XZ"]
+        let allowed: Set<String> = ["XA", "CI", "PW", "LL", "LH", "FO", "GF", "FS", "BY", "BC", "BQ", "FH", "FD", "GB", "XZ"]
         let commands = text.split(separator: "^").map { String($0.prefix(2)) }
         #expect(Set(commands).isSubset(of: allowed), "unexpected commands: \(Set(commands).subtracting(allowed))")
         // Every ^FD is escaped: only letters, digits, _XX escapes and the QR prefix.

@@ -1,5 +1,5 @@
-/// TSPL/TSPL2 (TSC, Xprinter, Gprinter, HPRT). Text, rules and pictures go as
-/// BITMAP commands of the same raster the PNG shows (TSPL bitmaps print a 0 bit
+/// TSPL/TSPL2 (TSC, Xprinter, Gprinter, HPRT). Text and pictures go as BITMAP
+/// commands of the same raster the PNG shows; rules and outline boxes as BAR/BOX (TSPL bitmaps print a 0 bit
 /// black). Code 128 (subset B, `128M` with `!104`) and QR go as BARCODE/QRCODE
 /// when their data holds no quote, backslash or `!`; other data is drawn into the
 /// bitmap, so no byte of an order ever reaches the printer's command parser.
@@ -9,6 +9,7 @@ enum TSPLEncoder {
     {
         let bitmap = try RasterRenderer.render(layout, text: text, skip: isNative)
         var out: [UInt8] = []
+        out.reserveCapacity(bitmap.bits.count + 1024)
         func line(_ s: String) { out += Array(s.utf8) + [0x0D, 0x0A] }
         line("SIZE \(mm(widthMm)) mm,\(mm(heightMm)) mm")
         line("GAP \(mm(settings.gapMm)) mm,0 mm")
@@ -21,14 +22,22 @@ enum TSPLEncoder {
         for band in bitmap.inkBands() {
             let b = band.bitmap
             out += Array("BITMAP \(band.x),\(band.y),\(b.bytesPerRow),\(b.height),0,".utf8)
-            out += b.bits.map { ~$0 }
+            for byte in b.bits { out.append(~byte) }
             out += [0x0D, 0x0A]
         }
-        for case .barcode(let barcode) in layout.items where isNative(barcode) {
-            line(command(for: barcode))
+        for item in layout.items where isNative(item) {
+            line(command(for: item))
         }
         line("PRINT 1,1")
         return out
+    }
+
+    /// Whether the printer draws this element itself: rules (BAR), outline
+    /// boxes (BOX), and the barcodes below.
+    static func isNative(_ item: PlacedElement) -> Bool {
+        if item.isPlainShape { return true }
+        guard case .barcode(let b) = item else { return false }
+        return isNative(b)
     }
 
     static func isNative(_ b: PlacedBarcode) -> Bool {
@@ -39,6 +48,17 @@ enum TSPLEncoder {
         case .code128: return plain
         case .qr: return plain && b.module <= 10
         default: return false
+        }
+    }
+
+    private static func command(for item: PlacedElement) -> String {
+        switch item {
+        case .barcode(let b): return command(for: b)
+        case .box(let r, let thickness, _):
+            return "BOX \(r.x),\(r.y),\(r.maxX),\(r.maxY),\(min(thickness, r.width, r.height))"
+        default:
+            guard let r = item.ruleRect else { return "" }
+            return "BAR \(r.x),\(r.y),\(r.width),\(r.height)"
         }
     }
 

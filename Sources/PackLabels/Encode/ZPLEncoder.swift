@@ -1,5 +1,6 @@
-/// ZPL II. Text, rules and pictures go as `^GF` graphics (Z64) of the same raster
-/// the PNG shows, so Chinese, Arabic or emoji need no printer font. Code 128 and QR
+/// ZPL II. Text and pictures go as `^GF` graphics (Z64) of the same raster the
+/// PNG shows, so Chinese, Arabic or emoji need no printer font; rules and outline
+/// boxes as `^GB`. Code 128 and QR
 /// go as `^BC`/`^BQ`, which the printer draws to the same modules, when their data
 /// is plain ASCII; anything else is drawn into the graphic. Every piece of data in
 /// a field goes through `^FH` hex escapes: no byte of an order becomes a command.
@@ -13,20 +14,37 @@ enum ZPLEncoder {
             let b = band.bitmap
             out += "^FO\(band.x),\(band.y)^GFA,\(b.bits.count),\(b.bits.count),\(b.bytesPerRow),\(Z64.encode(b.bits))^FS\n"
         }
-        for case .barcode(let barcode) in layout.items where isNative(barcode) {
-            out += command(for: barcode)
+        for item in layout.items where isNative(item) {
+            out += command(for: item)
         }
         out += "^XZ\n"
         return Array(out.utf8)
     }
 
-    /// Whether the printer draws this barcode itself.
+    /// Whether the printer draws this element itself: rules, outline boxes, and
+    /// the barcodes below.
+    static func isNative(_ item: PlacedElement) -> Bool {
+        if item.isPlainShape { return true }
+        guard case .barcode(let b) = item else { return false }
+        return isNative(b)
+    }
+
     static func isNative(_ b: PlacedBarcode) -> Bool {
         switch b.style.symbology {
         // `>` starts a ZPL Code 128 invocation code even after ^FH decoding.
         case .code128: b.data.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ">") }
         case .qr: b.data.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && b.module <= 10
         default: false
+        }
+    }
+
+    private static func command(for item: PlacedElement) -> String {
+        switch item {
+        case .barcode(let b): return command(for: b)
+        case .box(let r, let thickness, _): return "^FO\(r.x),\(r.y)^GB\(r.width),\(r.height),\(min(thickness, r.width, r.height))^FS\n"
+        default:
+            guard let r = item.ruleRect else { return "" }
+            return "^FO\(r.x),\(r.y)^GB\(r.width),\(r.height),\(min(r.width, r.height))^FS\n"
         }
     }
 

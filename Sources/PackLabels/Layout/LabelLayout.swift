@@ -16,6 +16,24 @@ enum PlacedElement: Sendable {
     case image(DotRect, LabelImage, subject: String)
 }
 
+extension PlacedElement {
+    /// A rule or an outline box along the dot grid: what printers draw natively
+    /// (ZPL ^GB, TSPL BAR/BOX) instead of receiving it as graphics.
+    var isPlainShape: Bool {
+        switch self {
+        case .line(let x1, let y1, let x2, let y2, _): x1 == x2 || y1 == y2
+        case .box(_, _, let filled): !filled
+        default: false
+        }
+    }
+
+    /// A rule as a rectangle of dots (from its top-left corner).
+    var ruleRect: DotRect? {
+        guard case .line(let x1, let y1, let x2, let y2, let thickness) = self, x1 == x2 || y1 == y2 else { return nil }
+        return DotRect(x: x1, y: y1, width: max(x2 - x1, thickness), height: max(y2 - y1, thickness))
+    }
+}
+
 struct PlacedText: Sendable {
     let subject: String
     let frame: DotRect

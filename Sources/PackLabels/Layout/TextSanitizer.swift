@@ -27,9 +27,16 @@ enum TextSanitizer {
     /// spaces (left by empty fields, such as a missing company) are dropped.
     static func tidy(_ text: String) -> String {
         let cleaned = clean(text)
-        guard cleaned.first == " " || cleaned.last == " " || cleaned.contains(" \n") || cleaned.contains("\n ") else {
-            return cleaned
+        var needsTrim = false
+        var previous: UInt8 = 0x0A
+        for byte in cleaned.utf8 {
+            if (byte == 0x20 && previous == 0x0A) || (byte == 0x0A && previous == 0x20) {
+                needsTrim = true
+                break
+            }
+            previous = byte
         }
+        guard needsTrim || previous == 0x20 else { return cleaned }
         return cleaned.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .joined(separator: "\n")

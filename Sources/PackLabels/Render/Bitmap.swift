@@ -13,6 +13,19 @@ public struct Bitmap: Sendable, Equatable {
         self.bits = [UInt8](repeating: 0, count: bytesPerRow * height)
     }
 
+    /// A bitmap whose every byte `fill` writes (no zeroing first: labels are
+    /// large and rendered often).
+    init(width: Int, height: Int, fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        self.width = width
+        self.height = height
+        self.bytesPerRow = (width + 7) / 8
+        let count = bytesPerRow * height
+        self.bits = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            fill(buffer)
+            initialized = count
+        }
+    }
+
     public init(width: Int, height: Int, bits: [UInt8]) {
         precondition(bits.count == (width + 7) / 8 * height)
         self.width = width

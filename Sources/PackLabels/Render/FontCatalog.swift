@@ -13,6 +13,7 @@ final class FontCatalog: Sendable {
 
     private let families: Set<String>
     private let coverage = Mutex<[String: [UInt32: Bool]]>([:])
+    private let familyLists = Mutex<[String: (missing: [String], anyInstalled: Bool)]>([:])
 
     private init() {
         var list: UnsafeMutablePointer<UnsafeMutablePointer<PangoFontFamily>?>?
@@ -31,11 +32,14 @@ final class FontCatalog: Sendable {
     /// The families of a comma-separated list that are not installed; empty when
     /// all are. A list is usable when any one of its families is.
     func missingFamilies(in list: String) -> (missing: [String], anyInstalled: Bool) {
+        if let known = familyLists.withLock({ $0[list] }) { return known }
         let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let missing = names.filter {
             !families.contains($0.lowercased()) && !Self.genericFamilies.contains($0.lowercased())
         }
-        return (missing, missing.count < names.count)
+        let answer = (missing, missing.count < names.count)
+        familyLists.withLock { $0[list] = answer }
+        return answer
     }
 
     /// Whether some font of `family` (fallbacks included) has a glyph for `scalar`.

@@ -26,14 +26,9 @@ extension Bitmap {
         }
         bits.withUnsafeBufferPointer { buffer in
             for row in 0..<height {
-                let base = row * bytesPerRow
-                var first = -1
-                var last = -1
-                for i in 0..<bytesPerRow where buffer[base + i] != 0 {
-                    if first < 0 { first = i }
-                    last = i
+                guard let (first, last) = Self.inkExtent(buffer, from: row * bytesPerRow, count: bytesPerRow) else {
+                    continue
                 }
-                guard first >= 0 else { continue }
                 if runStart != nil, row - lastInk > gap { close() }
                 if runStart == nil { runStart = row }
                 lastInk = row
@@ -43,5 +38,22 @@ extension Bitmap {
         }
         close()
         return bands
+    }
+
+    /// The first and last byte with ink in a row, or nil for a blank row. Most
+    /// rows of a label are mostly white, so it skips eight bytes at a time.
+    private static func inkExtent(_ buffer: UnsafeBufferPointer<UInt8>, from base: Int, count: Int) -> (Int, Int)? {
+        var i = 0
+        while i + 8 <= count, UnsafeRawPointer(buffer.baseAddress! + base + i).loadUnaligned(as: UInt64.self) == 0 {
+            i += 8
+        }
+        while i < count, buffer[base + i] == 0 { i += 1 }
+        guard i < count else { return nil }
+        var j = count - 1
+        while j >= i + 8, UnsafeRawPointer(buffer.baseAddress! + base + j - 7).loadUnaligned(as: UInt64.self) == 0 {
+            j -= 8
+        }
+        while buffer[base + j] == 0 { j -= 1 }
+        return (i, j)
     }
 }

@@ -14,8 +14,9 @@ struct LabelPainter {
     let target: Target
     let text: TextSetter
 
-    /// Paints everything but the barcodes `skip` says the printer draws itself.
-    func paint(_ layout: LabelLayout, skip: (PlacedBarcode) -> Bool = { _ in false }) throws(LabelError) {
+    /// Paints everything but the shapes and barcode symbols `skip` says the
+    /// printer draws itself (a skipped barcode's caption is still painted).
+    func paint(_ layout: LabelLayout, skip: (PlacedElement) -> Bool = { _ in false }) throws(LabelError) {
         var problems: [LabelProblem] = []
         for item in layout.items {
             do {
@@ -27,15 +28,25 @@ struct LabelPainter {
         if !problems.isEmpty { throw LabelError(problems: problems) }
     }
 
-    private func paint(_ item: PlacedElement, skip: (PlacedBarcode) -> Bool) throws(LabelError) {
+    private func paint(_ item: PlacedElement, skip: (PlacedElement) -> Bool) throws(LabelError) {
         ink()
+        let printerDraws = skip(item)
         switch item {
         case .text(let t):
             if t.style.inverted { paper() }
             try text.draw(t, on: cr)
         case .barcode(let b):
-            if !skip(b) { modules(b) }
+            if !printerDraws { modules(b) }
             if let caption = b.caption { try text.draw(caption, on: cr) }
+        case .line, .box:
+            if !printerDraws { shape(item) }
+        case .image(let frame, let image, let subject):
+            try ImageMask.draw(image, in: frame, on: cr, subject: subject)
+        }
+    }
+
+    private func shape(_ item: PlacedElement) {
+        switch item {
         case .line(let x1, let y1, let x2, let y2, let thickness):
             if y1 == y2 || x1 == x2 {
                 // Rules as rectangles: exact dot widths, no half-dot anti-aliasing.
@@ -52,15 +63,17 @@ struct LabelPainter {
                 cairo_rectangle(cr, Double(r.x), Double(r.y), Double(r.width), Double(r.height))
                 cairo_fill(cr)
             } else {
-                let t = Double(thickness)
-                cairo_rectangle(cr, Double(r.x), Double(r.y), Double(r.width), Double(r.height))
-                cairo_rectangle(cr, Double(r.x) + t, Double(r.y) + t, Double(r.width) - 2 * t, Double(r.height) - 2 * t)
-                cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
+                // Four sides as separate dot-aligned rectangles: cairo fills those
+                // directly, where a hollow path would be scan-converted.
+                let t = min(thickness, r.width / 2, r.height / 2)
+                rectangle(r.x, r.y, r.width, t)
+                rectangle(r.x, r.maxY - t, r.width, t)
+                rectangle(r.x, r.y + t, t, r.height - 2 * t)
+                rectangle(r.maxX - t, r.y + t, t, r.height - 2 * t)
                 cairo_fill(cr)
-                cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING)
             }
-        case .image(let frame, let image, let subject):
-            try ImageMask.draw(image, in: frame, on: cr, subject: subject)
+        default:
+            break
         }
     }
 
@@ -82,6 +95,10 @@ struct LabelPainter {
             }
         }
         cairo_fill(cr)
+    }
+
+    private func rectangle(_ x: Int, _ y: Int, _ width: Int, _ height: Int) {
+        cairo_rectangle(cr, Double(x), Double(y), Double(width), Double(height))
     }
 
     private func ink() {

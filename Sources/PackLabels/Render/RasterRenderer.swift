@@ -2,7 +2,7 @@ import CPangoCairo
 
 /// Paints a layout into a 1-bit image at the layout's resolution.
 enum RasterRenderer {
-    static func render(_ layout: LabelLayout, text: TextSetter, skip: (PlacedBarcode) -> Bool = { _ in false })
+    static func render(_ layout: LabelLayout, text: TextSetter, skip: (PlacedElement) -> Bool = { _ in false })
         throws(LabelError) -> Bitmap
     {
         guard let surface = cairo_image_surface_create(CAIRO_FORMAT_A1, Int32(layout.widthDots), Int32(layout.heightDots)),
@@ -24,17 +24,17 @@ enum RasterRenderer {
         let height = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
         let data = cairo_image_surface_get_data(surface)!
-        var out = Bitmap(width: width, height: height)
-        let bytesPerRow = out.bytesPerRow
+        let bytesPerRow = (width + 7) / 8
         let reverse = isLittleEndian
         let lastMask: UInt8 = width % 8 == 0 ? 0xFF : ~(0xFF >> UInt8(width % 8))
-        out.bits.withUnsafeMutableBufferPointer { dst in
-            for y in 0..<height {
-                for i in 0..<bytesPerRow {
-                    let byte = data[y * stride + i]
-                    dst[y * bytesPerRow + i] = reverse ? bitReversed[Int(byte)] : byte
+        let out = Bitmap(width: width, height: height) { dst in
+            bitReversed.withUnsafeBufferPointer { table in
+                for y in 0..<height {
+                    let row = data + y * stride
+                    let target = y * bytesPerRow
+                    for i in 0..<bytesPerRow { dst[target + i] = reverse ? table[Int(row[i])] : row[i] }
+                    dst[target + bytesPerRow - 1] &= lastMask
                 }
-                dst[y * bytesPerRow + bytesPerRow - 1] &= lastMask
             }
         }
         return out

@@ -15,7 +15,8 @@ struct TSPLReader {
     var printCount = 0
 
     static let known: Set<String> = [
-        "SIZE", "GAP", "DIRECTION", "REFERENCE", "DENSITY", "SPEED", "CLS", "BITMAP", "BARCODE", "QRCODE", "PRINT",
+        "SIZE", "GAP", "DIRECTION", "REFERENCE", "DENSITY", "SPEED", "CLS", "BITMAP", "BARCODE", "QRCODE", "BAR", "BOX",
+        "PRINT",
     ]
 
     init(_ bytes: [UInt8], dpi: Int) throws {
@@ -69,6 +70,17 @@ struct TSPLReader {
                 let rows = try Self.zintModules(symbology: "58", data: args[7], extra: ["--secure=\(level)"])
                 let cell = Int(args[3])!
                 draw(rows, x: Int(args[0])!, y: Int(args[1])!, module: cell, rowHeight: cell)
+            case "BAR":
+                let n = args.map { Int($0)! }
+                fill(x: n[0], y: n[1], width: n[2], height: n[3])
+            case "BOX":
+                let n = args.map { Int($0)! }
+                let (x, y, t) = (n[0], n[1], n[4])
+                let (w, h) = (n[2] - x, n[3] - y)
+                fill(x: x, y: y, width: w, height: t)
+                fill(x: x, y: y + h - t, width: w, height: t)
+                fill(x: x, y: y, width: t, height: h)
+                fill(x: x + w - t, y: y, width: t, height: h)
             case "PRINT":
                 printCount += 1
             default:
@@ -79,6 +91,10 @@ struct TSPLReader {
     }
 
     var png: [UInt8] { get throws { try PNGEncoder.encode(image) } }
+
+    private mutating func fill(x: Int, y: Int, width: Int, height: Int) {
+        for dy in 0..<height { for dx in 0..<width { image.setInk(x: x + dx, y: y + dy) } }
+    }
 
     private mutating func draw(_ rows: [[Bool]], x: Int, y: Int, module: Int, rowHeight: Int) {
         for (r, row) in rows.enumerated() {
