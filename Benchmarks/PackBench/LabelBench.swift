@@ -42,6 +42,24 @@ enum LabelBench {
         }
     }
 
+    /// packd's ZPL rendered and written to a socket printer over TCP (as CUPS's
+    /// socket backend writes), timed from the render's start to the last byte.
+    static func toSocketPrinter(labels count: Int) throws -> Samples {
+        let printer = try SocketPrinter()
+        let template = try TemplateCatalog().template("waybill-100x150")
+        let renderer = LabelRenderer()
+        var samples = Samples(capacity: count)
+        for (i, d) in data(count + 20).enumerated() {
+            let start = now()
+            let label = try renderer.render(template, data: d, format: .zpl)
+            try printer.send(label.bytes)
+            let job = try printer.nextJob()
+            guard job.bytes == label.bytes else { throw BenchError("the printer received other bytes") }
+            if i >= 20 { samples.add(job.end - start) }
+        }
+        return samples
+    }
+
     static func run(labels count: Int) throws -> [Result] {
         let template = try TemplateCatalog().template("waybill-100x150")
         let inputs = data(count)

@@ -49,6 +49,26 @@ final class SocketPrinter: @unchecked Sendable {
         }
     }
 
+    /// Connects to the printer and writes `bytes` as one job.
+    func send(_ bytes: [UInt8]) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw BenchError("cannot connect: errno \(errno)") }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw BenchError("write failed: errno \(errno)") }
+            offset += n
+        }
+    }
+
     /// Waits for the next job's last byte; returns when it arrived and the job.
     func nextJob(timeout: Double = 60) throws -> (end: UInt64, bytes: [UInt8]) {
         guard arrived.wait(timeout: .now() + timeout) == .success else { throw BenchError("no job within \(timeout) s") }
