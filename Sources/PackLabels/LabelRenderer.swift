@@ -1,5 +1,3 @@
-public import PackCore
-
 /// Renders a template for one parcel in one printer language.
 public struct LabelRenderer: Sendable {
     public var settings: PrinterSettings

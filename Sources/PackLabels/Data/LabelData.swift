@@ -69,33 +69,15 @@ public struct LabelData: Sendable, Equatable {
         v["\(who).cityLine"] = [a.city, a.state, a.postalCode, a.country].joinedNonEmpty(" ")
     }
 
-    /// `YYYY-MM-DD` and `HH:MM` of a UTC instant moved by a fixed offset. Civil
-    /// date from days since the epoch (Howard Hinnant's algorithm): no Calendar,
-    /// so a label shows the same time on every machine given the same offset.
+    /// `YYYY-MM-DD` and `HH:MM` of an instant in the zone `utcOffsetSeconds` east
+    /// of UTC: the instant moved by the offset, read off its RFC 3339 form. No
+    /// Calendar, so a label shows the same time on every machine given the offset.
     static func localDateTime(_ t: Timestamp, utcOffsetSeconds: Int) -> (String, String) {
-        let seconds = Int64(floorDivide(t.millisecondsSinceEpoch, 1000)) + Int64(utcOffsetSeconds)
-        let days = floorDivide(seconds, 86_400)
-        let secondOfDay = seconds - days * 86_400
-        let z = days + 719_468
-        let era = floorDivide(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let date = "\(year)-\(twoDigits(month))-\(twoDigits(day))"
-        let time = "\(twoDigits(secondOfDay / 3600)):\(twoDigits(secondOfDay % 3600 / 60))"
-        return (date, time)
+        let text = t.adding(milliseconds: Int64(utcOffsetSeconds) * 1000).rfc3339
+        let date = text.prefix(10)
+        let time = text.dropFirst(11).prefix(5)
+        return (String(date), String(time))
     }
-
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
-
-    private static func twoDigits(_ n: Int64) -> String { n < 10 ? "0\(n)" : String(n) }
 }
 
 extension Array where Element == String? {

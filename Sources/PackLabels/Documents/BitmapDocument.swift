@@ -3,27 +3,13 @@ import CPangoCairo
 /// A whole-label raster in each printer language (for carrier documents).
 enum BitmapDocument {
     static func zpl(_ bitmap: Bitmap, settings: PrinterSettings) -> [UInt8] {
-        var out = "^XA\n^PW\(bitmap.width)\n^LL\(bitmap.height)\n^LH0,0\n"
-        for band in bitmap.inkBands() {
-            let b = band.bitmap
-            out += "^FO\(band.x),\(band.y)^GFA,\(b.bits.count),\(b.bits.count),\(b.bytesPerRow),\(Z64.encode(b.bits))^FS\n"
-        }
-        out += "^XZ\n"
-        return Array(out.utf8)
+        Array("^XA\n^PW\(bitmap.width)\n^LL\(bitmap.height)\n^LH0,0\n\(ZPLEncoder.graphics(bitmap))^XZ\n".utf8)
     }
 
     static func tspl(_ bitmap: Bitmap, widthMm: Double, heightMm: Double, settings: PrinterSettings) -> [UInt8] {
-        var out: [UInt8] = []
-        func line(_ s: String) { out += Array(s.utf8) + [0x0D, 0x0A] }
-        line("SIZE \(LabelTemplate.millimetres(widthMm)) mm,\(LabelTemplate.millimetres(heightMm)) mm")
-        line("GAP \(LabelTemplate.millimetres(settings.gapMm)) mm,0 mm")
-        line("DIRECTION 1,0")
-        line("CLS")
-        for band in bitmap.inkBands() {
-            let b = band.bitmap
-            out += Array("BITMAP \(band.x),\(band.y),\(b.bytesPerRow),\(b.height),0,".utf8) + b.bits.map { ~$0 } + [0x0D, 0x0A]
-        }
-        line("PRINT 1,1")
+        var out = TSPLEncoder.header(widthMm: widthMm, heightMm: heightMm, settings: settings, capacity: bitmap.bits.count)
+        TSPLEncoder.appendBitmaps(bitmap, to: &out)
+        out += Array("PRINT 1,1\r\n".utf8)
         return out
     }
 

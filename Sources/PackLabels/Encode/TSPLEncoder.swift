@@ -1,6 +1,6 @@
 /// TSPL/TSPL2 (TSC, Xprinter, Gprinter, HPRT). Text and pictures go as BITMAP
-/// commands of the same raster the PNG shows; rules and outline boxes as BAR/BOX (TSPL bitmaps print a 0 bit
-/// black). Code 128 (subset B, `128M` with `!104`) and QR go as BARCODE/QRCODE
+/// commands of the same raster the PNG shows (TSPL bitmaps print a 0 bit black);
+/// rules and outline boxes as BAR/BOX. Code 128 (subset B, `128M` with `!104`) and QR go as BARCODE/QRCODE
 /// when their data holds no quote, backslash or `!`; other data is drawn into the
 /// bitmap, so no byte of an order ever reaches the printer's command parser.
 enum TSPLEncoder {
@@ -8,28 +8,38 @@ enum TSPLEncoder {
         throws(LabelError) -> [UInt8]
     {
         let bitmap = try RasterRenderer.render(layout, text: text, skip: isNative)
-        var out: [UInt8] = []
-        out.reserveCapacity(bitmap.bits.count + 1024)
-        func line(_ s: String) { out += Array(s.utf8) + [0x0D, 0x0A] }
-        line("SIZE \(mm(widthMm)) mm,\(mm(heightMm)) mm")
-        line("GAP \(mm(settings.gapMm)) mm,0 mm")
-        line("DIRECTION 1,0")
-        line("REFERENCE 0,0")
-        line("DENSITY \(settings.darkness ?? 8)")
-        line("SPEED \(settings.speed ?? 4)")
-        line("CLS")
+        var out = header(widthMm: widthMm, heightMm: heightMm, settings: settings, capacity: bitmap.bits.count)
         // Bitmaps first: BITMAP overwrites its whole rectangle, white included.
+        appendBitmaps(bitmap, to: &out)
+        func line(_ s: String) { out += Array(s.utf8) + [0x0D, 0x0A] }
+        for item in layout.items where isNative(item) {
+            line(command(for: item))
+        }
+        line("PRINT 1,1")
+        return out
+    }
+
+    /// SIZE, GAP, DIRECTION, REFERENCE, DENSITY, SPEED and CLS.
+    static func header(widthMm: Double, heightMm: Double, settings: PrinterSettings, capacity: Int = 0) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(capacity + 1024)
+        for command in [
+            "SIZE \(mm(widthMm)) mm,\(mm(heightMm)) mm", "GAP \(mm(settings.gapMm)) mm,0 mm", "DIRECTION 1,0",
+            "REFERENCE 0,0", "DENSITY \(settings.darkness ?? 8)", "SPEED \(settings.speed ?? 4)", "CLS",
+        ] {
+            out += Array(command.utf8) + [0x0D, 0x0A]
+        }
+        return out
+    }
+
+    /// The ink of a raster as BITMAP commands, one per band (a 0 bit prints black).
+    static func appendBitmaps(_ bitmap: Bitmap, to out: inout [UInt8]) {
         for band in bitmap.inkBands() {
             let b = band.bitmap
             out += Array("BITMAP \(band.x),\(band.y),\(b.bytesPerRow),\(b.height),0,".utf8)
             for byte in b.bits { out.append(~byte) }
             out += [0x0D, 0x0A]
         }
-        for item in layout.items where isNative(item) {
-            line(command(for: item))
-        }
-        line("PRINT 1,1")
-        return out
     }
 
     /// Whether the printer draws this element itself: rules (BAR), outline

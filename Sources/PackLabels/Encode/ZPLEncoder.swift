@@ -10,15 +10,22 @@ enum ZPLEncoder {
         var out = "^XA\n^CI28\n^PW\(layout.widthDots)\n^LL\(layout.heightDots)\n^LH0,0\n"
         if let darkness = settings.darkness { out += "~SD\(twoDigits(darkness))\n" }
         if let speed = settings.speed { out += "^PR\(speed)\n" }
-        for band in bitmap.inkBands() {
-            let b = band.bitmap
-            out += "^FO\(band.x),\(band.y)^GFA,\(b.bits.count),\(b.bits.count),\(b.bytesPerRow),\(Z64.encode(b.bits))^FS\n"
-        }
+        out += graphics(bitmap)
         for item in layout.items where isNative(item) {
             out += command(for: item)
         }
         out += "^XZ\n"
         return Array(out.utf8)
+    }
+
+    /// The ink of a raster as `^GF` graphics, one per band.
+    static func graphics(_ bitmap: Bitmap) -> String {
+        var out = ""
+        for band in bitmap.inkBands() {
+            let b = band.bitmap
+            out += "^FO\(band.x),\(band.y)^GFA,\(b.bits.count),\(b.bits.count),\(b.bytesPerRow),\(Z64.encode(b.bits))^FS\n"
+        }
+        return out
     }
 
     /// Whether the printer draws this element itself: rules, outline boxes, and
