@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "PackStore", targets: ["PackStore"]),
         .library(name: "PackDevices", targets: ["PackDevices"]),
         .library(name: "PackLabels", targets: ["PackLabels"]),
+        .library(name: "PackPrint", targets: ["PackPrint"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,6 +51,14 @@ let package = Package(
         .target(
             name: "PackLabels",
             dependencies: ["PackCore", "CPangoCairo", "CPoppler", "CZint", "CZlib"],
+            swiftSettings: strict
+        ),
+        // libcups has no pkg-config file on Debian 12.
+        .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
+        // CUPS destinations, jobs and printer state.
+        .target(
+            name: "PackPrint",
+            dependencies: ["PackCore", "CCups"],
             swiftSettings: strict
         ),
         // Scanners: serial (termios), and later evdev and udev.
@@ -89,6 +98,7 @@ let package = Package(
                 "PackDaemon",
                 "PackDevices",
                 "PackLabels",
+                "PackPrint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -148,6 +158,11 @@ let package = Package(
             name: "PackLabelsTests",
             dependencies: ["PackLabels", "PackCore", "PackTestSupport"],
             exclude: ["Goldens"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PackPrintTests",
+            dependencies: ["PackPrint", "PackLabels", "PackCore"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -19,6 +19,9 @@ packages=(
   libzint-dev      # label barcodes
   libpoppler-glib-dev # carrier PDF labels rasterised for ZPL/TSPL printers
   zlib1g-dev       # ZPL Z64 graphics
+  libcups2-dev     # printing through CUPS (libcups)
+  cups             # the tests: a private cupsd with raw queues to socket printers
+  cups-client      # the tests: lpadmin, cupsaccept/cupsreject, cupsenable/cupsdisable
   zint             # the tests: independent barcode module dumps
   zbar-tools       # the tests: zbarimg decodes rendered labels
   poppler-utils    # the tests: pdftoppm renders PDF labels

@@ -1,0 +1,107 @@
+import CCups
+
+extension CupsConnection {
+    /// The largest document packd sends; a label is kilobytes, a carrier PDF a few
+    /// hundred. Anything near this is a mistake, not a label.
+    public static let maxDocumentBytes = 32 * 1024 * 1024
+
+    static let jobAttributes = ["job-id", "job-name", "job-state", "job-state-reasons"]
+
+    /// Submits a document as one job named `jobName` (packd records the name
+    /// before submitting, so that after a crash it can ask CUPS whether the job
+    /// exists). Returns the CUPS job id.
+    public func submit(
+        printer: String, jobName: String, format: DocumentFormat, document: [UInt8], options: [String: String] = [:]
+    ) throws(PrintError) -> Int {
+        try Self.checkName(printer)
+        guard document.count <= Self.maxDocumentBytes else {
+            throw PrintError(
+                .tooLarge, printer: printer,
+                "the document is \(document.count) bytes; packd sends at most \(Self.maxDocumentBytes)")
+        }
+        guard !document.isEmpty else { throw PrintError(.cups, printer: printer, "the document is empty") }
+        let queue = try self.printer(printer)
+        guard queue.acceptingJobs else {
+            throw PrintError(.notAccepting, printer: printer, "the queue is rejecting jobs (cupsaccept \(printer) to accept them)")
+        }
+        switch format {
+        case .raw where !queue.isRaw && !queue.formats.contains("application/vnd.cups-raw"):
+            throw PrintError(
+                .unsupportedFormat, printer: printer,
+                "the queue has a driver (\(queue.makeAndModel ?? "?")) and takes no raw ZPL/TSPL; use a raw queue (docs/printers.md)")
+        case .pdf, .png:
+            if queue.isRaw {
+                throw PrintError(
+                    .unsupportedFormat, printer: printer,
+                    "the queue is raw: it would send the \(format == .pdf ? "PDF" : "PNG") bytes to the printer unconverted; send ZPL or TSPL")
+            }
+            if !queue.formats.contains(format.mimeType), !queue.formats.contains("application/octet-stream") {
+                throw PrintError(.unsupportedFormat, printer: printer, "the queue does not take \(format.mimeType)")
+            }
+        default:
+            break
+        }
+        var count: Int32 = 0
+        var cupsOptions: UnsafeMutablePointer<cups_option_t>?
+        for (name, value) in options { count = cupsAddOption(name, value, count, &cupsOptions) }
+        defer { cupsFreeOptions(count, cupsOptions) }
+        let id = cupsCreateJob(http, printer, jobName, count, cupsOptions)
+        guard id > 0 else { throw Self.classify(printer: printer, status: cupsLastError()) }
+        guard cupsStartDocument(http, printer, id, jobName, format.mimeType, 1) == HTTP_STATUS_CONTINUE else {
+            let error = Self.classify(printer: printer, status: cupsLastError())
+            cupsCancelJob2(http, printer, id, 0)
+            throw error
+        }
+        let written = document.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { cupsWriteRequestData(http, $0.baseAddress, $0.count) }
+        }
+        let finished = cupsFinishDocument(http, printer)
+        guard written == HTTP_STATUS_CONTINUE, finished.rawValue < 0x0100 else {
+            let error = Self.classify(printer: printer, status: cupsLastError())
+            cupsCancelJob2(http, printer, id, 0)
+            throw error
+        }
+        return Int(id)
+    }
+
+    /// The job's state now.
+    public func job(printer: String, id: Int) throws(PrintError) -> JobStatus {
+        let response = try request(IPP_OP_GET_JOB_ATTRIBUTES, printer: printer) { request in
+            ippAddInteger(request, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", Int32(id))
+            Self.requestAttributes(request, Self.jobAttributes)
+        }
+        guard let job = response.groups(tag: IPP_TAG_JOB).compactMap(Self.jobStatus).first else {
+            throw PrintError(.cups, printer: printer, "CUPS has no job \(id)")
+        }
+        return job
+    }
+
+    /// The queue's jobs, finished ones too (as long as CUPS keeps their history).
+    public func jobs(printer: String) throws(PrintError) -> [JobStatus] {
+        let response = try request(IPP_OP_GET_JOBS, printer: printer) { request in
+            ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", nil, "all")
+            Self.requestAttributes(request, Self.jobAttributes)
+        }
+        return response.groups(tag: IPP_TAG_JOB).compactMap(Self.jobStatus)
+    }
+
+    /// The job packd submitted under `name`, if CUPS has it.
+    public func job(printer: String, named name: String) throws(PrintError) -> JobStatus? {
+        try jobs(printer: printer).filter { $0.name == name }.max { $0.id < $1.id }
+    }
+
+    public func cancel(printer: String, id: Int) throws(PrintError) {
+        guard cupsCancelJob2(http, printer, Int32(id), 0) == IPP_STATUS_OK else {
+            throw Self.classify(printer: printer, status: cupsLastError())
+        }
+    }
+
+    static func jobStatus(_ g: IPPResponse.Group) -> JobStatus? {
+        guard let id = g.integer("job-id"), let state = g.integer("job-state").flatMap(JobStatus.State.init) else {
+            return nil
+        }
+        return JobStatus(
+            id: id, name: g.string("job-name") ?? "", state: state,
+            reasons: g.strings("job-state-reasons").filter { $0 != "none" })
+    }
+}

@@ -1,0 +1,93 @@
+/// A CUPS queue as packd sees it: its state, why, and what it can print.
+public struct PrinterStatus: Sendable, Equatable {
+    public enum State: String, Sendable {
+        case idle, processing, stopped
+    }
+
+    public var name: String
+    public var state: State
+    /// printer-state-reasons without `none` (`media-empty-error`, `paused`...).
+    public var reasons: [String]
+    public var acceptingJobs: Bool
+    public var deviceURI: String?
+    public var makeAndModel: String?
+    public var info: String?
+    /// document-format-supported.
+    public var formats: [String]
+
+    public init(
+        name: String, state: State, reasons: [String] = [], acceptingJobs: Bool = true, deviceURI: String? = nil,
+        makeAndModel: String? = nil, info: String? = nil, formats: [String] = []
+    ) {
+        self.name = name
+        self.state = state
+        self.reasons = reasons
+        self.acceptingJobs = acceptingJobs
+        self.deviceURI = deviceURI
+        self.makeAndModel = makeAndModel
+        self.info = info
+        self.formats = formats
+    }
+
+    /// What the printer needs from a person, from its state and reasons.
+    public var conditions: [PrinterCondition] {
+        var out: [PrinterCondition] = []
+        if state == .stopped || reasons.contains("paused") { out.append(.paused) }
+        for reason in reasons {
+            let base = PrinterCondition.baseReason(reason)
+            let condition: PrinterCondition? =
+                switch base {
+                case "media-empty", "media-needed": .outOfPaper
+                case "media-jam": .paperJam
+                case "door-open", "cover-open", "interlock-open": .doorOpen
+                case "offline", "offline-report", "connecting-to-device", "shutdown": .offline
+                case "paused", "none", "media-low", "toner-low", "marker-supply-low": nil
+                default: reason.hasSuffix("-error") ? .other(base) : nil
+                }
+            if let condition, !out.contains(condition) { out.append(condition) }
+        }
+        return out
+    }
+
+    /// A raw queue passes bytes to the printer unconverted: right for ZPL and
+    /// TSPL, wrong for PDF.
+    public var isRaw: Bool {
+        makeAndModel == nil || makeAndModel == "Local Raw Printer" || makeAndModel?.isEmpty == true
+    }
+
+    /// What packd can send to this queue, by language.
+    public var languages: [String] {
+        if isRaw { return ["zpl", "tspl"] }
+        var out: [String] = []
+        if formats.contains("application/vnd.zebra-zpl") { out.append("zpl") }
+        if formats.contains("application/vnd.tsc-tspl") { out.append("tspl") }
+        if formats.contains("application/pdf") || formats.contains("application/octet-stream") { out.append("pdf") }
+        if formats.contains("image/png") || formats.contains("application/octet-stream") { out.append("png") }
+        return out
+    }
+}
+
+/// Printer trouble a packer can fix, shown at the station.
+public enum PrinterCondition: Sendable, Equatable, CustomStringConvertible {
+    case outOfPaper, paperJam, doorOpen, offline, paused
+    case other(String)
+
+    public var description: String {
+        switch self {
+        case .outOfPaper: "out of labels"
+        case .paperJam: "label jam"
+        case .doorOpen: "door open"
+        case .offline: "offline"
+        case .paused: "paused"
+        case .other(let reason): reason
+        }
+    }
+
+    /// `media-empty-error` -> `media-empty`.
+    static func baseReason(_ reason: String) -> String {
+        for suffix in ["-error", "-warning", "-report"] where reason.hasSuffix(suffix) {
+            return String(reason.dropLast(suffix.count))
+        }
+        return reason
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import PackPrint
+
+/// A cupsd of the test's own: private ServerRoot, spool and logs in a temporary
+/// directory, listening on a Unix socket only. It needs root (cupsd drops to
+/// `lp` for its backends), as the CI runs.
+final class PrivateCups: @unchecked Sendable {
+    let directory: String
+    var socket: String { "\(directory)/cups.sock" }
+    private var daemon: Daemon?
+
+    static var available: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/cupsd")
+            && FileManager.default.isExecutableFile(atPath: "/usr/sbin/lpadmin")
+    }
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "packd-cups-\(UUID().uuidString.prefix(8))"
+        let fm = FileManager.default
+        for sub in ["spool", "cache", "state", "tmp", "log", "ppd"] {
+            try fm.createDirectory(atPath: "\(directory)/\(sub)", withIntermediateDirectories: true)
+        }
+        try """
+            Listen \(directory)/cups.sock
+            Browsing No
+            WebInterface No
+            DefaultAuthType None
+            LogLevel warn
+            JobRetryInterval 1
+            <Location />
+              Order allow,deny
+              Allow all
+            </Location>
+            <Location /admin>
+              Order allow,deny
+              Allow all
+            </Location>
+            """.write(toFile: "\(directory)/cupsd.conf", atomically: true, encoding: .utf8)
+        try """
+            ServerRoot \(directory)
+            RequestRoot \(directory)/spool
+            CacheDir \(directory)/cache
+            StateDir \(directory)/state
+            TempDir \(directory)/tmp
+            AccessLog \(directory)/log/access_log
+            ErrorLog \(directory)/log/error_log
+            PageLog \(directory)/log/page_log
+            SystemGroup root
+            User lp
+            Group lp
+            """.write(toFile: "\(directory)/cups-files.conf", atomically: true, encoding: .utf8)
+        for file in ["raw.convs", "raw.types"] where fm.fileExists(atPath: "/etc/cups/\(file)") {
+            try fm.copyItem(atPath: "/etc/cups/\(file)", toPath: "\(directory)/\(file)")
+        }
+        try Self.run("/bin/chown", ["-R", "root:lp"] + ["spool", "cache", "state", "tmp", "log"].map { "\(directory)/\($0)" })
+        try Self.run("/bin/chmod", ["0770", "\(directory)/spool", "\(directory)/tmp"])
+        try start()
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Starts cupsd and returns once it answers (within 10 s).
+    func start() throws {
+        daemon = try Daemon("/usr/sbin/cupsd", ["-f", "-c", "\(directory)/cupsd.conf", "-s", "\(directory)/cups-files.conf"])
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if (try? CupsConnection(server: socket, timeoutMilliseconds: 200).printers()) != nil { return }
+            // cupsd takes 20-50 ms to answer; ask again shortly.
+            usleep(10_000)
+        }
+        throw PrinterError("the private cupsd did not answer within 10 s (log: \(directory)/log/error_log)")
+    }
+
+    /// Stops cupsd (SIGTERM, or SIGKILL for a crash) and waits for it to exit.
+    func stop(_ signal: Int32 = SIGTERM) {
+        daemon?.stop(signal)
+        daemon = nil
+    }
+
+    var environment: [String: String] { ["CUPS_SERVER": socket] }
+
+    /// A raw queue to a socket printer on this machine.
+    func addRawQueue(_ name: String, port: UInt16) throws {
+        try lpadmin(["-p", name, "-E", "-v", "socket://127.0.0.1:\(port)", "-m", "raw"])
+    }
+
+    func lpadmin(_ arguments: [String]) throws { try Self.run("/usr/sbin/lpadmin", arguments, environment: environment) }
+
+    func command(_ path: String, _ arguments: [String]) throws { try Self.run(path, arguments, environment: environment) }
+
+    static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw PrinterError("\(path) \(arguments.joined(separator: " ")): \(output)") }
+    }
+
+    func connection() throws -> CupsConnection { try CupsConnection(server: socket) }
+
+    /// Polls a job until it is final (completed, aborted or canceled) or the time is up.
+    func waitForFinalState(printer: String, job: Int, timeout: Double = 30) throws -> JobStatus {
+        let cups = try connection()
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let status = try cups.job(printer: printer, id: job)
+            if status.state.isFinal || Date() > deadline { return status }
+            usleep(20_000)
+        }
+    }
+}

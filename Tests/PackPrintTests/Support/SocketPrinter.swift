@@ -1,0 +1,90 @@
+import Foundation
+import Glibc
+
+/// A fake network label printer on 127.0.0.1 (what CUPS's socket backend talks
+/// to on port 9100): it reads each connection to its end and keeps the bytes, in
+/// the order the connections arrived. `close()` stops listening (the printer is
+/// down); `reopen()` listens again on the same port.
+final class SocketPrinter: @unchecked Sendable {
+    private(set) var port: UInt16 = 0
+    private var listener: Int32 = -1
+    private let lock = NSLock()
+    private let arrived = DispatchSemaphore(value: 0)
+    private var received: [[UInt8]] = []
+
+    init() throws { try open(port: 0) }
+
+    private func open(port wanted: UInt16) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = wanted.bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, Glibc.listen(fd, 16) == 0 else {
+            Glibc.close(fd)
+            throw PrinterError("cannot listen on port \(wanted): errno \(errno)")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) {
+            _ = $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        lock.withLock {
+            listener = fd
+            port = UInt16(bigEndian: address.sin_port)
+        }
+        Thread { [self] in acceptLoop(fd) }.start()
+    }
+
+    private func acceptLoop(_ fd: Int32) {
+        while true {
+            let connection = accept(fd, nil, nil)
+            guard connection >= 0 else { return }
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(connection, &buffer, buffer.count)
+                if n <= 0 { break }
+                bytes += buffer[0..<n]
+            }
+            Glibc.close(connection)
+            lock.withLock { received.append(bytes) }
+            arrived.signal()
+        }
+    }
+
+    /// The printer goes away: connections are refused until `reopen()`.
+    func close() {
+        let fd = lock.withLock { () -> Int32 in
+            let fd = listener
+            listener = -1
+            return fd
+        }
+        shutdown(fd, Int32(SHUT_RDWR))
+        Glibc.close(fd)
+    }
+
+    func reopen() throws { try open(port: port) }
+
+    /// Waits until `count` jobs have arrived in all; returns them in order.
+    func waitForJobs(_ count: Int, timeout: Double = 30) throws -> [[UInt8]] {
+        let deadline = DispatchTime.now() + timeout
+        while lock.withLock({ received.count }) < count {
+            guard arrived.wait(timeout: deadline) == .success else {
+                throw PrinterError("\(lock.withLock { received.count }) of \(count) jobs arrived within \(timeout) s")
+            }
+        }
+        return lock.withLock { received }
+    }
+
+    var jobs: [[UInt8]] { lock.withLock { received } }
+}
+
+struct PrinterError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
