@@ -125,7 +125,7 @@ let package = Package(
         // Scenario generators shared by the test targets.
         .target(
             name: "PackTestSupport",
-            dependencies: ["PackCore", "CPackdLinux"],
+            dependencies: ["PackCore", "PackPrint", "CPackdLinux"],
             path: "Tests/PackTestSupport",
             swiftSettings: strict
         ),
@@ -162,7 +162,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PackPrintTests",
-            dependencies: ["PackPrint", "PackLabels", "PackCore"],
+            dependencies: ["PackPrint", "PackLabels", "PackCore", "PackTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

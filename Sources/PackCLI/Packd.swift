@@ -11,7 +11,7 @@ public struct Packd: AsyncParsableCommand {
         version: version,
         subcommands: [
             ReplayCommand.self, OrdersCommand.self, StockCommand.self, ScansCommand.self, DevicesCommand.self,
-            LabelCommand.self, DebugCommand.self,
+            LabelCommand.self, PrintCommand.self, PrintersCommand.self, DebugCommand.self,
         ]
     )
 

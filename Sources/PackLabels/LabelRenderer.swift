@@ -13,7 +13,9 @@ public struct LabelRenderer: Sendable {
         guard LabelResolution.supported.contains(dpi) else {
             throw LabelError("dpi", "must be 203 or 300, not \(dpi)")
         }
+        let geometry = DotGeometry(dpi: dpi)
         let layout = try LabelLayout(template: template, data: data, dpi: dpi)
+            .shifted(dx: geometry.dots(settings.offsetXMm), dy: geometry.dots(settings.offsetYMm))
         let text = TextSetter(raster: format != .pdf)
         let bytes: [UInt8]
         switch format {

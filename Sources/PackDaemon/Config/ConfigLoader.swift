@@ -33,7 +33,7 @@ public enum ConfigLoader {
         }
         let reader = TableReader(file: file)
         var config = PackConfig()
-        try reader.onlyKeys(root, ["state_dir", "core", "engine", "stations", "scanners", "labels"], at: "")
+        try reader.onlyKeys(root, ["state_dir", "core", "engine", "stations", "scanners", "labels", "printers", "cups"], at: "")
         config.stateDirectory = try reader.string(root, "state_dir", at: "")
         if let core = try reader.table(root, "core", at: "") {
             try reader.onlyKeys(core, ["mode", "url", "token_file"], at: "core")
@@ -48,6 +48,16 @@ public enum ConfigLoader {
             try reader.onlyKeys(labels, ["templates"], at: "labels")
             if let directory = try reader.string(labels, "templates", at: "labels") {
                 config.labelTemplateDirectory = directory
+            }
+        }
+        if let cups = try reader.table(root, "cups", at: "") {
+            try reader.onlyKeys(cups, ["server"], at: "cups")
+            config.cupsServer = try reader.string(cups, "server", at: "cups")
+        }
+        if let printers = try reader.table(root, "printers", at: "") {
+            for name in printers.keys.sorted() {
+                guard let table = try reader.table(printers, name, at: "printers") else { continue }
+                config.printers[name] = try reader.printer(table, name: name, at: "printers.\(name)")
             }
         }
         if let engine = try reader.table(root, "engine", at: "") {
@@ -111,6 +121,45 @@ struct TableReader {
             throw error(path(at, key), "must be between \(range.lowerBound) and \(range.upperBound), not \(n)")
         }
         return n
+    }
+
+    func double(_ t: TOMLTable, _ key: String, at: String, range: ClosedRange<Double>) throws(ConfigError) -> Double? {
+        guard let v = t[key] else { return nil }
+        guard let n = v.double ?? v.int.map(Double.init) else { throw error(path(at, key), "must be a number") }
+        guard range.contains(n) else {
+            throw error(path(at, key), "must be between \(range.lowerBound) and \(range.upperBound), not \(n)")
+        }
+        return n
+    }
+
+    func printer(_ t: TOMLTable, name: String, at: String) throws(ConfigError) -> PrinterProfile {
+        try onlyKeys(
+            t, ["queue", "language", "dpi", "media", "darkness", "speed", "offset_x_mm", "offset_y_mm"], at: at)
+        var p = PrinterProfile(name: name, queue: try string(t, "queue", at: at))
+        if let language = try string(t, "language", at: at) {
+            guard let l = PrinterProfile.Language(rawValue: language.lowercased()) else {
+                throw error("\(at).language", "must be zpl, tspl, pdf or png, not \"\(language)\"")
+            }
+            p.language = l
+        }
+        if let dpi = try int(t, "dpi", at: at, range: 0...10_000) {
+            guard dpi == 203 || dpi == 300 else { throw error("\(at).dpi", "must be 203 or 300, not \(dpi)") }
+            p.dpi = dpi
+        }
+        if let media = try string(t, "media", at: at) {
+            let parts = media.lowercased().replacingOccurrences(of: "mm", with: "").split(separator: "x")
+            guard parts.count == 2, let w = Double(parts[0]), let h = Double(parts[1]), (10...300).contains(w),
+                (10...600).contains(h)
+            else { throw error("\(at).media", "must be WIDTHxHEIGHT in millimetres, like \"100x150\", not \"\(media)\"") }
+            p.widthMm = w
+            p.heightMm = h
+        }
+        let darknessLimit = p.language == .tspl ? 15 : 30
+        p.darkness = try int(t, "darkness", at: at, range: 0...darknessLimit)
+        p.speed = try int(t, "speed", at: at, range: 1...14)
+        p.offsetXMm = try double(t, "offset_x_mm", at: at, range: -20...20) ?? 0
+        p.offsetYMm = try double(t, "offset_y_mm", at: at, range: -20...20) ?? 0
+        return p
     }
 
     func code(_ t: TOMLTable, _ key: String, at: String) throws(ConfigError) -> String? {

@@ -14,6 +14,11 @@ public struct PackConfig: Sendable, Equatable {
     public var engine = EngineConfig()
     /// `[stations.<id>]`: per-station overrides, already merged over `engine`.
     public var stations: [String: EngineConfig] = [:]
+    /// `[printers.<name>]`: label printers, by name.
+    public var printers: [String: PrinterProfile] = [:]
+    /// `[cups] server`: a cupsd socket path or host:port; nil uses $CUPS_SERVER or
+    /// the local cupsd.
+    public var cupsServer: String?
     /// `[[scanners]]`: which scanner feeds which station.
     public var scanners: [ScannerBinding] = []
 

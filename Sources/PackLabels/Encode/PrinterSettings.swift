@@ -7,9 +7,15 @@ public struct PrinterSettings: Sendable, Equatable {
     /// The gap between labels (TSPL GAP), millimetres.
     public var gapMm: Double
 
-    public init(darkness: Int? = nil, speed: Int? = nil, gapMm: Double = 2) {
+    /// Calibration: moves everything right/down (positive) or left/up, in mm.
+    public var offsetXMm: Double
+    public var offsetYMm: Double
+
+    public init(darkness: Int? = nil, speed: Int? = nil, gapMm: Double = 2, offsetXMm: Double = 0, offsetYMm: Double = 0) {
         self.darkness = darkness
         self.speed = speed
         self.gapMm = gapMm
+        self.offsetXMm = offsetXMm
+        self.offsetYMm = offsetYMm
     }
 }

@@ -16,6 +16,36 @@ enum PlacedElement: Sendable {
     case image(DotRect, LabelImage, subject: String)
 }
 
+extension LabelLayout {
+    /// The layout moved by a calibration offset, in dots. Positions stay on the
+    /// label (printers take no negative coordinates); what moves past an edge is cut.
+    func shifted(dx: Int, dy: Int) -> LabelLayout {
+        guard dx != 0 || dy != 0 else { return self }
+        func x(_ v: Int) -> Int { max(0, v + dx) }
+        func y(_ v: Int) -> Int { max(0, v + dy) }
+        func rect(_ r: DotRect) -> DotRect { DotRect(x: x(r.x), y: y(r.y), width: r.width, height: r.height) }
+        func text(_ t: PlacedText) -> PlacedText {
+            PlacedText(
+                subject: t.subject, frame: rect(t.frame), text: t.text, style: t.style, fontFamily: t.fontFamily,
+                sizeDots: t.sizeDots, minSizeDots: t.minSizeDots)
+        }
+        let moved: [PlacedElement] = items.map { item in
+            switch item {
+            case .text(let t): return .text(text(t))
+            case .barcode(let b):
+                return .barcode(
+                    PlacedBarcode(
+                        subject: b.subject, style: b.style, data: b.data, symbol: b.symbol, x: x(b.x), y: y(b.y),
+                        module: b.module, rowHeight: b.rowHeight, caption: b.caption.map(text)))
+            case .line(let x1, let y1, let x2, let y2, let t): return .line(x1: x(x1), y1: y(y1), x2: x(x2), y2: y(y2), thickness: t)
+            case .box(let r, let t, let filled): return .box(rect(r), thickness: t, filled: filled)
+            case .image(let r, let image, let subject): return .image(rect(r), image, subject: subject)
+            }
+        }
+        return LabelLayout(widthDots: widthDots, heightDots: heightDots, dpi: dpi, items: moved)
+    }
+}
+
 extension PlacedElement {
     /// A rule or an outline box along the dot grid: what printers draw natively
     /// (ZPL ^GB, TSPL BAR/BOX) instead of receiving it as graphics.

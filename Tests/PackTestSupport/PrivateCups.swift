@@ -1,20 +1,20 @@
-import Foundation
-import PackPrint
+public import Foundation
+public import PackPrint
 
 /// A cupsd of the test's own: private ServerRoot, spool and logs in a temporary
 /// directory, listening on a Unix socket only. It needs root (cupsd drops to
 /// `lp` for its backends), as the CI runs.
-final class PrivateCups: @unchecked Sendable {
-    let directory: String
-    var socket: String { "\(directory)/cups.sock" }
+public final class PrivateCups: @unchecked Sendable {
+    public let directory: String
+    public var socket: String { "\(directory)/cups.sock" }
     private var daemon: Daemon?
 
-    static var available: Bool {
+    public static var available: Bool {
         getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/cupsd")
             && FileManager.default.isExecutableFile(atPath: "/usr/sbin/lpadmin")
     }
 
-    init() throws {
+    public init() throws {
         directory = NSTemporaryDirectory() + "packd-cups-\(UUID().uuidString.prefix(8))"
         let fm = FileManager.default
         for sub in ["spool", "cache", "state", "tmp", "log", "ppd"] {
@@ -63,7 +63,7 @@ final class PrivateCups: @unchecked Sendable {
     }
 
     /// Starts cupsd and returns once it answers (within 10 s).
-    func start() throws {
+    public func start() throws {
         daemon = try Daemon("/usr/sbin/cupsd", ["-f", "-c", "\(directory)/cupsd.conf", "-s", "\(directory)/cups-files.conf"])
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
@@ -75,23 +75,23 @@ final class PrivateCups: @unchecked Sendable {
     }
 
     /// Stops cupsd (SIGTERM, or SIGKILL for a crash) and waits for it to exit.
-    func stop(_ signal: Int32 = SIGTERM) {
+    public func stop(_ signal: Int32 = SIGTERM) {
         daemon?.stop(signal)
         daemon = nil
     }
 
-    var environment: [String: String] { ["CUPS_SERVER": socket] }
+    public var environment: [String: String] { ["CUPS_SERVER": socket] }
 
     /// A raw queue to a socket printer on this machine.
-    func addRawQueue(_ name: String, port: UInt16) throws {
+    public func addRawQueue(_ name: String, port: UInt16) throws {
         try lpadmin(["-p", name, "-E", "-v", "socket://127.0.0.1:\(port)", "-m", "raw"])
     }
 
-    func lpadmin(_ arguments: [String]) throws { try Self.run("/usr/sbin/lpadmin", arguments, environment: environment) }
+    public func lpadmin(_ arguments: [String]) throws { try Self.run("/usr/sbin/lpadmin", arguments, environment: environment) }
 
-    func command(_ path: String, _ arguments: [String]) throws { try Self.run(path, arguments, environment: environment) }
+    public func command(_ path: String, _ arguments: [String]) throws { try Self.run(path, arguments, environment: environment) }
 
-    static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    public static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
@@ -105,10 +105,10 @@ final class PrivateCups: @unchecked Sendable {
         guard p.terminationStatus == 0 else { throw PrinterError("\(path) \(arguments.joined(separator: " ")): \(output)") }
     }
 
-    func connection() throws -> CupsConnection { try CupsConnection(server: socket) }
+    public func connection() throws -> CupsConnection { try CupsConnection(server: socket) }
 
     /// Polls a job until it is final (completed, aborted or canceled) or the time is up.
-    func waitForFinalState(printer: String, job: Int, timeout: Double = 30) throws -> JobStatus {
+    public func waitForFinalState(printer: String, job: Int, timeout: Double = 30) throws -> JobStatus {
         let cups = try connection()
         let deadline = Date().addingTimeInterval(timeout)
         while true {

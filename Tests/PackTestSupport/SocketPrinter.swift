@@ -5,14 +5,14 @@ import Glibc
 /// to on port 9100): it reads each connection to its end and keeps the bytes, in
 /// the order the connections arrived. `close()` stops listening (the printer is
 /// down); `reopen()` listens again on the same port.
-final class SocketPrinter: @unchecked Sendable {
-    private(set) var port: UInt16 = 0
+public final class SocketPrinter: @unchecked Sendable {
+    public private(set) var port: UInt16 = 0
     private var listener: Int32 = -1
     private let lock = NSLock()
     private let arrived = DispatchSemaphore(value: 0)
     private var received: [[UInt8]] = []
 
-    init() throws { try open(port: 0) }
+    public init() throws { try open(port: 0) }
 
     private func open(port wanted: UInt16) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -58,7 +58,7 @@ final class SocketPrinter: @unchecked Sendable {
     }
 
     /// The printer goes away: connections are refused until `reopen()`.
-    func close() {
+    public func close() {
         let fd = lock.withLock { () -> Int32 in
             let fd = listener
             listener = -1
@@ -68,10 +68,10 @@ final class SocketPrinter: @unchecked Sendable {
         Glibc.close(fd)
     }
 
-    func reopen() throws { try open(port: port) }
+    public func reopen() throws { try open(port: port) }
 
     /// Waits until `count` jobs have arrived in all; returns them in order.
-    func waitForJobs(_ count: Int, timeout: Double = 30) throws -> [[UInt8]] {
+    public func waitForJobs(_ count: Int, timeout: Double = 30) throws -> [[UInt8]] {
         let deadline = DispatchTime.now() + timeout
         while lock.withLock({ received.count }) < count {
             guard arrived.wait(timeout: deadline) == .success else {
@@ -81,10 +81,10 @@ final class SocketPrinter: @unchecked Sendable {
         return lock.withLock { received }
     }
 
-    var jobs: [[UInt8]] { lock.withLock { received } }
+    public var jobs: [[UInt8]] { lock.withLock { received } }
 }
 
-struct PrinterError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct PrinterError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,13 +1,13 @@
 import Foundation
-import Glibc
+public import Glibc
 
 /// A background program started with every signal unblocked and at its default.
 /// Foundation's `Process` passes on the caller's signal mask, and Swift's worker
 /// threads block most signals: a cupsd started that way ignores SIGTERM.
-final class Daemon: @unchecked Sendable {
-    let pid: pid_t
+public final class Daemon: @unchecked Sendable {
+    public let pid: pid_t
 
-    init(_ path: String, _ arguments: [String]) throws {
+    public init(_ path: String, _ arguments: [String]) throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -33,7 +33,7 @@ final class Daemon: @unchecked Sendable {
     }
 
     /// Sends `signal` and waits for the program to exit.
-    func stop(_ signal: Int32 = SIGTERM) {
+    public func stop(_ signal: Int32 = SIGTERM) {
         kill(pid, signal)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
