@@ -1,6 +1,7 @@
 import Foundation
 import PackCore
 import PackLabels
+import PackTestSupport
 
 /// Labels rendered per second and per-label latency, for the bundled 100x150
 /// waybill with a Chinese address, in each format at 203 dpi.
@@ -54,7 +55,7 @@ enum LabelBench {
             let label = try renderer.render(template, data: d, format: .zpl)
             try printer.send(label.bytes)
             let job = try printer.nextJob()
-            guard job.bytes == label.bytes else { throw BenchError("the printer received other bytes") }
+            guard job.bytes == label.bytes else { throw PrinterError("the printer received other bytes") }
             if i >= 20 { samples.add(job.end - start) }
         }
         return samples

@@ -11,6 +11,8 @@ public final class SocketPrinter: @unchecked Sendable {
     private let lock = NSLock()
     private let arrived = DispatchSemaphore(value: 0)
     private var received: [[UInt8]] = []
+    private var endTimes: [UInt64] = []
+    private var taken = 0
 
     public init() throws { try open(port: 0) }
 
@@ -51,8 +53,12 @@ public final class SocketPrinter: @unchecked Sendable {
                 if n <= 0 { break }
                 bytes += buffer[0..<n]
             }
+            let end = DispatchTime.now().uptimeNanoseconds
             Glibc.close(connection)
-            lock.withLock { received.append(bytes) }
+            lock.withLock {
+                received.append(bytes)
+                endTimes.append(end)
+            }
             arrived.signal()
         }
     }
@@ -82,6 +88,37 @@ public final class SocketPrinter: @unchecked Sendable {
     }
 
     public var jobs: [[UInt8]] { lock.withLock { received } }
+
+    /// The next job not yet taken, and when its last byte arrived (monotonic ns).
+    public func nextJob(timeout: Double = 60) throws -> (end: UInt64, bytes: [UInt8]) {
+        let index = lock.withLock { () -> Int in
+            taken += 1
+            return taken
+        }
+        _ = try waitForJobs(index, timeout: timeout)
+        return lock.withLock { (endTimes[index - 1], received[index - 1]) }
+    }
+
+    /// Connects to the printer and writes `bytes` as one job (as a print server's
+    /// socket backend does).
+    public func send(_ bytes: [UInt8]) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw PrinterError("cannot connect: errno \(errno)") }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw PrinterError("write failed: errno \(errno)") }
+            offset += n
+        }
+    }
 }
 
 public struct PrinterError: Error, CustomStringConvertible {
