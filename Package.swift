@@ -83,6 +83,8 @@ let package = Package(
                 "PackCore",
                 "PackStore",
                 "PackDevices",
+                "PackLabels",
+                "PackPrint",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),

@@ -10,7 +10,7 @@ struct DebugCommand: AsyncParsableCommand {
         commandName: "debug",
         abstract: "Tools for testing packd itself.",
         shouldDisplay: false,
-        subcommands: [ShipLoop.self]
+        subcommands: [ShipLoop.self, PrintQueueCommand.self]
     )
 
     /// Ships synthetic parcels from several stations as fast as the journal allows,

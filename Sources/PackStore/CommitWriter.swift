@@ -20,6 +20,9 @@ enum CommitWriter {
         for event in commit.events {
             try append(event, to: db, mode: mode)
         }
+        for label in commit.labels {
+            try PrintJobWriter.insert(label, to: db)
+        }
     }
 
     private static func apply(_ change: BookChange, commit: ScanCommit, to db: Database) throws {
@@ -60,7 +63,7 @@ enum CommitWriter {
         }
     }
 
-    private static func append(_ event: OutboundEvent, to db: Database, mode: CoreMode) throws {
+    static func append(_ event: OutboundEvent, to db: Database, mode: CoreMode) throws {
         let state: OutboxEntry.State = mode == .local ? .applied : .pending
         try db.execute(
             cached: """

@@ -67,6 +67,28 @@ enum JournalSchema {
                 BEGIN SELECT RAISE(ABORT, 'the stock ledger is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2: print jobs") { db in
+            try db.execute(sql: """
+                CREATE TABLE print_jobs (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    printer TEXT NOT NULL,
+                    station TEXT,
+                    order_id TEXT,
+                    parcel_id TEXT,
+                    reprint INTEGER NOT NULL DEFAULT 0,
+                    format TEXT NOT NULL,
+                    document BLOB,
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'submitting', 'sent', 'completed', 'failed', 'cancelled')),
+                    cups_job_id INTEGER,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX print_jobs_open ON print_jobs(printer, seq) WHERE state IN ('queued', 'submitting', 'sent');
+                """)
+        }
         return migrator
     }
 }

@@ -28,11 +28,14 @@ public struct ScanCommit: Sendable, Equatable {
     public var station: StationState?
     public var changes: [BookChange]
     public var events: [OutboundEvent]
+    /// Labels to print, queued in the same transaction.
+    public var labels: [PrintRequest]
 
-    public init(station: StationState?, changes: [BookChange], events: [OutboundEvent]) {
+    public init(station: StationState?, changes: [BookChange], events: [OutboundEvent], labels: [PrintRequest] = []) {
         self.station = station
         self.changes = changes
         self.events = events
+        self.labels = labels
     }
 
     /// What a decision changes durably: the station state only when its journaled
@@ -43,7 +46,7 @@ public struct ScanCommit: Sendable, Equatable {
             changes: decision.bookChanges, events: events)
     }
 
-    public var isEmpty: Bool { station == nil && changes.isEmpty && events.isEmpty }
+    public var isEmpty: Bool { station == nil && changes.isEmpty && events.isEmpty && labels.isEmpty }
 
     /// Whether anyone outside the station depends on it (a shipment, an event, a
     /// label), so that it must be on disk before the station answers.

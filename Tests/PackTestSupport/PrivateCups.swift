@@ -59,7 +59,10 @@ public final class PrivateCups: @unchecked Sendable {
 
     deinit {
         stop()
-        try? FileManager.default.removeItem(atPath: directory)
+        // PACKD_KEEP_CUPS=1 keeps the directory (logs, spool) for a post-mortem.
+        if ProcessInfo.processInfo.environment["PACKD_KEEP_CUPS"] != "1" {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     /// Starts cupsd and returns once it answers (within 10 s).

@@ -1,0 +1,251 @@
+public import PackCore
+public import PackPrint
+public import PackStore
+import Foundation
+
+/// Works one printer's queue in the journal, oldest first, one job at a time:
+/// a label is marked completed only when CUPS says so, and after any crash the
+/// job is resubmitted only when CUPS provably does not have it (looked up by the
+/// job name recorded before submitting).
+public actor PrintWorker {
+    public struct Policy: Sendable {
+        /// Submissions of one label before it is `failed` (label.failed raised).
+        public var maxAttempts = 5
+        /// Waits between retries: doubles from `retryDelay` up to `maxRetryDelay`.
+        public var retryDelay: Duration = .milliseconds(500)
+        public var maxRetryDelay: Duration = .seconds(30)
+        /// How often a job CUPS holds is asked about.
+        public var pollInterval: Duration = .milliseconds(50)
+        /// A job CUPS calls printing while its printer sits idle this long is
+        /// one CUPS lost track of (seen after cupsd is stopped mid-job).
+        public var stuckAfter: Duration = .seconds(30)
+
+        public init() {}
+    }
+
+    /// Turns a request without a document into printer bytes.
+    public typealias Renderer = @Sendable (PrintRequest) async throws -> (DocumentFormat, [UInt8])
+
+    public let printer: String
+    public let queue: String
+    private let journal: SQLiteJournal
+    private let lane: CupsLane
+    private let policy: Policy
+    private let render: Renderer
+    private let now: @Sendable () -> Timestamp
+    private var ids = ULIDGenerator(rng: SystemRandomNumberGenerator())
+    private var retries = 0
+    /// When the job at the head was first seen processing on an idle printer.
+    private var idleSince: (job: String, at: ContinuousClock.Instant)?
+    /// What the printer last said about itself, for the station display.
+    public private(set) var status: PrinterStatus?
+
+    public init(
+        printer: String, queue: String, journal: SQLiteJournal, lane: CupsLane, policy: Policy = Policy(),
+        render: @escaping Renderer, now: @escaping @Sendable () -> Timestamp
+    ) {
+        self.printer = printer
+        self.queue = queue
+        self.journal = journal
+        self.lane = lane
+        self.policy = policy
+        self.render = render
+        self.now = now
+    }
+
+    /// Works until the queue is empty or `deadline` passes; returns whether it is empty.
+    public func drain(until deadline: ContinuousClock.Instant) async throws -> Bool {
+        while ContinuousClock.now < deadline {
+            guard let job = try await journal.nextPrintJob(printer: printer) else { return true }
+            let wait = try await step(job)
+            if let wait { try await Task.sleep(for: wait) }
+        }
+        return try await journal.nextPrintJob(printer: printer) == nil
+    }
+
+    /// One move of the job at the head of the queue; returns how long to wait
+    /// before the next move (nil: go on at once).
+    func step(_ job: PrintJob) async throws -> Duration? {
+        switch job.state {
+        case .queued: return try await submit(job)
+        case .submitting: return try await recover(job)
+        case .sent: return try await follow(job)
+        default: return nil
+        }
+    }
+
+    private func submit(_ job: PrintJob) async throws -> Duration? {
+        let request = job.request
+        let format: DocumentFormat
+        let document: [UInt8]
+        do {
+            if let bytes = request.document {
+                format = Self.documentFormat(request.format)
+                document = bytes
+            } else {
+                (format, document) = try await render(request)
+            }
+        } catch {
+            return try await fail(job, "the label cannot be rendered: \(error)")
+        }
+        let attempts = job.attempts + 1
+        // On disk before CUPS sees the job: a crash from here on is recovered by name.
+        try await journal.updatePrintJob(
+            id: request.id, state: .submitting, cupsJobId: nil, attempts: attempts, error: job.lastError, at: now())
+        let queue = self.queue
+        let name = request.jobName
+        let submitted: Result<Int, PrintError>
+        do {
+            submitted = .success(
+                try await lane.call { c throws(PrintError) in
+                    try c.submit(printer: queue, jobName: name, format: format, document: document)
+                })
+        } catch {
+            submitted = .failure(error)
+        }
+        switch submitted {
+        case .success(let id):
+            try await journal.updatePrintJob(id: request.id, state: .sent, cupsJobId: id, attempts: attempts, error: nil, at: now())
+            retries = 0
+            return nil
+        case .failure(let error):
+            switch error.kind {
+            case .unsupportedFormat, .tooLarge:
+                return try await fail(job, error.description, attempts: attempts)
+            case .serverUnreachable:
+                // Not the label's fault: the attempt does not count.
+                try await requeue(job, attempts: job.attempts, error: error.description)
+            default:
+                if attempts >= policy.maxAttempts { return try await fail(job, error.description, attempts: attempts) }
+                try await requeue(job, attempts: attempts, error: error.description)
+            }
+            await refreshStatus()
+            return backoff()
+        }
+    }
+
+    /// After a crash between recording the name and recording the CUPS job id.
+    private func recover(_ job: PrintJob) async throws -> Duration? {
+        let queue = self.queue
+        let name = job.request.jobName
+        do {
+            let found = try await lane.call { c throws(PrintError) in try c.job(printer: queue, named: name) }
+            if let found, found.reasons.contains("job-incoming"), !found.state.isFinal {
+                // Created but its document never arrived (killed mid-submission):
+                // it would wait forever. Cancel it and submit the label whole.
+                _ = try? await lane.call { c throws(PrintError) in try c.cancel(printer: queue, id: found.id) }
+                try await requeue(job, attempts: job.attempts, error: job.lastError)
+            } else if let found, found.state != .canceled, found.state != .aborted {
+                try await journal.updatePrintJob(
+                    id: job.request.id, state: .sent, cupsJobId: found.id, attempts: job.attempts, error: nil, at: now())
+            } else {
+                // CUPS provably does not have it: submit again.
+                try await requeue(job, attempts: job.attempts, error: job.lastError)
+            }
+            return nil
+        } catch {
+            await refreshStatus()
+            return backoff()
+        }
+    }
+
+    private func follow(_ job: PrintJob) async throws -> Duration? {
+        guard let cupsId = job.cupsJobId else { return try await recover(job) }
+        let queue = self.queue
+        let state: JobStatus
+        do {
+            state = try await lane.call { c throws(PrintError) in try c.job(printer: queue, id: cupsId) }
+        } catch where error.kind == .serverUnreachable {
+            await refreshStatus()
+            return backoff()
+        } catch {
+            // CUPS answers but no longer knows the job (its spool was lost): look up by name.
+            return try await recover(job)
+        }
+        switch state.state {
+        case .completed:
+            try await journal.updatePrintJob(
+                id: job.request.id, state: .completed, cupsJobId: cupsId, attempts: job.attempts, error: nil, at: now(),
+                event: event(.labelPrinted, job, reason: nil))
+            retries = 0
+            return nil
+        case .aborted, .canceled:
+            let why = "CUPS \(state.state == .aborted ? "aborted" : "cancelled") the job (\(state.reasons.joined(separator: ", ")))"
+            if job.attempts >= policy.maxAttempts { return try await fail(job, why, attempts: job.attempts) }
+            try await requeue(job, attempts: job.attempts, error: why)
+            return backoff()
+        default:
+            await refreshStatus()
+            // After cupsd is stopped mid-job it can come back with the job "pending,
+            // job-printing" (or processing) on an idle printer "waiting for the job
+            // to complete", with no backend left to complete it.
+            let printerIdle = status.map { $0.state == .idle || $0.reasons.contains("cups-waiting-for-job-completed") } ?? false
+            let printing = state.state == .processing || state.reasons.contains("job-printing")
+            if printing, printerIdle {
+                if let since = idleSince, since.job == job.request.id {
+                    if ContinuousClock.now - since.at > policy.stuckAfter { return try await abandonStuck(job, cupsId: cupsId) }
+                } else {
+                    idleSince = (job.request.id, ContinuousClock.now)
+                }
+            } else {
+                idleSince = nil
+            }
+            return policy.pollInterval
+        }
+    }
+
+    /// CUPS says the job is printing but its printer is idle, and stays so: it
+    /// lost track (cupsd stopped while the backend was finishing). The printer may
+    /// well have the label, so it is not sent again: the CUPS job is cancelled so
+    /// that it cannot print later, and the label is `failed` (label.failed, stays
+    /// available to reprint) with a reason that says to check the parcel.
+    private func abandonStuck(_ job: PrintJob, cupsId: Int) async throws -> Duration? {
+        let queue = self.queue
+        _ = try? await lane.call { c throws(PrintError) in try c.cancel(printer: queue, id: cupsId) }
+        idleSince = nil
+        return try await fail(
+            job, "CUPS lost track of job \(queue)-\(cupsId) (printing on an idle printer); it may have printed: "
+                + "check the parcel's label and reprint it if missing", attempts: job.attempts)
+    }
+
+    private func requeue(_ job: PrintJob, attempts: Int, error: String?) async throws {
+        try await journal.updatePrintJob(id: job.request.id, state: .queued, cupsJobId: nil, attempts: attempts, error: error, at: now())
+    }
+
+    private func fail(_ job: PrintJob, _ why: String, attempts: Int? = nil) async throws -> Duration? {
+        try await journal.updatePrintJob(
+            id: job.request.id, state: .failed, cupsJobId: job.cupsJobId, attempts: attempts ?? job.attempts, error: why,
+            at: now(), event: event(.labelFailed, job, reason: why))
+        retries = 0
+        return nil
+    }
+
+    private func event(_ type: EventType, _ job: PrintJob, reason: String?) -> OutboundEvent? {
+        guard let orderId = job.request.orderId else { return nil }
+        let time = now()
+        let draft = EventDraft(
+            type: type, occurredAt: time, station: job.request.station, operatorId: nil, orderId: orderId,
+            parcelId: job.request.parcelId, reason: reason.map { String($0.prefix(500)) })
+        return draft.identified(by: ids.next(at: time))
+    }
+
+    private func backoff() -> Duration {
+        retries += 1
+        var delay = policy.retryDelay
+        for _ in 1..<min(retries, 16) where delay < policy.maxRetryDelay { delay *= 2 }
+        return min(delay, policy.maxRetryDelay)
+    }
+
+    private func refreshStatus() async {
+        let queue = self.queue
+        status = try? await lane.call { c throws(PrintError) in try c.printer(queue) }
+    }
+
+    static func documentFormat(_ format: String) -> DocumentFormat {
+        switch format {
+        case "pdf": .pdf
+        case "png": .png
+        default: .raw
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+public import PackCore
+
+/// The durable per-printer FIFO of labels.
+extension SQLiteJournal {
+    /// Queues labels on their own (a reprint, `packd print`), in one transaction.
+    public func enqueuePrint(_ requests: [PrintRequest]) async throws {
+        try await pool.write { db in
+            for r in requests { try PrintJobWriter.insert(r, to: db) }
+        }
+    }
+
+    /// The printer's oldest unfinished job: the one to work on (FIFO per printer).
+    public func nextPrintJob(printer: String) async throws -> PrintJob? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM print_jobs WHERE printer = ? AND state IN ('queued', 'submitting', 'sent')
+                    ORDER BY seq LIMIT 1
+                    """,
+                arguments: [printer]
+            ).map(PrintJobWriter.job)
+        }
+    }
+
+    /// Printers with unfinished jobs.
+    public func printersWithOpenJobs() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT printer FROM print_jobs WHERE state IN ('queued', 'submitting', 'sent') ORDER BY printer")
+        }
+    }
+
+    public func printJob(id: String) async throws -> PrintJob? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM print_jobs WHERE id = ?", arguments: [id]).map(PrintJobWriter.job)
+        }
+    }
+
+    /// Jobs, newest last; one printer's or all.
+    public func printJobs(printer: String?, limit: Int) async throws -> [PrintJob] {
+        try await pool.read { db in
+            let rows: [Row]
+            if let printer {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM print_jobs WHERE printer = ? ORDER BY seq DESC LIMIT ?", arguments: [printer, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM print_jobs ORDER BY seq DESC LIMIT ?", arguments: [limit])
+            }
+            return try rows.reversed().map(PrintJobWriter.job)
+        }
+    }
+
+    /// Moves a job to `state`, with the event it raises (label.printed,
+    /// label.failed) in the same transaction. Durable when it returns: the queue
+    /// relies on `submitting` being on disk before the job reaches CUPS.
+    public func updatePrintJob(
+        id: String, state: PrintJobState, cupsJobId: Int?, attempts: Int, error: String?, at time: Timestamp,
+        event: OutboundEvent? = nil
+    ) async throws {
+        let mode = self.mode
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE print_jobs SET state = ?, cups_job_id = ?, attempts = ?, last_error = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [state.rawValue, cupsJobId, attempts, error, time.millisecondsSinceEpoch, id])
+            guard db.changesCount == 1 else { throw JournalError.corrupt("no print job \(id)") }
+            if let event { try CommitWriter.append(event, to: db, mode: mode) }
+        }
+    }
+}
