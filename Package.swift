@@ -169,7 +169,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PackDaemonTests",
-            dependencies: ["PackDaemon", "PackCore", "PackStore", "PackDevices"],
+            dependencies: ["PackDaemon", "PackCore", "PackStore", "PackDevices", "PackPrint", "PackTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

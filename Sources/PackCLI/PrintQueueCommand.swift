@@ -57,8 +57,8 @@ struct PrintQueueCommand: AsyncParsableCommand {
             let worker = PrintWorker(
                 printer: printer, queue: queue, journal: journal, lane: CupsLane(server: config.cupsServer, label: printer),
                 policy: policy,
-                render: { request in
-                    throw CLIError("job \(request.id) has no document; rendering from the order needs the daemon")
+                render: { [renderer = ParcelLabelRenderer(journal: journal, config: config)] request in
+                    try await renderer.render(request, at: Clock.now())
                 }, now: { Clock.now() })
             let empty = try await worker.drain(until: .now + .seconds(timeout))
             for job in try await journal.printJobs(printer: printer, limit: 10_000) {

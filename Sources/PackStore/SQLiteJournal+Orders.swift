@@ -41,6 +41,20 @@ extension SQLiteJournal {
         }
     }
 
+    /// One order as last imported.
+    public func order(id: String) async throws -> Order? {
+        try await pool.read { db in
+            guard let body = try String.fetchOne(db, sql: "SELECT body FROM orders WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            do {
+                return try OrderDecoder().decodeOrder(try JSONParser.parse(body))
+            } catch {
+                throw JournalError.corrupt("order \(id) does not decode: \(error)")
+            }
+        }
+    }
+
     /// Every parcel as journaled, for checks and the API.
     public func parcelStates() async throws -> [JournaledParcel] {
         try await pool.read { db in

@@ -62,11 +62,15 @@ public enum ConfigLoader {
         }
         if let engine = try reader.table(root, "engine", at: "") {
             config.engine = try reader.engine(engine, over: EngineConfig(), at: "engine")
+            config.defaultPrinter = try reader.string(engine, "printer", at: "engine")
         }
         if let stations = try reader.table(root, "stations", at: "") {
             for id in stations.keys.sorted() {
                 guard let table = try reader.table(stations, id, at: "stations") else { continue }
                 config.stations[id] = try reader.engine(table, over: config.engine, at: "stations.\(id)")
+                if let printer = try reader.string(table, "printer", at: "stations.\(id)") {
+                    config.stationPrinters[id] = printer
+                }
             }
         }
         if let list = root["scanners"] {
@@ -238,7 +242,7 @@ struct TableReader {
 
     static let engineKeys = [
         "require_ack", "single_item", "debounce_ms", "label_policy", "ack_code", "cancel_code", "reprint_code",
-        "badge_prefix",
+        "badge_prefix", "printer",
     ]
 
     func engine(_ t: TOMLTable, over base: EngineConfig, at: String) throws(ConfigError) -> EngineConfig {

@@ -16,6 +16,10 @@ public struct PackConfig: Sendable, Equatable {
     public var stations: [String: EngineConfig] = [:]
     /// `[printers.<name>]`: label printers, by name.
     public var printers: [String: PrinterProfile] = [:]
+    /// `printer` of `[engine]` (every station) and `[stations.<id>]`: where a
+    /// station's labels print.
+    public var defaultPrinter: String?
+    public var stationPrinters: [String: String] = [:]
     /// `[cups] server`: a cupsd socket path or host:port; nil uses $CUPS_SERVER or
     /// the local cupsd.
     public var cupsServer: String?
@@ -23,6 +27,13 @@ public struct PackConfig: Sendable, Equatable {
     public var scanners: [ScannerBinding] = []
 
     public init() {}
+
+    /// The printer a station's labels go to: its profile, or a CUPS queue of that
+    /// name with the default profile; nil when none is configured.
+    public func printer(forStation id: String) -> PrinterProfile? {
+        guard let name = stationPrinters[id] ?? defaultPrinter else { return nil }
+        return printers[name] ?? PrinterProfile(name: name)
+    }
 
     public func engineConfig(forStation id: String) -> EngineConfig {
         stations[id] ?? engine

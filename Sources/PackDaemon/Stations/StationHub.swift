@@ -42,6 +42,18 @@ public actor StationHub {
         self.book = try await journal.loadBook()
     }
 
+    /// The labels a decision asks for, queued on the station's printer in the same
+    /// transaction as the decision. A station with no printer prints nothing.
+    private func printRequests(_ decision: ScanDecision, station: String, now: Timestamp) -> [PrintRequest] {
+        guard !decision.labels.isEmpty, let printer = config.printer(forStation: station) else { return [] }
+        return decision.labels.map { label in
+            PrintRequest(
+                id: ids.next(at: now).description, printer: printer.name, station: station, orderId: label.parcel.orderId,
+                parcelId: label.parcel.parcelId, reprint: label.reprint, format: printer.language.rawValue, document: nil,
+                createdAt: now)
+        }
+    }
+
     public func handle(_ scan: Scan, station: String, now: Timestamp) async throws -> ScanDecision {
         if journal.failedCommits != failuresSeen {
             failuresSeen = journal.failedCommits
@@ -54,7 +66,8 @@ public actor StationHub {
         let events = decision.events.map { $0.identified(by: ids.next(at: $0.occurredAt)) }
         stations[station] = decision.state
         book.apply(decision.bookChanges)
-        let commit = ScanCommit(decision: decision, previous: previous, events: events)
+        var commit = ScanCommit(decision: decision, previous: previous, events: events)
+        commit.labels = printRequests(decision, station: station, now: now)
         guard !commit.isEmpty else { return decision }
         do {
             if durability == .everyDecision {

@@ -1,0 +1,85 @@
+import Foundation
+import PackCore
+import PackDaemon
+import PackPrint
+import PackStore
+import PackTestSupport
+import Testing
+
+/// A completed parcel's label goes into the journal with the shipment, on the
+/// station's printer, and from there through CUPS to the printer.
+@Suite(.serialized)
+struct StationPrintingTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-print-\(UUID().uuidString)").path
+    let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
+
+    static let order = Order(
+        id: "SO-7", status: .approved, carrier: Carrier(code: "JD", service: "STD"),
+        recipient: Address(name: "张伟", address1: "深南大道10000号", city: "深圳", country: "CN"),
+        lines: [OrderLine(sku: "CABLE", qty: 1, barcodes: ["09501101530003"])],
+        parcels: [
+            Parcel(
+                id: "SO-7-1", waybill: "JD0088776655", lines: [ParcelLine(sku: "CABLE", qty: 1)],
+                label: .template(name: "waybill-100x150", fields: ["routeCode": "BJ-01"]))
+        ])
+
+    func config(queue: String) -> PackConfig {
+        var config = PackConfig()
+        config.stationPrinters["pack-01"] = "label-1"
+        config.printers["label-1"] = PrinterProfile(name: "label-1", queue: queue, language: .zpl, darkness: 20)
+        return config
+    }
+
+    func ship(_ hub: StationHub) async throws -> ScanDecision {
+        _ = try await hub.handle(Scan(code: "JD0088776655", device: "s", atMs: 0), station: "pack-01", now: t0)
+        return try await hub.handle(Scan(code: "09501101530003", device: "s", atMs: 1000), station: "pack-01", now: t0)
+    }
+
+    @Test func theLabelIsQueuedWithTheShipmentOnTheStationsPrinter() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let journal = try SQLiteJournal(directory: dir)
+        _ = try await journal.importOrders([Self.order], at: t0)
+        let hub = try await StationHub(journal: journal, config: config(queue: "zebra1"))
+        let decision = try await ship(hub)
+        #expect(decision.outcome.kind == .parcelCompleted)
+        let jobs = try await journal.printJobs(printer: nil, limit: 10)
+        #expect(jobs.count == 1)
+        let job = try #require(jobs.first)
+        #expect(job.request.printer == "label-1" && job.request.station == "pack-01")
+        #expect(job.request.orderId == "SO-7" && job.request.parcelId == "SO-7-1" && !job.request.reprint)
+        #expect(job.state == .queued && job.request.document == nil)
+        // A station with no printer queues nothing.
+        let other = try SQLiteJournal(directory: dir + "-b")
+        defer { try? FileManager.default.removeItem(atPath: dir + "-b") }
+        _ = try await other.importOrders([Self.order], at: t0)
+        _ = try await ship(StationHub(journal: other, config: PackConfig()))
+        #expect(try await other.printJobs(printer: nil, limit: 10).isEmpty)
+    }
+
+    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    func theQueuedLabelIsRenderedAndPrintedExactlyOnce() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        var config = config(queue: "zebra1")
+        config.cupsServer = cups.socket
+        let journal = try SQLiteJournal(directory: dir)
+        _ = try await journal.importOrders([Self.order], at: t0)
+        _ = try await ship(StationHub(journal: journal, config: config))
+        let renderer = ParcelLabelRenderer(journal: journal, config: config, utcOffsetSeconds: 8 * 3600)
+        let t0 = self.t0
+        let worker = PrintWorker(
+            printer: "label-1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "label-1"),
+            render: { try await renderer.render($0, at: t0) }, now: { t0 })
+        #expect(try await worker.drain(until: .now + .seconds(30)))
+        let received = try #require(printer.waitForJobs(1).first)
+        let zpl = String(decoding: received, as: UTF8.self)
+        #expect(zpl.hasPrefix("^XA\n^CI28\n^PW799\n^LL1199\n^LH0,0\n~SD20\n"))
+        #expect(zpl.contains("^FH_^FDJD0088776655^FS"))
+        #expect(try await journal.printJobs(printer: nil, limit: 10).map(\.state) == [.completed])
+        let events = try await journal.outbox(limit: 10).map(\.type)
+        #expect(events == [.parcelShipped, .labelPrinted])
+        #expect(printer.jobs.count == 1)
+    }
+}
