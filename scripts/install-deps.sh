@@ -22,6 +22,9 @@ packages=(
   libcups2-dev     # printing through CUPS (libcups)
   cups             # the tests: a private cupsd with raw queues to socket printers
   cups-client      # the tests: lpadmin, cupsaccept/cupsreject, cupsenable/cupsdisable
+  cups-filters     # the tests: CUPS's PDF filters for the IPP Everywhere queue
+  cups-ipp-utils   # the tests: ippeveprinter, an IPP Everywhere printer simulator
+  dbus             # the tests: ippeveprinter wants a (private) system bus
   zint             # the tests: independent barcode module dumps
   zbar-tools       # the tests: zbarimg decodes rendered labels
   poppler-utils    # the tests: pdftoppm renders PDF labels

@@ -50,10 +50,9 @@ public struct PrinterStatus: Sendable, Equatable {
     }
 
     /// A raw queue passes bytes to the printer unconverted: right for ZPL and
-    /// TSPL, wrong for PDF.
-    public var isRaw: Bool {
-        makeAndModel == nil || makeAndModel == "Local Raw Printer" || makeAndModel?.isEmpty == true
-    }
+    /// TSPL, wrong for PDF. (A queue lpadmin is still setting up has no model
+    /// yet; it is not taken for raw.)
+    public var isRaw: Bool { makeAndModel == "Local Raw Printer" }
 
     /// What packd can send to this queue, by language.
     public var languages: [String] {

@@ -1,0 +1,85 @@
+import Foundation
+import PackCore
+import PackLabels
+import PackPrint
+import PackTestSupport
+import Testing
+
+let ippEverywhereAvailable =
+    PrivateCups.available
+    && ["/usr/sbin/ippeveprinter", "/usr/bin/dbus-daemon", "/usr/bin/pdftoppm", "/usr/bin/zbarimg"].allSatisfy {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+/// A PDF label through CUPS to an IPP Everywhere printer (CUPS's ippeveprinter
+/// simulator, on a private D-Bus system bus), read back by poppler and zbar.
+@Suite(.enabled(if: ippEverywhereAvailable, "needs root, cupsd, ippeveprinter, dbus-daemon, pdftoppm, zbarimg"))
+struct IPPEverywhereTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aPDFLabelArrivesAndDecodesToTheWaybill() throws {
+        let cups = try PrivateCups()
+        let dir = cups.directory
+        let bus = try Daemon(
+            "/usr/bin/dbus-daemon",
+            ["--config-file=/usr/share/dbus-1/system.conf", "--address=unix:path=\(dir)/bus.sock", "--nofork", "--nopidfile"])
+        defer { bus.stop() }
+        // ippeveprinter hands each document it "prints" to this script.
+        let received = "\(dir)/received"
+        try FileManager.default.createDirectory(atPath: received, withIntermediateDirectories: true)
+        try "#!/bin/sh\ncp \"$1\" \"\(received)/$(basename \"$1\")\"\n".write(
+            toFile: "\(dir)/save.sh", atomically: true, encoding: .utf8)
+        try PrivateCups.run("/bin/chmod", ["755", "\(dir)/save.sh"])
+        try FileManager.default.createDirectory(atPath: "\(dir)/eve", withIntermediateDirectories: true)
+        let port = 18_000 + Int(getpid() % 1000)
+        setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=\(dir)/bus.sock", 1)
+        let eve = try Daemon(
+            "/usr/sbin/ippeveprinter",
+            ["-k", "-d", "\(dir)/eve", "-p", String(port), "-r", "off", "-c", "\(dir)/save.sh", "-f",
+             "application/pdf,image/pwg-raster", "-n", "localhost", "eve"])
+        defer { eve.stop() }
+        // lpadmin asks the printer for its capabilities: retry while it starts.
+        var added = false
+        for _ in 0..<100 where !added {
+            added = (try? cups.lpadmin(["-p", "eve", "-E", "-v", "ipp://localhost:\(port)/ipp/print", "-m", "everywhere"])) != nil
+            if !added { usleep(50_000) }
+        }
+        #expect(added)
+
+        let order = Order(
+            id: "SO-8", status: .approved, recipient: Address(name: "张伟", city: "深圳"),
+            lines: [OrderLine(sku: "A", qty: 1)],
+            parcels: [Parcel(id: "SO-8-1", waybill: "SF8888888888", lines: [ParcelLine(sku: "A", qty: 1)])])
+        let pdf = try LabelRenderer().render(
+            TemplateCatalog().template("waybill-100x150"),
+            data: LabelData(order: order, parcel: order.parcels[0], printedAt: Timestamp(millisecondsSinceEpoch: 0)),
+            format: .pdf
+        ).bytes
+        let connection = try cups.connection()
+        // CUPS fills in the queue's model and formats from the printer just after
+        // lpadmin returns.
+        var status = try connection.printer("eve")
+        for _ in 0..<100 where !status.languages.contains("pdf") {
+            usleep(50_000)
+            status = try connection.printer("eve")
+        }
+        #expect(status.languages.contains("pdf") && !status.isRaw, "\(status)")
+        let id = try connection.submit(printer: "eve", jobName: "packd-eve-1", format: .pdf, document: pdf)
+        let final = try cups.waitForFinalState(printer: "eve", job: id, timeout: 40)
+        #expect(final.state == .completed, "\(final)")
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: received)
+        let file = try #require(files.first, "ippeveprinter received no document")
+        let page = "\(dir)/page"
+        try PrivateCups.run("/usr/bin/pdftoppm", ["-r", "300", "-png", "-singlefile", "\(received)/\(file)", page])
+        let zbar = Process()
+        zbar.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
+        zbar.arguments = ["-q", "--raw", "\(page).png"]
+        let out = Pipe()
+        zbar.standardOutput = out
+        zbar.standardError = FileHandle.nullDevice
+        try zbar.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        zbar.waitUntilExit()
+        #expect(text.split(separator: "\n").contains("SF8888888888"))
+    }
+}
