@@ -8,6 +8,7 @@ import PackCore
 let onlyCommits = CommandLine.arguments.contains("commits")
 let onlySerial = CommandLine.arguments.contains("serial")
 let onlyLabels = CommandLine.arguments.contains("labels")
+let onlyPrint = CommandLine.arguments.contains("print")
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let orderCount = arguments.first ?? 1_000_000
 let scanCount = arguments.dropFirst().first ?? 200_000
@@ -16,6 +17,28 @@ print("# packd-bench")
 print("")
 print("Machine: \(machineDescription())")
 print("")
+
+if onlyPrint {
+    guard let r = try await PrintBench.run(labels: 200) else {
+        print("(print benchmark skipped: needs root and cupsd)")
+        exit(0)
+    }
+    print("### Printing: request to last byte at a socket printer (raw ZPL, 9.8 KB, one label at a time, 200 labels)")
+    print("")
+    print("| path | p50 | p99 | max |")
+    print("|---|---|---|---|")
+    for (name, s) in [
+        ("packd: journal queue (fsync) + worker + libcups", r.packd), ("libcups alone (no journal)", r.libcups),
+        ("`lp -d zebra1 -o raw FILE`", r.lp),
+    ] {
+        print("| \(name) | \(millis(s.percentile(50))) | \(millis(s.percentile(99))) | \(millis(s.percentile(100))) |")
+    }
+    print("")
+    print(
+        "packd's own added time (durable enqueue + reading the queue head, measured alone): p50 \(millis(r.own.percentile(50))), "
+            + "p99 \(millis(r.own.percentile(99))), max \(millis(r.own.percentile(100)))")
+    exit(0)
+}
 
 if onlyLabels {
     try LabelBenchReport.print()

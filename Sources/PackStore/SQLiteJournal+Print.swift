@@ -25,6 +25,11 @@ extension SQLiteJournal {
         }
     }
 
+    /// The highest job sequence number so far (0 with none).
+    public func lastPrintSeq() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM print_jobs") ?? 0 }
+    }
+
     /// Printers with unfinished jobs.
     public func printersWithOpenJobs() async throws -> [String] {
         try await pool.read { db in

@@ -82,4 +82,31 @@ struct StationPrintingTests {
         #expect(events == [.parcelShipped, .labelPrinted])
         #expect(printer.jobs.count == 1)
     }
+
+    /// A label an earlier packd handed to CUPS just before dying (the journal still
+    /// says queued) is found by its name and followed, not sent again; one CUPS
+    /// does not have is sent.
+    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    func aLabelCupsAlreadyHasIsNotSentAgain() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let journal = try SQLiteJournal(directory: dir)
+        let a = PrintRequest(id: "01JD0000000000000000000001", printer: "zebra1", format: "zpl", document: Array("^XA^FDa^FS^XZ".utf8), createdAt: t0)
+        let b = PrintRequest(id: "01JD0000000000000000000002", printer: "zebra1", format: "zpl", document: Array("^XA^FDb^FS^XZ".utf8), createdAt: t0)
+        try await journal.enqueuePrint([a, b])
+        // The earlier process got as far as CUPS with label a.
+        _ = try cups.connection().submit(printer: "zebra1", jobName: a.jobName, format: .raw, document: a.document!)
+        _ = try printer.waitForJobs(1)
+        let t0 = self.t0
+        let worker = PrintWorker(
+            printer: "zebra1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "zebra1"),
+            render: { _ in throw PrinterError("documents only") }, now: { t0 })
+        #expect(try await worker.drain(until: .now + .seconds(30)))
+        #expect(printer.jobs == [a.document!, b.document!])
+        let jobs = try await journal.printJobs(printer: nil, limit: 10)
+        #expect(jobs.map(\.state) == [.completed, .completed])
+        #expect(jobs.map(\.cupsJobId) == [1, 2])
+    }
 }

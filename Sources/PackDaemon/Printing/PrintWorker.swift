@@ -5,8 +5,11 @@ import Foundation
 
 /// Works one printer's queue in the journal, oldest first, one job at a time:
 /// a label is marked completed only when CUPS says so, and after any crash the
-/// job is resubmitted only when CUPS provably does not have it (looked up by the
-/// job name recorded before submitting).
+/// job is resubmitted only when CUPS provably does not have it. The CUPS job name
+/// (`packd-<id>`) is on disk from the moment the label is queued, so a job that
+/// an earlier packd process may have submitted is looked up by that name first;
+/// jobs queued while this worker runs are submitted straight away (no extra write
+/// or lookup on the way to the printer).
 public actor PrintWorker {
     public struct Policy: Sendable {
         /// Submissions of one label before it is `failed` (label.failed raised).
@@ -37,6 +40,11 @@ public actor PrintWorker {
     private var retries = 0
     /// When the job at the head was first seen processing on an idle printer.
     private var idleSince: (job: String, at: ContinuousClock.Instant)?
+    /// Jobs up to this sequence number were queued before this worker started:
+    /// an earlier process may have handed them to CUPS.
+    private var startSeq: Int?
+    /// Old jobs already looked up in CUPS and found absent.
+    private var checked: Set<String> = []
     /// What the printer last said about itself, for the station display.
     public private(set) var status: PrinterStatus?
 
@@ -55,6 +63,7 @@ public actor PrintWorker {
 
     /// Works until the queue is empty or `deadline` passes; returns whether it is empty.
     public func drain(until deadline: ContinuousClock.Instant) async throws -> Bool {
+        if startSeq == nil { startSeq = try await journal.lastPrintSeq() }
         while ContinuousClock.now < deadline {
             guard let job = try await journal.nextPrintJob(printer: printer) else { return true }
             let wait = try await step(job)
@@ -76,6 +85,11 @@ public actor PrintWorker {
 
     private func submit(_ job: PrintJob) async throws -> Duration? {
         let request = job.request
+        if job.seq <= startSeq ?? 0, !checked.contains(request.id) {
+            // Queued before this process: it may already be in CUPS.
+            if let wait = try await adoptIfSubmitted(job) { return wait }
+            if try await journal.printJob(id: request.id)?.state != .queued { return nil }
+        }
         let format: DocumentFormat
         let document: [UInt8]
         do {
@@ -89,9 +103,6 @@ public actor PrintWorker {
             return try await fail(job, "the label cannot be rendered: \(error)")
         }
         let attempts = job.attempts + 1
-        // On disk before CUPS sees the job: a crash from here on is recovered by name.
-        try await journal.updatePrintJob(
-            id: request.id, state: .submitting, cupsJobId: nil, attempts: attempts, error: job.lastError, at: now())
         let queue = self.queue
         let name = request.jobName
         let submitted: Result<Int, PrintError>
@@ -122,6 +133,33 @@ public actor PrintWorker {
             await refreshStatus()
             return backoff()
         }
+    }
+
+    /// For a job an earlier process may have submitted: adopts the CUPS job of its
+    /// name if there is one (then returns nil after marking it sent), cancels a
+    /// half-submitted one; returns a wait when CUPS cannot be asked.
+    private func adoptIfSubmitted(_ job: PrintJob) async throws -> Duration? {
+        let queue = self.queue
+        let name = job.request.jobName
+        let found: JobStatus?
+        do {
+            found = try await lane.call { c throws(PrintError) in try c.job(printer: queue, named: name) }
+        } catch {
+            await refreshStatus()
+            return backoff()
+        }
+        guard let found, found.state != .canceled, found.state != .aborted else {
+            checked.insert(job.request.id)
+            return nil
+        }
+        if found.reasons.contains("job-incoming"), !found.state.isFinal {
+            _ = try? await lane.call { c throws(PrintError) in try c.cancel(printer: queue, id: found.id) }
+            checked.insert(job.request.id)
+            return nil
+        }
+        try await journal.updatePrintJob(
+            id: job.request.id, state: .sent, cupsJobId: found.id, attempts: max(job.attempts, 1), error: nil, at: now())
+        return nil
     }
 
     /// After a crash between recording the name and recording the CUPS job id.
