@@ -52,7 +52,7 @@ struct PrintQueueCommand: AsyncParsableCommand {
             let config = try options.loadConfig()
             let journal = try options.openJournal(config)
             let queue = config.printers[printer]?.queue ?? printer
-            var policy = PrintWorker.Policy()
+            var policy = PrintWorker.Policy(profile: config.printers[printer] ?? PrinterProfile(name: printer))
             policy.stuckAfter = .milliseconds(Int(stuckAfter * 1000))
             let worker = PrintWorker(
                 printer: printer, queue: queue, journal: journal, lane: CupsLane(server: config.cupsServer, label: printer),

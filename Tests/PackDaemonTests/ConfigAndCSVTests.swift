@@ -39,6 +39,13 @@ import Testing
         ("[engine]\ncancel_code = \"PACKD:ACK\"", "engine: the acknowledge, cancel and reprint codes must differ"),
         ("[stations.a]\nsingel_item = true", "stations.a.singel_item: unknown key"),
         ("engine = 3", "engine: must be a table"),
+        ("[printers.p]\nlanguage = \"epl\"", "printers.p.language: must be zpl, tspl, pdf or png, not \"epl\""),
+        ("[printers.p]\ndpi = 600", "printers.p.dpi: must be 203 or 300, not 600"),
+        ("[printers.p]\nmedia = \"4x6in\"", "printers.p.media: must be WIDTHxHEIGHT in millimetres"),
+        ("[printers.p]\nlanguage = \"tspl\"\ndarkness = 20", "printers.p.darkness: must be between 0 and 15, not 20"),
+        ("[printers.p]\nquee = \"x\"", "printers.p.quee: unknown key"),
+        ("[printers.p]\noffset_x_mm = 50", "printers.p.offset_x_mm: must be between -20.0 and 20.0, not 50.0"),
+        ("[cups]\nhost = \"x\"", "cups.host: unknown key"),
     ])
     func problemsNameTheKey(_ text: String, _ expected: String) {
         do {
@@ -47,6 +54,38 @@ import Testing
         } catch {
             #expect(error.description.hasPrefix("t.toml: \(expected)"), "\(error.description)")
         }
+    }
+
+    @Test func printersAndStationPrinters() throws {
+        let config = try ConfigLoader.parse(
+            """
+            [cups]
+            server = "/run/cups/cups.sock"
+            [printers.label-1]
+            queue = "zebra1"
+            language = "tspl"
+            dpi = 300
+            media = "76x130"
+            darkness = 12
+            speed = 3
+            offset_x_mm = -1.5
+            offset_y_mm = 2
+            max_attempts = 3
+            retry_delay_ms = 100
+            [engine]
+            printer = "label-1"
+            [stations.pack-02]
+            printer = "office"
+            """, file: "t.toml")
+        #expect(config.cupsServer == "/run/cups/cups.sock")
+        let p = try #require(config.printers["label-1"])
+        #expect(p.queue == "zebra1" && p.language == .tspl && p.dpi == 300 && p.widthMm == 76 && p.heightMm == 130)
+        #expect(p.darkness == 12 && p.speed == 3 && p.offsetXMm == -1.5 && p.offsetYMm == 2)
+        #expect(p.maxAttempts == 3 && p.retryDelayMs == 100)
+        #expect(config.printer(forStation: "pack-01")?.name == "label-1")
+        // A printer no profile names is a CUPS queue with the defaults.
+        #expect(config.printer(forStation: "pack-02") == PrinterProfile(name: "office"))
+        #expect(PackConfig().printer(forStation: "pack-01") == nil)
     }
 
     @Test func brokenTOMLNamesTheLine() {

@@ -48,6 +48,12 @@ struct StationPrintingTests {
         #expect(job.request.printer == "label-1" && job.request.station == "pack-01")
         #expect(job.request.orderId == "SO-7" && job.request.parcelId == "SO-7-1" && !job.request.reprint)
         #expect(job.state == .queued && job.request.document == nil)
+        // A reprint is its own job, marked as a reprint.
+        let reprint = try await hub.handle(Scan(code: "PACKD:REPRINT", device: "s", atMs: 5000), station: "pack-01", now: t0)
+        #expect(reprint.outcome.kind == .reprinted)
+        let after = try await journal.printJobs(printer: nil, limit: 10)
+        #expect(after.map(\.request.reprint) == [false, true])
+        #expect(after.last?.request.parcelId == "SO-7-1")
         // A station with no printer queues nothing.
         let other = try SQLiteJournal(directory: dir + "-b")
         defer { try? FileManager.default.removeItem(atPath: dir + "-b") }
@@ -108,5 +114,41 @@ struct StationPrintingTests {
         let jobs = try await journal.printJobs(printer: nil, limit: 10)
         #expect(jobs.map(\.state) == [.completed, .completed])
         #expect(jobs.map(\.cupsJobId) == [1, 2])
+    }
+
+    /// A queue that keeps refusing: retried within the budget, then failed with
+    /// label.failed, and the queue goes on with the next label.
+    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    func afterTheRetryBudgetTheLabelFailsAndTheQueueGoesOn() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        try cups.command("/usr/sbin/cupsreject", ["zebra1"])
+        let journal = try SQLiteJournal(directory: dir)
+        let a = PrintRequest(
+            id: "01JD0000000000000000000011", printer: "zebra1", orderId: "SO-7", parcelId: "SO-7-1", format: "zpl",
+            document: Array("^XA^FDa^FS^XZ".utf8), createdAt: t0)
+        try await journal.enqueuePrint([a])
+        var policy = PrintWorker.Policy()
+        policy.maxAttempts = 3
+        policy.retryDelay = .milliseconds(10)
+        let t0 = self.t0
+        let worker = PrintWorker(
+            printer: "zebra1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "zebra1"),
+            policy: policy, render: { _ in throw PrinterError("documents only") }, now: { t0 })
+        #expect(try await worker.drain(until: .now + .seconds(30)))
+        let job = try #require(try await journal.printJob(id: a.id))
+        #expect(job.state == .failed && job.attempts == 3)
+        #expect(job.lastError?.contains("the queue is rejecting jobs") == true)
+        #expect(await worker.status?.acceptingJobs == false)
+        #expect(try await journal.outbox(limit: 10).map(\.type) == [.labelFailed])
+        #expect(printer.jobs.isEmpty)
+        // The queue is not stuck behind the failed label.
+        try cups.command("/usr/sbin/cupsaccept", ["zebra1"])
+        let b = PrintRequest(id: "01JD0000000000000000000012", printer: "zebra1", format: "zpl", document: Array("^XA^FDb^FS^XZ".utf8), createdAt: t0)
+        try await journal.enqueuePrint([b])
+        #expect(try await worker.drain(until: .now + .seconds(30)))
+        #expect(printer.jobs == [b.document!])
     }
 }

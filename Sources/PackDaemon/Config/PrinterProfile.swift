@@ -20,6 +20,10 @@ public struct PrinterProfile: Sendable, Equatable {
     /// correct a printer whose print head is not where its labels are.
     public var offsetXMm: Double
     public var offsetYMm: Double
+    /// Submissions of one label before it is failed (label.failed).
+    public var maxAttempts = 5
+    /// The first wait between retries, doubling up to 30 s.
+    public var retryDelayMs = 500
 
     public init(
         name: String, queue: String? = nil, language: Language = .zpl, dpi: Int = 203, widthMm: Double = 100,

@@ -24,6 +24,12 @@ public actor PrintWorker {
         public var stuckAfter: Duration = .seconds(30)
 
         public init() {}
+
+        /// The retry settings of a printer profile.
+        public init(profile: PrinterProfile) {
+            maxAttempts = profile.maxAttempts
+            retryDelay = .milliseconds(profile.retryDelayMs)
+        }
     }
 
     /// Turns a request without a document into printer bytes.
