@@ -3,7 +3,7 @@ import CCups
 extension CupsConnection {
     static let printerAttributes = [
         "printer-name", "printer-state", "printer-state-reasons", "printer-is-accepting-jobs", "device-uri",
-        "printer-make-and-model", "printer-info", "document-format-supported",
+        "printer-make-and-model", "printer-info", "printer-state-message", "document-format-supported",
     ]
 
     /// Every queue of this cupsd.
@@ -44,7 +44,7 @@ extension CupsConnection {
             name: name, state: state, reasons: g.strings("printer-state-reasons").filter { $0 != "none" },
             acceptingJobs: g.string("printer-is-accepting-jobs") != "false", deviceURI: g.string("device-uri"),
             makeAndModel: g.string("printer-make-and-model"), info: g.string("printer-info"),
-            formats: g.strings("document-format-supported"))
+            message: g.string("printer-state-message").flatMap { $0.isEmpty ? nil : $0 }, formats: g.strings("document-format-supported"))
     }
 
     static func requestAttributes(_ request: OpaquePointer, _ names: [String]) {

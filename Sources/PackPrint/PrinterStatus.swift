@@ -12,13 +12,17 @@ public struct PrinterStatus: Sendable, Equatable {
     public var deviceURI: String?
     public var makeAndModel: String?
     public var info: String?
+    /// printer-state-message: what the backend last said ("The printer may not
+    /// exist or is unavailable at this time.").
+    public var message: String?
     /// document-format-supported.
     public var formats: [String]
 
     public init(
         name: String, state: State, reasons: [String] = [], acceptingJobs: Bool = true, deviceURI: String? = nil,
-        makeAndModel: String? = nil, info: String? = nil, formats: [String] = []
+        makeAndModel: String? = nil, info: String? = nil, message: String? = nil, formats: [String] = []
     ) {
+        self.message = message
         self.name = name
         self.state = state
         self.reasons = reasons
@@ -46,8 +50,20 @@ public struct PrinterStatus: Sendable, Equatable {
                 }
             if let condition, !out.contains(condition) { out.append(condition) }
         }
+        // CUPS's network backends say so only in the state message while they
+        // retry a printer that refuses connections.
+        if !out.contains(.offline), let message, Self.unreachableMessages.contains(where: { message.contains($0) }) {
+            out.append(.offline)
+        }
         return out
     }
+
+    /// What CUPS's socket, ipp and lpd backends report (in English) while they
+    /// cannot reach the printer.
+    static let unreachableMessages = [
+        "may not exist or is unavailable", "Unable to connect", "Waiting for printer to become available",
+        "Network host", "is busy; will retry", "Unable to locate printer",
+    ]
 
     /// A raw queue passes bytes to the printer unconverted: right for ZPL and
     /// TSPL, wrong for PDF. (A queue lpadmin is still setting up has no model

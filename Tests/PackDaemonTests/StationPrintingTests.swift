@@ -151,4 +151,34 @@ struct StationPrintingTests {
         #expect(try await worker.drain(until: .now + .seconds(30)))
         #expect(printer.jobs == [b.document!])
     }
+
+    /// A printer that is down: the job waits, the station's printer report says
+    /// what is wrong, and it says ready again once the label is out.
+    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    func theStationIsToldWhatThePrinterNeeds() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        printer.close()
+        let config = config(queue: "zebra1")
+        let board = PrinterBoard(config: config)
+        let journal = try SQLiteJournal(directory: dir)
+        let a = PrintRequest(id: "01JD0000000000000000000021", printer: "label-1", format: "zpl", document: Array("^XA^FDa^FS^XZ".utf8), createdAt: t0)
+        try await journal.enqueuePrint([a])
+        let t0 = self.t0
+        let worker = PrintWorker(
+            printer: "label-1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "label-1"),
+            render: { _ in throw PrinterError("documents only") }, now: { t0 }, board: board)
+        #expect(try await worker.drain(until: .now + .seconds(3)) == false)
+        let down = try #require(await board.report(forStation: "pack-01"))
+        #expect(down.printer == "label-1" && down.needs.contains(.offline), "\(down)")
+        #expect(down.message.hasPrefix("Printer label-1: offline"))
+        #expect(try await journal.printJob(id: a.id)?.state == .sent)
+        try printer.reopen()
+        #expect(try await worker.drain(until: .now + .seconds(30)))
+        #expect(await board.report(forStation: "pack-01")?.message == "Printer label-1: ready")
+        #expect(printer.jobs == [a.document!])
+        #expect(await PrinterBoard(config: PackConfig()).report(forStation: "pack-01") == nil)
+    }
 }

@@ -42,6 +42,7 @@ public actor PrintWorker {
     private let policy: Policy
     private let render: Renderer
     private let now: @Sendable () -> Timestamp
+    private let board: PrinterBoard?
     private var ids = ULIDGenerator(rng: SystemRandomNumberGenerator())
     private var retries = 0
     /// When the job at the head was first seen processing on an idle printer.
@@ -56,8 +57,9 @@ public actor PrintWorker {
 
     public init(
         printer: String, queue: String, journal: SQLiteJournal, lane: CupsLane, policy: Policy = Policy(),
-        render: @escaping Renderer, now: @escaping @Sendable () -> Timestamp
+        render: @escaping Renderer, now: @escaping @Sendable () -> Timestamp, board: PrinterBoard? = nil
     ) {
+        self.board = board
         self.printer = printer
         self.queue = queue
         self.journal = journal
@@ -212,6 +214,8 @@ public actor PrintWorker {
                 id: job.request.id, state: .completed, cupsJobId: cupsId, attempts: job.attempts, error: nil, at: now(),
                 event: event(.labelPrinted, job, reason: nil))
             retries = 0
+            // The printer printed: whatever it needed before, it has had.
+            if let last = status, !last.conditions.isEmpty || !last.acceptingJobs { await refreshStatus() }
             return nil
         case .aborted, .canceled:
             let why = "CUPS \(state.state == .aborted ? "aborted" : "cancelled") the job (\(state.reasons.joined(separator: ", ")))"
@@ -283,6 +287,7 @@ public actor PrintWorker {
     private func refreshStatus() async {
         let queue = self.queue
         status = try? await lane.call { c throws(PrintError) in try c.printer(queue) }
+        await board?.update(printer: printer, status: status)
     }
 
     static func documentFormat(_ format: String) -> DocumentFormat {
