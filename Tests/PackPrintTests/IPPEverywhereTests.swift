@@ -30,20 +30,43 @@ struct IPPEverywhereTests {
             toFile: "\(dir)/save.sh", atomically: true, encoding: .utf8)
         try PrivateCups.run("/bin/chmod", ["755", "\(dir)/save.sh"])
         try FileManager.default.createDirectory(atPath: "\(dir)/eve", withIntermediateDirectories: true)
-        let port = 18_000 + Int(getpid() % 1000)
+        // A port nobody uses: take one from the kernel, then free it.
+        let probe = try SocketPrinter()
+        let port = Int(probe.port)
+        probe.close()
         setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=\(dir)/bus.sock", 1)
         let eve = try Daemon(
             "/usr/sbin/ippeveprinter",
             ["-k", "-d", "\(dir)/eve", "-p", String(port), "-r", "off", "-c", "\(dir)/save.sh", "-f",
              "application/pdf,image/pwg-raster", "-n", "localhost", "eve"])
         defer { eve.stop() }
-        // lpadmin asks the printer for its capabilities: retry while it starts.
-        var added = false
-        for _ in 0..<100 where !added {
-            added = (try? cups.lpadmin(["-p", "eve", "-E", "-v", "ipp://localhost:\(port)/ipp/print", "-m", "everywhere"])) != nil
-            if !added { usleep(50_000) }
+        // Until it listens, lpadmin gets no capabilities from it.
+        var listening = false
+        for _ in 0..<200 where !listening {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            listening = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            } == 0
+            close(fd)
+            if !listening { usleep(25_000) }
         }
-        #expect(added)
+        #expect(listening, "ippeveprinter did not start")
+        // lpadmin asks the printer for its capabilities; while ippeveprinter is
+        // still starting it gets none and leaves a raw queue: ask again until the
+        // queue knows the printer takes PDF.
+        let connection = try cups.connection()
+        var status: PrinterStatus?
+        for _ in 0..<100 where !(status?.languages.contains("pdf") ?? false) {
+            if (try? cups.lpadmin(["-p", "eve", "-E", "-v", "ipp://localhost:\(port)/ipp/print", "-m", "everywhere"])) != nil {
+                status = try? connection.printer("eve")
+            }
+            if !(status?.languages.contains("pdf") ?? false) { usleep(100_000) }
+        }
+        #expect(status?.languages.contains("pdf") == true && status?.isRaw == false, "\(String(describing: status))")
 
         let order = Order(
             id: "SO-8", status: .approved, recipient: Address(name: "张伟", city: "深圳"),
@@ -54,15 +77,6 @@ struct IPPEverywhereTests {
             data: LabelData(order: order, parcel: order.parcels[0], printedAt: Timestamp(millisecondsSinceEpoch: 0)),
             format: .pdf
         ).bytes
-        let connection = try cups.connection()
-        // CUPS fills in the queue's model and formats from the printer just after
-        // lpadmin returns.
-        var status = try connection.printer("eve")
-        for _ in 0..<100 where !status.languages.contains("pdf") {
-            usleep(50_000)
-            status = try connection.printer("eve")
-        }
-        #expect(status.languages.contains("pdf") && !status.isRaw, "\(status)")
         let id = try connection.submit(printer: "eve", jobName: "packd-eve-1", format: .pdf, document: pdf)
         let final = try cups.waitForFinalState(printer: "eve", job: id, timeout: 40)
         #expect(final.state == .completed, "\(final)")
