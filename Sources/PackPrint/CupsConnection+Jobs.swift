@@ -76,18 +76,22 @@ extension CupsConnection {
         return job
     }
 
-    /// The queue's jobs, finished ones too (as long as CUPS keeps their history).
-    public func jobs(printer: String) throws(PrintError) -> [JobStatus] {
+    /// The queue's jobs, finished ones too (as long as CUPS keeps their history),
+    /// from job id `firstJobId` on: CUPS answers at most 500 jobs a request, so a
+    /// lookup starts after the jobs known to be older.
+    public func jobs(printer: String, firstJobId: Int = 1) throws(PrintError) -> [JobStatus] {
         let response = try request(IPP_OP_GET_JOBS, printer: printer) { request in
             ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", nil, "all")
+            ippAddInteger(request, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "first-job-id", Int32(max(1, firstJobId)))
             Self.requestAttributes(request, Self.jobAttributes)
         }
         return response.groups(tag: IPP_TAG_JOB).compactMap(Self.jobStatus)
     }
 
-    /// The job packd submitted under `name`, if CUPS has it.
-    public func job(printer: String, named name: String) throws(PrintError) -> JobStatus? {
-        try jobs(printer: printer).filter { $0.name == name }.max { $0.id < $1.id }
+    /// The job packd submitted under `name`, if CUPS has it; `after` is a job id
+    /// known to be older (the queue's last recorded job).
+    public func job(printer: String, named name: String, after: Int = 0) throws(PrintError) -> JobStatus? {
+        try jobs(printer: printer, firstJobId: after + 1).filter { $0.name == name }.max { $0.id < $1.id }
     }
 
     public func cancel(printer: String, id: Int) throws(PrintError) {

@@ -30,6 +30,14 @@ extension SQLiteJournal {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM print_jobs") ?? 0 }
     }
 
+    /// The highest CUPS job id recorded for a printer's jobs (0 with none): any
+    /// job packd submitted to it later has a higher id.
+    public func lastCupsJobId(printer: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT MAX(cups_job_id) FROM print_jobs WHERE printer = ?", arguments: [printer]) ?? 0
+        }
+    }
+
     /// Printers with unfinished jobs.
     public func printersWithOpenJobs() async throws -> [String] {
         try await pool.read { db in

@@ -35,6 +35,9 @@ struct CupsTests {
         #expect(state.state == .completed)
         #expect(try cups.connection().job(printer: "zebra1", named: "packd-test-1")?.id == id)
         #expect(try cups.connection().job(printer: "zebra1", named: "packd-test-2") == nil)
+        // A lookup can start after jobs known to be older (CUPS answers at most 500).
+        #expect(try cups.connection().job(printer: "zebra1", named: "packd-test-1", after: id) == nil)
+        #expect(try cups.connection().job(printer: "zebra1", named: "packd-test-1", after: id - 1)?.id == id)
     }
 
     @Test("Ten labels to one printer arrive in order")

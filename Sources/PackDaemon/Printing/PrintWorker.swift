@@ -149,9 +149,10 @@ public actor PrintWorker {
     private func adoptIfSubmitted(_ job: PrintJob) async throws -> Duration? {
         let queue = self.queue
         let name = job.request.jobName
+        let after = try await journal.lastCupsJobId(printer: printer)
         let found: JobStatus?
         do {
-            found = try await lane.call { c throws(PrintError) in try c.job(printer: queue, named: name) }
+            found = try await lane.call { c throws(PrintError) in try c.job(printer: queue, named: name, after: after) }
         } catch {
             await refreshStatus()
             return backoff()
@@ -174,8 +175,9 @@ public actor PrintWorker {
     private func recover(_ job: PrintJob) async throws -> Duration? {
         let queue = self.queue
         let name = job.request.jobName
+        let after = try await journal.lastCupsJobId(printer: printer)
         do {
-            let found = try await lane.call { c throws(PrintError) in try c.job(printer: queue, named: name) }
+            let found = try await lane.call { c throws(PrintError) in try c.job(printer: queue, named: name, after: after) }
             if let found, found.reasons.contains("job-incoming"), !found.state.isFinal {
                 // Created but its document never arrived (killed mid-submission):
                 // it would wait forever. Cancel it and submit the label whole.
