@@ -89,7 +89,8 @@ struct PrintCommand: AsyncParsableCommand {
                 widthMm: profile?.widthMm ?? 100, heightMm: profile?.heightMm ?? 150, dpi: dpi, language: language,
                 version: Packd.version)
             let settings = PrinterSettings(
-                darkness: profile?.darkness, speed: profile?.speed, offsetXMm: profile?.offsetXMm ?? 0,
+                darkness: profile?.darkness, speed: profile?.speed, direction: profile?.direction ?? 1,
+                offsetXMm: profile?.offsetXMm ?? 0,
                 offsetYMm: profile?.offsetYMm ?? 0)
             do {
                 let label = try LabelRenderer(settings: settings).render(template, data: LabelData(), format: format, dpi: dpi)

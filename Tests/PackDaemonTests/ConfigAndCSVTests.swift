@@ -72,6 +72,7 @@ import Testing
             offset_y_mm = 2
             max_attempts = 3
             retry_delay_ms = 100
+            direction = 0
             [engine]
             printer = "label-1"
             [stations.pack-02]
@@ -81,7 +82,7 @@ import Testing
         let p = try #require(config.printers["label-1"])
         #expect(p.queue == "zebra1" && p.language == .tspl && p.dpi == 300 && p.widthMm == 76 && p.heightMm == 130)
         #expect(p.darkness == 12 && p.speed == 3 && p.offsetXMm == -1.5 && p.offsetYMm == 2)
-        #expect(p.maxAttempts == 3 && p.retryDelayMs == 100)
+        #expect(p.maxAttempts == 3 && p.retryDelayMs == 100 && p.direction == 0)
         #expect(config.printer(forStation: "pack-01")?.name == "label-1")
         // A printer no profile names is a CUPS queue with the defaults.
         #expect(config.printer(forStation: "pack-02") == PrinterProfile(name: "office"))

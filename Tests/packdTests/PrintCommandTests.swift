@@ -38,12 +38,14 @@ struct PrintCommandTests {
             media = "76x130"
             darkness = 12
             speed = 3
+            direction = 0
             """)
         let result = try packd(cups, ["print", "--printer", "pack-01", "--test", "--config", config])
         #expect(result.status == 0, "\(result.stderr)")
         let job = try #require(printer.waitForJobs(1).first)
         let text = String(decoding: job, as: UTF8.self)
         #expect(text.hasPrefix("SIZE 76 mm,130 mm\r\n"))
+        #expect(text.contains("DIRECTION 0,0\r\n"))
         #expect(text.contains("DENSITY 12\r\nSPEED 3\r\n"))
         #expect(text.contains("\"!104PACKD-TEST\""))
         #expect(text.hasSuffix("PRINT 1,1\r\n"))

@@ -139,7 +139,8 @@ struct TableReader {
     func printer(_ t: TOMLTable, name: String, at: String) throws(ConfigError) -> PrinterProfile {
         try onlyKeys(
             t,
-            ["queue", "language", "dpi", "media", "darkness", "speed", "offset_x_mm", "offset_y_mm", "max_attempts", "retry_delay_ms"],
+            ["queue", "language", "dpi", "media", "darkness", "speed", "offset_x_mm", "offset_y_mm", "max_attempts", "retry_delay_ms",
+                "direction"],
             at: at)
         var p = PrinterProfile(name: name, queue: try string(t, "queue", at: at))
         if let language = try string(t, "language", at: at) {
@@ -165,6 +166,7 @@ struct TableReader {
         p.speed = try int(t, "speed", at: at, range: 1...14)
         p.offsetXMm = try double(t, "offset_x_mm", at: at, range: -20...20) ?? 0
         p.offsetYMm = try double(t, "offset_y_mm", at: at, range: -20...20) ?? 0
+        p.direction = try int(t, "direction", at: at, range: 0...1) ?? p.direction
         p.maxAttempts = try int(t, "max_attempts", at: at, range: 1...100) ?? p.maxAttempts
         p.retryDelayMs = try int(t, "retry_delay_ms", at: at, range: 10...60_000) ?? p.retryDelayMs
         return p

@@ -20,6 +20,8 @@ public struct PrinterProfile: Sendable, Equatable {
     /// correct a printer whose print head is not where its labels are.
     public var offsetXMm: Double
     public var offsetYMm: Double
+    /// TSPL DIRECTION (0 or 1) as the labels are loaded.
+    public var direction = 1
     /// Submissions of one label before it is failed (label.failed).
     public var maxAttempts = 5
     /// The first wait between retries, doubling up to 30 s.

@@ -30,7 +30,8 @@ public struct ParcelLabelRenderer: Sendable {
         }
         let profile = config.printers[request.printer] ?? PrinterProfile(name: request.printer)
         let settings = PrinterSettings(
-            darkness: profile.darkness, speed: profile.speed, offsetXMm: profile.offsetXMm, offsetYMm: profile.offsetYMm)
+            darkness: profile.darkness, speed: profile.speed, direction: profile.direction, offsetXMm: profile.offsetXMm,
+            offsetYMm: profile.offsetYMm)
         let data = LabelData(
             order: order, parcel: parcel, printedAt: now, utcOffsetSeconds: utcOffsetSeconds, reprint: request.reprint,
             station: request.station)

@@ -24,7 +24,7 @@ enum TSPLEncoder {
         var out: [UInt8] = []
         out.reserveCapacity(capacity + 1024)
         for command in [
-            "SIZE \(mm(widthMm)) mm,\(mm(heightMm)) mm", "GAP \(mm(settings.gapMm)) mm,0 mm", "DIRECTION 1,0",
+            "SIZE \(mm(widthMm)) mm,\(mm(heightMm)) mm", "GAP \(mm(settings.gapMm)) mm,0 mm", "DIRECTION \(settings.direction),0",
             "REFERENCE 0,0", "DENSITY \(settings.darkness ?? 8)", "SPEED \(settings.speed ?? 4)", "CLS",
         ] {
             out += Array(command.utf8) + [0x0D, 0x0A]
