@@ -126,7 +126,9 @@ public actor PrintWorker {
         case .success(let id):
             try await journal.updatePrintJob(id: request.id, state: .sent, cupsJobId: id, attempts: attempts, error: nil, at: now())
             retries = 0
-            return nil
+            // cupsd is single-threaded: asking about the job at once would compete
+            // with it starting the job's backend.
+            return policy.pollInterval
         case .failure(let error):
             switch error.kind {
             case .unsupportedFormat, .tooLarge:
