@@ -57,9 +57,12 @@ struct LabelCommand: AsyncParsableCommand {
                 guard let t = Timestamp(rfc3339: text) else { throw CLIError("--at: not an RFC 3339 time: \(text)") }
                 return t
             } ?? Clock.now()
-            let offset = utcOffset.map { Int($0 * 3600) } ?? TimeZone.current.secondsFromGMT()
+            if let utcOffset, !(-14...14).contains(utcOffset) {
+                throw CLIError("--utc-offset: hours east of UTC, from -14 to 14, not \(utcOffset)")
+            }
+            let offset = utcOffset.map { Int(($0 * 3600).rounded()) } ?? TimeZone.current.secondsFromGMT()
             let data = LabelData(order: order, parcel: parcel, printedAt: printedAt, utcOffsetSeconds: offset, reprint: reprint)
-            let catalog = TemplateCatalog(directories: cfg.labelTemplateDirectory.map { [$0] } ?? [])
+            let catalog = cfg.templateCatalog
             let label: RenderedLabel
             do {
                 label = try LabelSource(catalog: catalog).render(
@@ -89,7 +92,7 @@ struct LabelCommand: AsyncParsableCommand {
 
         func run() async throws {
             let cfg = try StateOptions.loadConfig(config)
-            let catalog = TemplateCatalog(directories: cfg.labelTemplateDirectory.map { [$0] } ?? [])
+            let catalog = cfg.templateCatalog
             let entries: [TemplateCatalog.Entry]
             do { entries = try catalog.all() } catch { throw CLIError("\(error)") }
             for entry in entries {

@@ -38,6 +38,7 @@ struct PrintCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
+        guard (0...86_400).contains(timeout) else { throw CLIError("--timeout: 0 to 86400 seconds, not \(timeout)") }
         let cfg = try StateOptions.loadConfig(config)
         let profile = cfg.printers[printer]
         let queue = profile?.queue ?? printer
@@ -88,14 +89,10 @@ struct PrintCommand: AsyncParsableCommand {
             let template = CalibrationLabel.template(
                 widthMm: profile?.widthMm ?? 100, heightMm: profile?.heightMm ?? 150, dpi: dpi, language: language,
                 version: Packd.version)
-            let settings = PrinterSettings(
-                darkness: profile?.darkness, speed: profile?.speed, direction: profile?.direction ?? 1,
-                offsetXMm: profile?.offsetXMm ?? 0,
-                offsetYMm: profile?.offsetYMm ?? 0)
+            let settings = profile?.settings ?? PrinterSettings()
             do {
                 let label = try LabelRenderer(settings: settings).render(template, data: LabelData(), format: format, dpi: dpi)
-                let documentFormat: DocumentFormat = format == .pdf ? .pdf : format == .png ? .png : .raw
-                return (documentFormat, label.bytes, "calibration label")
+                return (DocumentFormat(format), label.bytes, "calibration label")
             } catch {
                 throw CLIError("calibration label: \(error)")
             }

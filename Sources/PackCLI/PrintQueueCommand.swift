@@ -49,6 +49,9 @@ struct PrintQueueCommand: AsyncParsableCommand {
         @OptionGroup var options: StateOptions
 
         func run() async throws {
+            guard (0...86_400).contains(timeout), (0.05...3600).contains(stuckAfter) else {
+                throw CLIError("--timeout must be 0-86400 s and --stuck-after 0.05-3600 s")
+            }
             let config = try options.loadConfig()
             let journal = try options.openJournal(config)
             let queue = config.printers[printer]?.queue ?? printer

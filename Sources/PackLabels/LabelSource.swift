@@ -14,11 +14,15 @@ public struct LabelSource: Sendable {
         self.defaultTemplate = defaultTemplate
     }
 
-    public func render(parcel: Parcel, templateOverride: String?, data: LabelData, format: LabelFormat, dpi: Int?)
-        throws(LabelError) -> RenderedLabel
-    {
+    /// `media` (millimetres) is the size a carrier's PDF or PNG is fitted to;
+    /// templates carry their own.
+    public func render(
+        parcel: Parcel, templateOverride: String?, data: LabelData, format: LabelFormat, dpi: Int?,
+        media: (widthMm: Double, heightMm: Double) = (100, 150)
+    ) throws(LabelError) -> RenderedLabel {
         if templateOverride == nil, case .document(let documentFormat, let base64)? = parcel.label {
-            return try CarrierDocument(format: documentFormat, base64: base64).convert(to: format, dpi: dpi ?? 203, renderer: renderer)
+            return try CarrierDocument(format: documentFormat, base64: base64).convert(
+                to: format, dpi: dpi ?? 203, widthMm: media.widthMm, heightMm: media.heightMm, renderer: renderer)
         }
         var name = templateOverride ?? defaultTemplate
         if templateOverride == nil, case .template(let named, _)? = parcel.label { name = named }

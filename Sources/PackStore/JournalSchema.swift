@@ -79,14 +79,14 @@ enum JournalSchema {
                     reprint INTEGER NOT NULL DEFAULT 0,
                     format TEXT NOT NULL,
                     document BLOB,
-                    state TEXT NOT NULL CHECK (state IN ('queued', 'submitting', 'sent', 'completed', 'failed', 'cancelled')),
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'completed', 'failed', 'cancelled')),
                     cups_job_id INTEGER,
                     attempts INTEGER NOT NULL DEFAULT 0,
                     last_error TEXT,
                     created_at INTEGER NOT NULL,
                     updated_at INTEGER NOT NULL
                 );
-                CREATE INDEX print_jobs_open ON print_jobs(printer, seq) WHERE state IN ('queued', 'submitting', 'sent');
+                CREATE INDEX print_jobs_open ON print_jobs(printer, seq) WHERE state IN ('queued', 'sent');
                 """)
         }
         return migrator

@@ -39,10 +39,9 @@ public struct PrintRequest: Sendable, Equatable {
 
 /// Where a print job is.
 public enum PrintJobState: String, Sendable, CaseIterable {
-    /// Waiting its turn on its printer.
+    /// Waiting its turn on its printer (after a crash, CUPS may already have it:
+    /// the worker looks it up by name before submitting).
     case queued
-    /// About to be handed to CUPS (the name is recorded; CUPS may or may not have it).
-    case submitting
     /// CUPS has it (`cupsJobId`).
     case sent
     /// CUPS reported the job completed.
@@ -50,8 +49,6 @@ public enum PrintJobState: String, Sendable, CaseIterable {
     /// Out of retries; the label stays available to reprint.
     case failed
     case cancelled
-
-    public var isFinished: Bool { self == .completed || self == .failed || self == .cancelled }
 }
 
 public struct PrintJob: Sendable, Equatable {

@@ -17,7 +17,7 @@ extension SQLiteJournal {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT * FROM print_jobs WHERE printer = ? AND state IN ('queued', 'submitting', 'sent')
+                    SELECT * FROM print_jobs WHERE printer = ? AND state IN ('queued', 'sent')
                     ORDER BY seq LIMIT 1
                     """,
                 arguments: [printer]
@@ -35,14 +35,6 @@ extension SQLiteJournal {
     public func lastCupsJobId(printer: String) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT MAX(cups_job_id) FROM print_jobs WHERE printer = ?", arguments: [printer]) ?? 0
-        }
-    }
-
-    /// Printers with unfinished jobs.
-    public func printersWithOpenJobs() async throws -> [String] {
-        try await pool.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT DISTINCT printer FROM print_jobs WHERE state IN ('queued', 'submitting', 'sent') ORDER BY printer")
         }
     }
 
@@ -68,7 +60,7 @@ extension SQLiteJournal {
 
     /// Moves a job to `state`, with the event it raises (label.printed,
     /// label.failed) in the same transaction. Durable when it returns: the queue
-    /// relies on `submitting` being on disk before the job reaches CUPS.
+    /// relies on each state being on disk before it acts on the next.
     public func updatePrintJob(
         id: String, state: PrintJobState, cupsJobId: Int?, attempts: Int, error: String?, at time: Timestamp,
         event: OutboundEvent? = nil

@@ -1,5 +1,6 @@
 import Foundation
 import PackCore
+import PackTestSupport
 import Testing
 
 @testable import PackLabels

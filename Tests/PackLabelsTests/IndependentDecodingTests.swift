@@ -1,4 +1,5 @@
 import PackCore
+import PackTestSupport
 import Testing
 
 @testable import PackLabels

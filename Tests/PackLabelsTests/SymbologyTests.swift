@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import Testing
 
 @testable import PackLabels

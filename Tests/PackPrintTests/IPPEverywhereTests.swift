@@ -83,17 +83,7 @@ struct IPPEverywhereTests {
 
         let files = try FileManager.default.contentsOfDirectory(atPath: received)
         let file = try #require(files.first, "ippeveprinter received no document")
-        let page = "\(dir)/page"
-        try PrivateCups.run("/usr/bin/pdftoppm", ["-r", "300", "-png", "-singlefile", "\(received)/\(file)", page])
-        let zbar = Process()
-        zbar.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-        zbar.arguments = ["-q", "--raw", "\(page).png"]
-        let out = Pipe()
-        zbar.standardOutput = out
-        zbar.standardError = FileHandle.nullDevice
-        try zbar.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        zbar.waitUntilExit()
-        #expect(text.split(separator: "\n").contains("SF8888888888"))
+        let document = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(received)/\(file)")))
+        #expect(try Decoders.zbar(png: Decoders.pdfPage(document, dpi: 300)).contains("SF8888888888"))
     }
 }

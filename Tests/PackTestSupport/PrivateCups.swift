@@ -94,18 +94,12 @@ public final class PrivateCups: @unchecked Sendable {
 
     public func command(_ path: String, _ arguments: [String]) throws { try Self.run(path, arguments, environment: environment) }
 
+    /// Runs a CUPS tool (or any program) and throws with its output unless it succeeds.
     public static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw PrinterError("\(path) \(arguments.joined(separator: " ")): \(output)") }
+        let result = try ExternalTool.run(path, arguments, environment: environment)
+        guard result.status == 0 else {
+            throw PrinterError("\(path) \(arguments.joined(separator: " ")): \(result.text)\(result.stderr)")
+        }
     }
 
     public func connection() throws -> CupsConnection { try CupsConnection(server: socket) }

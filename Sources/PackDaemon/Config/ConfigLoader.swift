@@ -1,6 +1,7 @@
 import Foundation
 import PackCore
 import PackDevices
+import PackLabels
 import PackStore
 import TOMLKit
 
@@ -144,7 +145,7 @@ struct TableReader {
             at: at)
         var p = PrinterProfile(name: name, queue: try string(t, "queue", at: at))
         if let language = try string(t, "language", at: at) {
-            guard let l = PrinterProfile.Language(rawValue: language.lowercased()) else {
+            guard let l = LabelFormat(rawValue: language.lowercased()) else {
                 throw error("\(at).language", "must be zpl, tspl, pdf or png, not \"\(language)\"")
             }
             p.language = l

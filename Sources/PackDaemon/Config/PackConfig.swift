@@ -1,5 +1,6 @@
 public import PackCore
 public import PackStore
+public import PackLabels
 
 /// packd's configuration file (TOML). Every key is optional; a missing file means
 /// the defaults: local core mode, one station, the engine defaults of contracts.md.
@@ -27,6 +28,11 @@ public struct PackConfig: Sendable, Equatable {
     public var scanners: [ScannerBinding] = []
 
     public init() {}
+
+    /// The bundled label templates and those of `[labels] templates`.
+    public var templateCatalog: TemplateCatalog {
+        TemplateCatalog(directories: labelTemplateDirectory.map { [$0] } ?? [])
+    }
 
     /// The printer a station's labels go to: its profile, or a CUPS queue of that
     /// name with the default profile; nil when none is configured.

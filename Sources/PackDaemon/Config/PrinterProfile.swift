@@ -1,14 +1,13 @@
+public import PackLabels
+
 /// `[printers.<name>]`: one label printer, as packd drives it (docs/printers.md).
 public struct PrinterProfile: Sendable, Equatable {
-    public enum Language: String, Sendable, CaseIterable {
-        case zpl, tspl, pdf, png
-    }
 
     /// The name packd uses (`packd print --printer NAME`, stations' `printer`).
     public var name: String
     /// The CUPS queue; defaults to `name`.
     public var queue: String
-    public var language: Language
+    public var language: LabelFormat
     public var dpi: Int
     public var widthMm: Double
     public var heightMm: Double
@@ -28,7 +27,7 @@ public struct PrinterProfile: Sendable, Equatable {
     public var retryDelayMs = 500
 
     public init(
-        name: String, queue: String? = nil, language: Language = .zpl, dpi: Int = 203, widthMm: Double = 100,
+        name: String, queue: String? = nil, language: LabelFormat = .zpl, dpi: Int = 203, widthMm: Double = 100,
         heightMm: Double = 150, darkness: Int? = nil, speed: Int? = nil, offsetXMm: Double = 0, offsetYMm: Double = 0
     ) {
         self.name = name
@@ -41,5 +40,13 @@ public struct PrinterProfile: Sendable, Equatable {
         self.speed = speed
         self.offsetXMm = offsetXMm
         self.offsetYMm = offsetYMm
+    }
+}
+
+extension PrinterProfile {
+    /// What the profile adds to every label's commands.
+    public var settings: PrinterSettings {
+        PrinterSettings(
+            darkness: darkness, speed: speed, direction: direction, offsetXMm: offsetXMm, offsetYMm: offsetYMm)
     }
 }

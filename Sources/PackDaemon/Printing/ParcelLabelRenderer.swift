@@ -17,7 +17,7 @@ public struct ParcelLabelRenderer: Sendable {
     public init(journal: SQLiteJournal, config: PackConfig, utcOffsetSeconds: Int? = nil) {
         self.journal = journal
         self.config = config
-        self.catalog = TemplateCatalog(directories: config.labelTemplateDirectory.map { [$0] } ?? [])
+        self.catalog = config.templateCatalog
         self.utcOffsetSeconds = utcOffsetSeconds ?? TimeZone.current.secondsFromGMT()
     }
 
@@ -29,16 +29,13 @@ public struct ParcelLabelRenderer: Sendable {
             throw LabelError("parcel", "\(request.orderId ?? "?")/\(request.parcelId ?? "?") is not in the journal")
         }
         let profile = config.printers[request.printer] ?? PrinterProfile(name: request.printer)
-        let settings = PrinterSettings(
-            darkness: profile.darkness, speed: profile.speed, direction: profile.direction, offsetXMm: profile.offsetXMm,
-            offsetYMm: profile.offsetYMm)
         let data = LabelData(
             order: order, parcel: parcel, printedAt: now, utcOffsetSeconds: utcOffsetSeconds, reprint: request.reprint,
             station: request.station)
         let format = LabelFormat(rawValue: request.format) ?? .zpl
-        let label = try LabelSource(catalog: catalog, renderer: LabelRenderer(settings: settings)).render(
-            parcel: parcel, templateOverride: nil, data: data, format: format, dpi: profile.dpi)
-        let document: DocumentFormat = format == .pdf ? .pdf : format == .png ? .png : .raw
-        return (document, label.bytes)
+        let label = try LabelSource(catalog: catalog, renderer: LabelRenderer(settings: profile.settings)).render(
+            parcel: parcel, templateOverride: nil, data: data, format: format, dpi: profile.dpi,
+            media: (profile.widthMm, profile.heightMm))
+        return (DocumentFormat(format), label.bytes)
     }
 }

@@ -1,4 +1,5 @@
 public import PackCore
+import PackLabels
 public import PackPrint
 public import PackStore
 import Foundation
@@ -85,7 +86,6 @@ public actor PrintWorker {
     func step(_ job: PrintJob) async throws -> Duration? {
         switch job.state {
         case .queued: return try await submit(job)
-        case .submitting: return try await recover(job)
         case .sent: return try await follow(job)
         default: return nil
         }
@@ -95,14 +95,17 @@ public actor PrintWorker {
         let request = job.request
         if job.seq <= startSeq ?? 0, !checked.contains(request.id) {
             // Queued before this process: it may already be in CUPS.
-            if let wait = try await adoptIfSubmitted(job) { return wait }
-            if try await journal.printJob(id: request.id)?.state != .queued { return nil }
+            switch try await lookUp(job) {
+            case .adopted: return nil
+            case .unanswered(let wait): return wait
+            case .absent: checked.insert(request.id)
+            }
         }
         let format: DocumentFormat
         let document: [UInt8]
         do {
             if let bytes = request.document {
-                format = Self.documentFormat(request.format)
+                format = DocumentFormat(LabelFormat(rawValue: request.format) ?? .zpl)
                 document = bytes
             } else {
                 (format, document) = try await render(request)
@@ -145,10 +148,19 @@ public actor PrintWorker {
         }
     }
 
-    /// For a job an earlier process may have submitted: adopts the CUPS job of its
-    /// name if there is one (then returns nil after marking it sent), cancels a
-    /// half-submitted one; returns a wait when CUPS cannot be asked.
-    private func adoptIfSubmitted(_ job: PrintJob) async throws -> Duration? {
+    private enum Lookup {
+        /// CUPS has it; the journal now says sent, with its CUPS id.
+        case adopted
+        /// CUPS provably does not have it (or had only a document-less shell, now
+        /// cancelled): it may be submitted.
+        case absent
+        /// CUPS could not be asked; try again after the wait.
+        case unanswered(Duration)
+    }
+
+    /// Asks CUPS for the job by its name, among the printer's jobs newer than the
+    /// last one recorded, for a job a crash may have left in CUPS unrecorded.
+    private func lookUp(_ job: PrintJob) async throws -> Lookup {
         let queue = self.queue
         let name = job.request.jobName
         let after = try await journal.lastCupsJobId(printer: printer)
@@ -157,45 +169,28 @@ public actor PrintWorker {
             found = try await lane.call { c throws(PrintError) in try c.job(printer: queue, named: name, after: after) }
         } catch {
             await refreshStatus()
-            return backoff()
+            return .unanswered(backoff())
         }
-        guard let found, found.state != .canceled, found.state != .aborted else {
-            checked.insert(job.request.id)
-            return nil
-        }
+        guard let found, found.state != .canceled, found.state != .aborted else { return .absent }
         if found.reasons.contains("job-incoming"), !found.state.isFinal {
+            // Created but its document never arrived (killed mid-submission): it
+            // would wait forever. Cancel it; the label goes again, whole.
             _ = try? await lane.call { c throws(PrintError) in try c.cancel(printer: queue, id: found.id) }
-            checked.insert(job.request.id)
-            return nil
+            return .absent
         }
         try await journal.updatePrintJob(
             id: job.request.id, state: .sent, cupsJobId: found.id, attempts: max(job.attempts, 1), error: nil, at: now())
-        return nil
+        return .adopted
     }
 
-    /// After a crash between recording the name and recording the CUPS job id.
+    /// A sent job CUPS no longer knows by its id.
     private func recover(_ job: PrintJob) async throws -> Duration? {
-        let queue = self.queue
-        let name = job.request.jobName
-        let after = try await journal.lastCupsJobId(printer: printer)
-        do {
-            let found = try await lane.call { c throws(PrintError) in try c.job(printer: queue, named: name, after: after) }
-            if let found, found.reasons.contains("job-incoming"), !found.state.isFinal {
-                // Created but its document never arrived (killed mid-submission):
-                // it would wait forever. Cancel it and submit the label whole.
-                _ = try? await lane.call { c throws(PrintError) in try c.cancel(printer: queue, id: found.id) }
-                try await requeue(job, attempts: job.attempts, error: job.lastError)
-            } else if let found, found.state != .canceled, found.state != .aborted {
-                try await journal.updatePrintJob(
-                    id: job.request.id, state: .sent, cupsJobId: found.id, attempts: job.attempts, error: nil, at: now())
-            } else {
-                // CUPS provably does not have it: submit again.
-                try await requeue(job, attempts: job.attempts, error: job.lastError)
-            }
+        switch try await lookUp(job) {
+        case .adopted: return nil
+        case .unanswered(let wait): return wait
+        case .absent:
+            try await requeue(job, attempts: job.attempts, error: job.lastError)
             return nil
-        } catch {
-            await refreshStatus()
-            return backoff()
         }
     }
 
@@ -292,13 +287,5 @@ public actor PrintWorker {
         let queue = self.queue
         status = try? await lane.call { c throws(PrintError) in try c.printer(queue) }
         await board?.update(printer: printer, status: status)
-    }
-
-    static func documentFormat(_ format: String) -> DocumentFormat {
-        switch format {
-        case "pdf": .pdf
-        case "png": .png
-        default: .raw
-        }
     }
 }

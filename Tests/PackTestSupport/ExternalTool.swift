@@ -1,19 +1,23 @@
-import Foundation
+public import Foundation
 
 /// Runs an independent program (zbarimg, zint, python3 with zplkit, pdftoppm) with
 /// a time limit, so a hung decoder fails the test instead of the run.
-enum ExternalTool {
-    struct Result {
-        var status: Int32
-        var stdout: [UInt8]
-        var stderr: String
-        var text: String { String(decoding: stdout, as: UTF8.self) }
+public enum ExternalTool {
+    public struct Result {
+        public var status: Int32
+        public var stdout: [UInt8]
+        public var stderr: String
+        public var text: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    static func run(_ executable: String, _ arguments: [String], stdin: [UInt8] = [], timeout: Double = 60) throws -> Result {
+    public static func run(
+        _ executable: String, _ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:],
+        timeout: Double = 60
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let input = Pipe()
         let output = Pipe()
         let errors = Pipe()
@@ -38,7 +42,7 @@ enum ExternalTool {
     }
 
     /// Writes `bytes` to a new temporary file and returns its path.
-    static func temporaryFile(_ bytes: [UInt8], suffix: String) throws -> String {
+    public static func temporaryFile(_ bytes: [UInt8], suffix: String) throws -> String {
         let path = NSTemporaryDirectory() + "packd-label-\(UUID().uuidString)\(suffix)"
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path

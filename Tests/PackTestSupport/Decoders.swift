@@ -1,31 +1,27 @@
 import Foundation
-import Testing
-
-@testable import PackLabels
 
 /// Independent readers of what packd renders: zbar for barcodes, zplkit for ZPL,
 /// poppler's pdftoppm for PDF.
-enum Decoders {
+public enum Decoders {
     /// Every symbol zbarimg finds in a PNG, sorted.
-    static func zbar(png: [UInt8]) throws -> [String] {
+    public static func zbar(png: [UInt8]) throws -> [String] {
         let path = try ExternalTool.temporaryFile(png, suffix: ".png")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try ExternalTool.run("zbarimg", ["-q", "--raw", path])
         // zbarimg exits 4 when it finds nothing.
         guard result.status == 0 || result.status == 4 else {
-            Issue.record("zbarimg failed (\(result.status)): \(result.stderr)")
-            return []
+            throw DecoderError(message: "zbarimg failed (\(result.status)): \(result.stderr)")
         }
         return result.text.split(separator: "\n").map(String.init).sorted()
     }
 
-    struct ZPLRendering {
-        var labelCount: Int
-        var png: [UInt8]
+    public struct ZPLRendering {
+        public var labelCount: Int
+        public var png: [UInt8]
     }
 
     /// zplkit's rendering of a ZPL stream: how many labels it holds, the first as PNG.
-    static func zplkit(_ zpl: [UInt8], dpi: Int) throws -> ZPLRendering {
+    public static func zplkit(_ zpl: [UInt8], dpi: Int) throws -> ZPLRendering {
         let script = """
             import sys
             from zplkit import Options, render
@@ -43,7 +39,7 @@ enum Decoders {
     }
 
     /// The first page of a PDF as a PNG at `dpi`, by poppler's pdftoppm.
-    static func pdfPage(_ pdf: [UInt8], dpi: Int) throws -> [UInt8] {
+    public static func pdfPage(_ pdf: [UInt8], dpi: Int) throws -> [UInt8] {
         let path = try ExternalTool.temporaryFile(pdf, suffix: ".pdf")
         let page = path + "-page"
         defer {
@@ -58,7 +54,8 @@ enum Decoders {
     }
 }
 
-struct DecoderError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+public struct DecoderError: Error, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
 }
