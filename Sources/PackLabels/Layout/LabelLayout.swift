@@ -25,18 +25,16 @@ extension LabelLayout {
         func y(_ v: Int) -> Int { max(0, v + dy) }
         func rect(_ r: DotRect) -> DotRect { DotRect(x: x(r.x), y: y(r.y), width: r.width, height: r.height) }
         func text(_ t: PlacedText) -> PlacedText {
-            PlacedText(
-                subject: t.subject, frame: rect(t.frame), text: t.text, style: t.style, fontFamily: t.fontFamily,
-                sizeDots: t.sizeDots, minSizeDots: t.minSizeDots)
+            var moved = t
+            moved.frame = rect(t.frame)
+            return moved
         }
         let moved: [PlacedElement] = items.map { item in
             switch item {
             case .text(let t): return .text(text(t))
-            case .barcode(let b):
-                return .barcode(
-                    PlacedBarcode(
-                        subject: b.subject, style: b.style, data: b.data, symbol: b.symbol, x: x(b.x), y: y(b.y),
-                        module: b.module, rowHeight: b.rowHeight, caption: b.caption.map(text)))
+            case .barcode(var b):
+                (b.x, b.y, b.caption) = (x(b.x), y(b.y), b.caption.map(text))
+                return .barcode(b)
             case .line(let x1, let y1, let x2, let y2, let t): return .line(x1: x(x1), y1: y(y1), x2: x(x2), y2: y(y2), thickness: t)
             case .box(let r, let t, let filled): return .box(rect(r), thickness: t, filled: filled)
             case .image(let r, let image, let subject): return .image(rect(r), image, subject: subject)
@@ -66,7 +64,7 @@ extension PlacedElement {
 
 struct PlacedText: Sendable {
     let subject: String
-    let frame: DotRect
+    var frame: DotRect
     let text: String
     let style: TextStyle
     let fontFamily: String
@@ -80,12 +78,12 @@ struct PlacedBarcode: Sendable {
     let data: String
     let symbol: BarcodeSymbol
     /// Top-left of the symbol, dots per module across, and the height of a row.
-    let x: Int
-    let y: Int
+    var x: Int
+    var y: Int
     let module: Int
     let rowHeight: Int
     /// The data printed under a linear symbol, when asked for.
-    let caption: PlacedText?
+    var caption: PlacedText?
 
     var widthDots: Int { symbol.width * module }
     var heightDots: Int { symbol.rows * rowHeight }
