@@ -84,6 +84,10 @@ struct OneTransactionPerCommit: PackJournal {
     func record(_ commit: ScanCommit) async throws { try await base.recordIndividually(commit) }
     func enqueue(_ commit: ScanCommit) -> CommitTicket { base.enqueue(commit) }
     var failedCommits: Int { base.failedCommits }
+    func importOrders(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting?) async throws -> ImportSummary {
+        try await base.importOrders(orders, at: time, approval: approval)
+    }
+
     func importOrders(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary {
         try await base.importOrders(orders, at: time)
     }

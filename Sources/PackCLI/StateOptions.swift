@@ -24,7 +24,9 @@ struct StateOptions: ParsableArguments {
         }
     }
 
-    func directory(_ config: PackConfig) -> String {
+    func directory(_ config: PackConfig) -> String { Self.directory(state, config) }
+
+    static func directory(_ state: String?, _ config: PackConfig) -> String {
         state ?? ProcessInfo.processInfo.environment["PACKD_STATE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? config.stateDirectory ?? Self.defaultDirectory
     }

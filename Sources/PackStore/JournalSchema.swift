@@ -89,6 +89,21 @@ enum JournalSchema {
                 CREATE INDEX print_jobs_open ON print_jobs(printer, seq) WHERE state IN ('queued', 'sent');
                 """)
         }
+        migrator.registerMigration("v3: labels printed on approval") { db in
+            try db.execute(sql: """
+                CREATE TABLE approval_labels (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    order_id TEXT NOT NULL,
+                    parcel_id TEXT NOT NULL,
+                    label_key TEXT NOT NULL,
+                    waybill TEXT NOT NULL,
+                    job_id TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX approval_labels_by_parcel ON approval_labels(order_id, parcel_id, seq);
+                """)
+        }
         return migrator
     }
 }

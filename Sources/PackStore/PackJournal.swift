@@ -5,6 +5,9 @@ public import PackCore
 public protocol PackJournal: Sendable {
     /// Adds or replaces orders, all or nothing.
     func importOrders(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary
+    /// The same, queueing the labels of approved orders (`on_approval`) in the
+    /// same transaction.
+    func importOrders(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting?) async throws -> ImportSummary
     /// The order book with every parcel's state as journaled.
     func loadBook() async throws -> OrderBook
     func loadStation(_ id: String) async throws -> StationState?
@@ -59,6 +62,17 @@ public struct ScanCommit: Sendable, Equatable {
 public struct ImportSummary: Sendable, Equatable {
     public var added: Int
     public var replaced: Int
+    /// Labels queued because the orders arrived approved (`on_approval`).
+    public var labels: [ApprovalLabel] = []
+    /// Queued approval labels cancelled because their order no longer ships.
+    public var cancelledLabels: [String] = []
+
+    public init(added: Int, replaced: Int, labels: [ApprovalLabel] = [], cancelledLabels: [String] = []) {
+        self.added = added
+        self.replaced = replaced
+        self.labels = labels
+        self.cancelledLabels = cancelledLabels
+    }
 }
 
 public struct StockLevel: Sendable, Equatable {

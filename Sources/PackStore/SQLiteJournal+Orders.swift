@@ -3,11 +3,21 @@ public import PackCore
 
 extension SQLiteJournal {
     public func importOrders(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary {
+        try await importOrders(orders, at: time, approval: nil)
+    }
+
+    /// Adds or replaces orders, all or nothing, and in the same transaction queues
+    /// the labels `approval` asks for (at most once per parcel and label revision)
+    /// and cancels queued approval labels of orders that no longer ship.
+    public func importOrders(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting?) async throws -> ImportSummary {
         try await pool.write { db in
             var summary = ImportSummary(added: 0, replaced: 0)
             for (index, order) in orders.enumerated() {
                 let replaced = try OrderWriter.upsert(order, index: index, at: time, to: db)
                 if replaced { summary.replaced += 1 } else { summary.added += 1 }
+                if let approval {
+                    try ApprovalLabelWriter.apply(order, approval: approval, at: time, to: db, summary: &summary)
+                }
             }
             return summary
         }

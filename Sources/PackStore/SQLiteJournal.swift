@@ -39,6 +39,11 @@ public final class SQLiteJournal: PackJournal {
 
     public var failedCommits: Int { committer.failures }
 
+    /// Returns once every commit queued so far is on disk (or failed).
+    public func flush() async {
+        try? await committer.enqueue(ScanCommit(station: nil, changes: [], events: [])).wait()
+    }
+
     /// One transaction per commit, no grouping: the baseline the benchmark compares
     /// group commit with.
     public func recordIndividually(_ commit: ScanCommit) async throws {

@@ -95,7 +95,7 @@ import Testing
     @Test(arguments: [
         ("[engine]\nrequre_ack = true\n", "engine.requre_ack: unknown key"),
         ("[engine]\ndebounce_ms = \"300\"\n", "engine.debounce_ms: must be a whole number"),
-        ("[engine]\nlabel_policy = \"sometimes\"\n", #"engine.label_policy: must be one of "on_complete", "on_open", "never", not "sometimes""#),
+        ("[engine]\nlabel_policy = \"sometimes\"\n", #"engine.label_policy: must be one of "on_complete", "on_open", "on_approval", "never", not "sometimes""#),
         ("[engine\n", "not valid TOML"),
         ("[core]\nmode = \"cloud\"\n", #"core.mode: must be "local" or "remote", not "cloud""#),
     ])

@@ -19,8 +19,14 @@ public enum LabelPolicy: String, Sendable, CaseIterable, Codable {
     case onComplete = "on_complete"
     /// When the parcel is opened, for stations that label first and pack after.
     case onOpen = "on_open"
+    /// When the ERP approves the order (the daemon queues it as the order
+    /// arrives); the station itself prints nothing more, as with `never`.
+    case onApproval = "on_approval"
     /// Never at the station (the ERP prints on approval).
     case never
+
+    /// Whether the station prints labels when parcels open or complete.
+    public var printsAtStation: Bool { self == .onComplete || self == .onOpen }
 }
 
 /// The codes printed on the station's control card and operator badges.

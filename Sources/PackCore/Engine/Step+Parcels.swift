@@ -131,7 +131,7 @@ extension Step {
     mutating func ship(_ key: ParcelKey, waybill: String, items: [ParcelLine]) {
         effects.append(.book(.ship(key)))
         emit(.parcelShipped, order: key.orderId, parcel: key.parcelId, waybill: waybill, items: items)
-        if config.labelPolicy != .never, !(config.labelPolicy == .onOpen && state.lastLabel == key) {
+        if config.labelPolicy.printsAtStation, !(config.labelPolicy == .onOpen && state.lastLabel == key) {
             effects.append(.printLabel(key, reprint: false))
         }
         state.lastLabel = key

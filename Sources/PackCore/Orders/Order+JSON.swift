@@ -34,7 +34,7 @@ extension OrderLine {
 }
 
 extension Parcel {
-    var json: JSONValue {
+    public var json: JSONValue {
         var m: [(String, JSONValue)] = [
             ("id", .string(id)), ("waybill", .string(waybill)),
             ("lines", .array(lines.map { object([("sku", .string($0.sku)), ("qty", .int(Int64($0.qty)))]) })),

@@ -2,9 +2,14 @@
 public enum ReplayOutput {
     /// `{"seq": N, "code": "...", "outcome": "...", "order": ..., "parcel": ..., ...}`
     public static func line(for step: ReplaySession.Step) -> JSONValue {
-        let o = step.decision.outcome
+        line(seq: step.seq, scan: step.scan, decision: step.decision, eventTypes: step.events.map(\.type))
+    }
+
+    /// The same line for any decided scan (the daemon's API adds `station`).
+    public static func line(seq: Int, scan: Scan, decision: ScanDecision, eventTypes: [EventType]) -> JSONValue {
+        let o = decision.outcome
         var members: [(String, JSONValue)] = [
-            ("seq", .int(Int64(step.seq))),
+            ("seq", .int(Int64(seq))),
             ("code", .string(o.code)),
             ("outcome", .string(o.kind.rawValue)),
             ("order", .optional(o.order)),
@@ -14,12 +19,12 @@ public enum ReplayOutput {
         if let v = o.verified { members.append(("verified", .int(Int64(v)))) }
         if let e = o.expected { members.append(("expected", .int(Int64(e)))) }
         if let p = o.pending { members.append(("pending", .string(p.rawValue))) }
-        if let label = step.decision.labels.first {
+        if let label = decision.labels.first {
             members.append(("label", .string(label.reprint ? "reprint" : "print")))
         }
-        if !step.events.isEmpty { members.append(("events", .array(step.events.map { .string($0.type.rawValue) }))) }
-        members.append(("device", .string(step.scan.device)))
-        members.append(("at_ms", .int(step.scan.atMs)))
+        if !eventTypes.isEmpty { members.append(("events", .array(eventTypes.map { .string($0.rawValue) }))) }
+        members.append(("device", .string(scan.device)))
+        members.append(("at_ms", .int(scan.atMs)))
         members.append(("message", .string(o.message)))
         return .object(.init(uniqueKeysWithValues: members))
     }

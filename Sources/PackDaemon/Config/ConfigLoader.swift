@@ -34,17 +34,25 @@ public enum ConfigLoader {
         }
         let reader = TableReader(file: file)
         var config = PackConfig()
-        try reader.onlyKeys(root, ["state_dir", "core", "engine", "stations", "scanners", "labels", "printers", "cups"], at: "")
+        try reader.onlyKeys(
+            root,
+            ["state_dir", "core", "engine", "stations", "scanners", "labels", "printers", "cups", "api", "display", "store", "retention"],
+            at: "")
         config.stateDirectory = try reader.string(root, "state_dir", at: "")
         if let core = try reader.table(root, "core", at: "") {
-            try reader.onlyKeys(core, ["mode", "url", "token_file"], at: "core")
+            try reader.onlyKeys(core, ["mode", "url", "token_file", "feed", "poll_interval_ms"], at: "core")
             if let mode = try reader.string(core, "mode", at: "core") {
                 guard let m = CoreMode(rawValue: mode) else {
                     throw reader.error("core.mode", "must be \"local\" or \"remote\", not \"\(mode)\"")
                 }
                 config.coreMode = m
             }
+            config.core = try reader.core(core)
+            if config.coreMode == .remote, config.core.url == nil {
+                throw reader.error("core.url", "is required when core.mode is \"remote\"")
+            }
         }
+        try reader.daemonSections(root, into: &config)
         if let labels = try reader.table(root, "labels", at: "") {
             try reader.onlyKeys(labels, ["templates"], at: "labels")
             if let directory = try reader.string(labels, "templates", at: "labels") {

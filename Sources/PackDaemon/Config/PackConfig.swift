@@ -26,6 +26,11 @@ public struct PackConfig: Sendable, Equatable {
     public var cupsServer: String?
     /// `[[scanners]]`: which scanner feeds which station.
     public var scanners: [ScannerBinding] = []
+    public var api = APISettings()
+    public var display = DisplaySettings()
+    public var core = CoreSettings()
+    public var store = StoreSettings()
+    public var retention = RetentionSettings()
 
     public init() {}
 
@@ -39,6 +44,13 @@ public struct PackConfig: Sendable, Equatable {
     public func printer(forStation id: String) -> PrinterProfile? {
         guard let name = stationPrinters[id] ?? defaultPrinter else { return nil }
         return printers[name] ?? PrinterProfile(name: name)
+    }
+
+    /// The stations the daemon runs: those configured, those scanners feed, and
+    /// `pack-01` when there are none.
+    public var stationIds: [String] {
+        let ids = Set(stations.keys).union(scanners.map(\.station))
+        return ids.isEmpty ? ["pack-01"] : ids.sorted()
     }
 
     public func engineConfig(forStation id: String) -> EngineConfig {

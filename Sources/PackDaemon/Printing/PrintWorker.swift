@@ -44,6 +44,9 @@ public actor PrintWorker {
     private let render: Renderer
     private let now: @Sendable () -> Timestamp
     private let board: PrinterBoard?
+    /// Told of every state a job moves to (the station display, metrics).
+    public typealias Observer = @Sendable (_ jobId: String, _ state: PrintJobState, _ error: String?) async -> Void
+    private let observer: Observer?
     private var ids = ULIDGenerator(rng: SystemRandomNumberGenerator())
     private var retries = 0
     /// When the job at the head was first seen processing on an idle printer.
@@ -55,12 +58,15 @@ public actor PrintWorker {
     private var checked: Set<String> = []
     /// What the printer last said about itself, for the station display.
     public private(set) var status: PrinterStatus?
+    private var lastStatusAt: ContinuousClock.Instant?
 
     public init(
         printer: String, queue: String, journal: SQLiteJournal, lane: CupsLane, policy: Policy = Policy(),
-        render: @escaping Renderer, now: @escaping @Sendable () -> Timestamp, board: PrinterBoard? = nil
+        render: @escaping Renderer, now: @escaping @Sendable () -> Timestamp, board: PrinterBoard? = nil,
+        observer: Observer? = nil
     ) {
         self.board = board
+        self.observer = observer
         self.printer = printer
         self.queue = queue
         self.journal = journal
@@ -127,7 +133,7 @@ public actor PrintWorker {
         }
         switch submitted {
         case .success(let id):
-            try await journal.updatePrintJob(id: request.id, state: .sent, cupsJobId: id, attempts: attempts, error: nil, at: now())
+            try await move(id: request.id, state: .sent, cupsJobId: id, attempts: attempts, error: nil, at: now())
             retries = 0
             // cupsd is single-threaded: asking about the job at once would compete
             // with it starting the job's backend.
@@ -178,7 +184,7 @@ public actor PrintWorker {
             _ = try? await lane.call { c throws(PrintError) in try c.cancel(printer: queue, id: found.id) }
             return .absent
         }
-        try await journal.updatePrintJob(
+        try await move(
             id: job.request.id, state: .sent, cupsJobId: found.id, attempts: max(job.attempts, 1), error: nil, at: now())
         return .adopted
     }
@@ -209,7 +215,7 @@ public actor PrintWorker {
         }
         switch state.state {
         case .completed:
-            try await journal.updatePrintJob(
+            try await move(
                 id: job.request.id, state: .completed, cupsJobId: cupsId, attempts: job.attempts, error: nil, at: now(),
                 event: event(.labelPrinted, job, reason: nil))
             retries = 0
@@ -255,12 +261,29 @@ public actor PrintWorker {
                 + "check the parcel's label and reprint it if missing", attempts: job.attempts)
     }
 
+    /// Journals a job's new state, then tells the observer.
+    private func move(
+        id: String, state: PrintJobState, cupsJobId: Int?, attempts: Int, error: String?, at time: Timestamp,
+        event: OutboundEvent? = nil
+    ) async throws {
+        try await journal.updatePrintJob(
+            id: id, state: state, cupsJobId: cupsJobId, attempts: attempts, error: error, at: time, event: event)
+        await observer?(id, state, error)
+    }
+
+    /// Looks at CUPS for the printer's state (the station display), at most
+    /// once per `interval`: an idle worker calls it between waits.
+    public func refreshStatusIfStale(interval: Duration) async {
+        if let last = lastStatusAt, ContinuousClock.now - last < interval { return }
+        await refreshStatus()
+    }
+
     private func requeue(_ job: PrintJob, attempts: Int, error: String?) async throws {
-        try await journal.updatePrintJob(id: job.request.id, state: .queued, cupsJobId: nil, attempts: attempts, error: error, at: now())
+        try await move(id: job.request.id, state: .queued, cupsJobId: nil, attempts: attempts, error: error, at: now())
     }
 
     private func fail(_ job: PrintJob, _ why: String, attempts: Int? = nil) async throws -> Duration? {
-        try await journal.updatePrintJob(
+        try await move(
             id: job.request.id, state: .failed, cupsJobId: job.cupsJobId, attempts: attempts ?? job.attempts, error: why,
             at: now(), event: event(.labelFailed, job, reason: why))
         retries = 0
@@ -284,6 +307,7 @@ public actor PrintWorker {
     }
 
     private func refreshStatus() async {
+        lastStatusAt = .now
         let queue = self.queue
         status = try? await lane.call { c throws(PrintError) in try c.printer(queue) }
         await board?.update(printer: printer, status: status)

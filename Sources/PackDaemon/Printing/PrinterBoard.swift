@@ -21,6 +21,9 @@ public actor PrinterBoard {
         statuses[printer] = PrinterReport(printer: printer, needs: needs, detail: status?.message)
     }
 
+    /// What `printer` needs; nil when it has not been looked at yet.
+    public func report(printer: String) -> PrinterReport? { statuses[printer] }
+
     /// The printer of `station` and what it needs; nil when the station has no
     /// printer or none has been looked at yet.
     public func report(forStation station: String) -> PrinterReport? {

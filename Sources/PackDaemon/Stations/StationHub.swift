@@ -83,14 +83,21 @@ public actor StationHub {
         return decision
     }
 
-    /// Adds or replaces orders: journal first, then the book.
-    public func upsert(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary {
-        let summary = try await journal.importOrders(orders, at: time)
+    /// Adds or replaces orders: journal first, then the book. With `approval`,
+    /// labels of approved orders are queued in the same transaction.
+    public func upsert(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting? = nil) async throws -> ImportSummary {
+        let summary = try await journal.importOrders(orders, at: time, approval: approval)
         for order in orders { book.upsert(order) }
         return summary
     }
 
     public func state(of station: String) async throws -> StationState { try await stationState(station) }
+
+    /// A station's state with its open parcel as the book holds it.
+    public func view(of station: String) async throws -> (state: StationState, parcel: ParcelView?) {
+        let state = try await stationState(station)
+        return (state, state.open.flatMap { book.parcel($0.key) })
+    }
 
     public var orderCount: Int { book.orderCount }
 

@@ -1,0 +1,69 @@
+public import Hummingbird
+import HTTPTypes
+import PackCore
+import HTTPTypes
+
+/// The routes of contracts.md section 5: each decodes the request, calls one
+/// operation, and encodes its answer; every failure is problem+json.
+public enum APIRoutes {
+    /// Every route with its method, as docs/openapi.json lists them.
+    public static let table: [(method: String, path: String)] = [
+        ("POST", "/v1/orders"), ("GET", "/v1/orders/{id}"), ("POST", "/v1/print"), ("GET", "/v1/jobs/{id}"),
+        ("POST", "/v1/stations/{id}/scans"), ("GET", "/v1/stations/{id}"), ("GET", "/v1/stations/{id}/events"),
+        ("GET", "/v1/devices"), ("GET", "/healthz"), ("GET", "/metrics"),
+    ]
+
+    /// Small bodies: one scan, one print request without a document.
+    static let smallBody = 64 << 10
+
+    public static func router(
+        operations: any PackOperations, token: String, maxBodyBytes: Int
+    ) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: BearerAuthMiddleware(token: token))
+        router.get("/healthz") { _, _ in Response.json(["status": "ok"]) }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: await operations.metrics())))
+        }
+        router.post("/v1/orders") { request, _ in
+            let body = try await JSONBody.read(request, limit: maxBodyBytes)
+            return Response.json(try await operations.upsertOrders(body))
+        }
+        router.get("/v1/orders/{id}") { _, context in
+            Response.json(try await operations.order(id: try context.parameters.require("id")))
+        }
+        router.post("/v1/print") { request, _ in
+            let body = try await JSONBody.read(request, limit: maxBodyBytes)
+            return Response.json(try await operations.print(body), status: .accepted)
+        }
+        router.get("/v1/jobs/{id}") { _, context in
+            Response.json(try await operations.job(id: try context.parameters.require("id")))
+        }
+        router.post("/v1/stations/{id}/scans") { request, context in
+            let body = try await JSONBody.read(request, limit: smallBody)
+            return Response.json(try await operations.scan(station: try context.parameters.require("id"), body: body))
+        }
+        router.get("/v1/stations/{id}") { _, context in
+            Response.json(try await operations.station(id: try context.parameters.require("id")))
+        }
+        router.get("/v1/stations/{id}/events") { request, context in
+            let station = try context.parameters.require("id")
+            let last = request.headers[HTTPField.Name("Last-Event-ID")!]
+            let stream = try await operations.events(station: station, lastEventId: last)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+                body: ResponseBody { writer in
+                    for await message in stream {
+                        try await writer.write(ByteBuffer(string: message.wireText))
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+        router.get("/v1/devices") { _, _ in Response.json(try await operations.devices()) }
+        return router
+    }
+}

@@ -1,0 +1,38 @@
+import Hummingbird
+import PackCore
+
+/// Request bodies: JSON only, within a size limit, parsed with packd's own
+/// parser so a syntax error names its line and column.
+enum JSONBody {
+    static func read(_ request: Request, limit: Int) async throws(APIProblem) -> JSONValue {
+        if let type = request.headers[.contentType] {
+            let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            guard media == "application/json" || media.hasSuffix("+json") else {
+                throw APIProblem(
+                    status: 415, title: "Unsupported media type",
+                    detail: "bodies are JSON: send Content-Type: application/json, not \(type)")
+            }
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw tooLarge(limit)
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch {
+            throw tooLarge(limit)
+        }
+        let bytes = Array(buffer.readableBytesView)
+        guard !bytes.isEmpty else { throw APIProblem.badRequest("the request has no body; send a JSON object") }
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw APIProblem.badRequest("the body is not valid JSON: \(error)")
+        }
+    }
+
+    static func tooLarge(_ limit: Int) -> APIProblem {
+        APIProblem(status: 413, title: "Content too large", detail: "the body is larger than \(limit) bytes")
+    }
+}

@@ -1,0 +1,21 @@
+public import PackCore
+
+/// What the HTTP routes ask of the daemon. Routes decode the request, call one
+/// of these, and encode the answer; the daemon implements them.
+public protocol PackOperations: Sendable {
+    /// `POST /v1/orders`: one order or `{"orders": [...]}`, all or nothing.
+    func upsertOrders(_ body: JSONValue) async throws(APIProblem) -> JSONValue
+    func order(id: String) async throws(APIProblem) -> JSONValue
+    /// `POST /v1/print`: answers the queued job.
+    func print(_ body: JSONValue) async throws(APIProblem) -> JSONValue
+    func job(id: String) async throws(APIProblem) -> JSONValue
+    /// `POST /v1/stations/{id}/scans`: answers once the decision is durable where
+    /// it has consequences.
+    func scan(station: String, body: JSONValue) async throws(APIProblem) -> JSONValue
+    func station(id: String) async throws(APIProblem) -> JSONValue
+    /// The station's server-sent events from `lastEventId` on (or its state first).
+    func events(station: String, lastEventId: String?) async throws(APIProblem) -> AsyncStream<ServerSentEvent>
+    func devices() async throws(APIProblem) -> JSONValue
+    /// Prometheus text format.
+    func metrics() async -> String
+}

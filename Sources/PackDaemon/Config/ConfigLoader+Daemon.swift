@@ -1,0 +1,75 @@
+import Foundation
+import TOMLKit
+
+/// The daemon's own sections: `[api]`, `[display]`, `[core]`'s link keys, `[store]`
+/// and `[retention]` (contracts.md section 6).
+extension TableReader {
+    func daemonSections(_ root: TOMLTable, into config: inout PackConfig) throws(ConfigError) {
+        if let api = try table(root, "api", at: "") {
+            try onlyKeys(api, ["listen", "token_file", "max_body_mb"], at: "api")
+            if let listen = try string(api, "listen", at: "api") {
+                guard let address = ListenAddress.parse(listen) else {
+                    throw error("api.listen", "must be HOST:PORT (\"127.0.0.1:7780\") or unix:/PATH, not \"\(listen)\"")
+                }
+                config.api.listen = address
+            }
+            config.api.tokenFile = try path(api, "token_file", at: "api")
+            if let mb = try int(api, "max_body_mb", at: "api", range: 1...1024) { config.api.maxBodyBytes = mb << 20 }
+        }
+        if let display = try table(root, "display", at: "") {
+            try onlyKeys(display, ["token_file", "language"], at: "display")
+            config.display.tokenFile = try path(display, "token_file", at: "display")
+            if let language = try string(display, "language", at: "display") {
+                guard ["zh-CN", "en"].contains(language) else {
+                    throw error("display.language", "must be \"zh-CN\" or \"en\", not \"\(language)\"")
+                }
+                config.display.language = language
+            }
+        }
+        if let store = try table(root, "store", at: "") {
+            try onlyKeys(store, ["backend", "url", "password_file"], at: "store")
+            if let backend = try string(store, "backend", at: "store") {
+                guard let b = StoreSettings.Backend(rawValue: backend) else {
+                    throw error("store.backend", "must be \"sqlite\" or \"postgres\", not \"\(backend)\"")
+                }
+                config.store.backend = b
+            }
+            config.store.url = try string(store, "url", at: "store")
+            config.store.passwordFile = try path(store, "password_file", at: "store")
+            if config.store.backend == .postgres, config.store.url == nil {
+                throw error("store.url", "is required when store.backend is \"postgres\"")
+            }
+        }
+        if let retention = try table(root, "retention", at: "") {
+            try onlyKeys(retention, ["book_hours", "journal_days"], at: "retention")
+            config.retention.bookHours = try int(retention, "book_hours", at: "retention", range: 1...24 * 365) ?? 72
+            config.retention.journalDays = try int(retention, "journal_days", at: "retention", range: 1...3650) ?? 30
+        }
+    }
+
+    func core(_ core: TOMLTable) throws(ConfigError) -> CoreSettings {
+        var settings = CoreSettings()
+        if let url = try string(core, "url", at: "core") {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw error("core.url", "must be an http:// or https:// URL, not \"\(url)\"")
+            }
+            settings.url = url
+        }
+        settings.tokenFile = try path(core, "token_file", at: "core")
+        if let feed = try string(core, "feed", at: "core") {
+            guard let f = CoreSettings.Feed(rawValue: feed) else {
+                throw error("core.feed", "must be \"none\" or \"pull\", not \"\(feed)\"")
+            }
+            settings.feed = f
+        }
+        settings.pollIntervalMs = try int(core, "poll_interval_ms", at: "core", range: 100...3_600_000) ?? 2000
+        return settings
+    }
+
+    /// An absolute path.
+    func path(_ t: TOMLTable, _ key: String, at: String) throws(ConfigError) -> String? {
+        guard let p = try string(t, key, at: at) else { return nil }
+        guard p.hasPrefix("/") else { throw error("\(at).\(key)", "must be an absolute path, not \"\(p)\"") }
+        return p
+    }
+}

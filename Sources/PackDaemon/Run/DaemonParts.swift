@@ -1,0 +1,109 @@
+public import PackCore
+public import PackStore
+public import Logging
+import Synchronization
+
+/// The daemon's parts, made once by `packd run` and shared by its services and
+/// the API operations.
+public final class DaemonParts: Sendable {
+    public let config: PackConfig
+    public let journal: SQLiteJournal
+    public let hub: StationHub
+    public let events: EventHub
+    public let board: PrinterBoard
+    public let devices: DeviceRegistry
+    public let metrics: DaemonMetrics?
+    public let logger: Logger
+    public let stations: [String]
+    /// One per printer the configuration names.
+    public let doorbells: [String: Doorbell]
+    private let ids = Mutex(ULIDGenerator(rng: SystemRandomNumberGenerator()))
+    private let lanesBox = Mutex<StationLanes?>(nil)
+    /// Scans decided per station since start: the outcome's `seq`.
+    private let scanCounts = Mutex<[String: Int]>([:])
+
+    public init(config: PackConfig, journal: SQLiteJournal, hub: StationHub, metrics: DaemonMetrics?, logger: Logger) {
+        self.config = config
+        self.journal = journal
+        self.hub = hub
+        self.metrics = metrics
+        self.logger = logger
+        events = EventHub(startedAtMs: WallClock.now().millisecondsSinceEpoch)
+        board = PrinterBoard(config: config)
+        devices = DeviceRegistry()
+        stations = config.stationIds
+        var bells: [String: Doorbell] = [:]
+        for name in config.printerNames { bells[name] = Doorbell() }
+        doorbells = bells
+    }
+
+    public func newId(at time: Timestamp) -> String { ids.withLock { $0.next(at: time).description } }
+
+    /// The stations' scan lanes; their observer publishes each outcome.
+    public var lanes: StationLanes {
+        lanesBox.withLock { box in
+            if let lanes = box { return lanes }
+            let lanes = StationLanes(hub: hub) { [self] station, scan, decision, received in
+                await self.decided(station: station, scan: scan, decision: decision, received: received)
+            }
+            box = lanes
+            return lanes
+        }
+    }
+
+    /// How `on_approval` decides where an arriving order's labels print: the
+    /// station the order names, when that station prints on approval; with no
+    /// station, `[engine]`'s policy and printer.
+    public var approvalPrinting: ApprovalPrinting {
+        let config = self.config
+        return ApprovalPrinting(
+            target: { order in
+                let station = order.station
+                let policy = station.map { config.engineConfig(forStation: $0).labelPolicy } ?? config.engine.labelPolicy
+                guard policy == .onApproval else { return nil }
+                let profile = station.flatMap { config.printer(forStation: $0) } ?? config.defaultPrinter.map {
+                    config.printers[$0] ?? PrinterProfile(name: $0)
+                }
+                guard let profile else { return nil }
+                return ApprovalPrinting.Target(printer: profile.name, station: station, format: profile.language.rawValue)
+            },
+            newId: { [self] time in self.newId(at: time) })
+    }
+
+    public func ring(printer: String) async { await doorbells[printer]?.ring() }
+
+    func decided(station: String, scan: Scan, decision: ScanDecision, received: ContinuousClock.Instant) async -> JSONValue {
+        let seq = scanCounts.withLock { counts in
+            counts[station, default: 0] += 1
+            return counts[station]!
+        }
+        var line = ReplayOutput.line(seq: seq, scan: scan, decision: decision, eventTypes: decision.events.map(\.type))
+        if case .object(var members) = line {
+            members["station"] = .string(station)
+            line = .object(members)
+        }
+        metrics?.scanned(outcome: decision.outcome.kind.rawValue, latency: ContinuousClock.now - received)
+        await events.publish(station: station, event: "outcome", data: line)
+        if !decision.labels.isEmpty, let printer = config.printer(forStation: station) {
+            await ring(printer: printer.name)
+            for label in decision.labels {
+                await events.publish(
+                    station: station, event: "label",
+                    data: [
+                        "state": "queued", "printer": .string(printer.name), "order": .string(label.parcel.orderId),
+                        "parcel": .string(label.parcel.parcelId), "reprint": .bool(label.reprint),
+                    ])
+            }
+        }
+        logger.info(
+            "scan", metadata: ["station": "\(station)", "code": "\(decision.outcome.code)", "outcome": "\(decision.outcome.kind.rawValue)"])
+        return line
+    }
+}
+
+extension PackConfig {
+    /// Every printer the configuration names: profiles and stations' printers.
+    public var printerNames: [String] {
+        Set(printers.keys).union(stationPrinters.values).union(defaultPrinter.map { [$0] } ?? []).sorted()
+    }
+}

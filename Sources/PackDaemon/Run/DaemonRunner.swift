@@ -1,0 +1,106 @@
+import Foundation
+public import Logging
+import PackAPI
+import PackCore
+import PackStore
+public import ServiceLifecycle
+import UnixSignals
+
+/// `packd run`: the journal, devices, stations, print workers and the HTTP API
+/// as one ServiceGroup, started in that order and stopped in reverse on SIGTERM
+/// or SIGINT. systemd hears READY=1 once the API listens.
+public enum DaemonRunner {
+    public struct Options: Sendable {
+        public var config: PackConfig
+        public var stateDirectory: String
+        public var configPath: String?
+        /// Makes the bytes of labels rendered at delivery (the demo's file printer); nil: CUPS through the profiles.
+        public var printService: (@Sendable (DaemonParts) -> any Service)?
+        /// More services after the API (the demo's terminal scanner).
+        public var extraServices: [@Sendable (DaemonParts) -> any Service] = []
+        /// Told once the API listens, with the token and where it is.
+        public var onReady: (@Sendable (DaemonParts, _ token: String, _ tokenPath: String) async -> Void)?
+
+        public init(config: PackConfig, stateDirectory: String, configPath: String? = nil) {
+            self.config = config
+            self.stateDirectory = stateDirectory
+            self.configPath = configPath
+        }
+    }
+
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Sets up logging and metrics for this process (once).
+    public static func bootstrap() -> DaemonMetrics {
+        LoggingSystem.bootstrap { label in JournaldLogHandler(label: label) }
+        return DaemonMetrics.bootstrap()
+    }
+
+    public static func run(_ options: Options, metrics: DaemonMetrics?) async throws {
+        let started = ContinuousClock.now
+        let logger = Logger(label: "packd")
+        let notifier = SystemdNotifier()
+        let config = options.config
+        guard config.store.backend == .sqlite else {
+            throw StartError(description: "store.backend = \"postgres\" (a fleet's shared order book) is not available in this version")
+        }
+        notifier.notify("STATUS=opening the journal")
+        let journal: SQLiteJournal
+        do {
+            journal = try SQLiteJournal(directory: options.stateDirectory, mode: config.coreMode)
+        } catch {
+            throw StartError(description: "the journal in \(options.stateDirectory) cannot be opened: \(error)")
+        }
+        let hub = try await StationHub(journal: journal, config: config)
+        let parts = DaemonParts(config: config, journal: journal, hub: hub, metrics: metrics, logger: logger)
+        let token: (token: String, path: String, created: Bool)
+        do {
+            token = try APIToken.resolve(file: config.api.tokenFile, stateDirectory: options.stateDirectory, defaultName: "api.token")
+        } catch {
+            throw StartError(description: "API token: \(error)")
+        }
+        if token.created { logger.notice("API token created", metadata: ["file": "\(token.path)"]) }
+        if !config.api.listen.isLocalOnly {
+            logger.warning("the API listens beyond this machine", metadata: ["listen": "\(config.api.listen)"])
+        }
+        let ready: @Sendable () async -> Void = {
+            let ms = (ContinuousClock.now - started).components
+            let elapsed = Double(ms.seconds) + Double(ms.attoseconds) / 1e18
+            let orders = await hub.orderCount
+            logger.notice(
+                "ready",
+                metadata: [
+                    "listen": "\(config.api.listen)", "stations": "\(parts.stations.joined(separator: ","))",
+                    "orders": "\(orders)", "startup_s": "\(String(format: "%.3f", elapsed))",
+                ])
+            notifier.notify("READY=1\nSTATUS=ready: \(parts.stations.count) station(s), API on \(config.api.listen)")
+            await options.onReady?(parts, token.token, token.path)
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: JournalService(parts: parts)),
+            // With no scanner or printer configured these have nothing to do and end.
+            .init(service: DeviceService(parts: parts), successTerminationBehavior: .ignore),
+            .init(service: options.printService?(parts) ?? PrintService(parts: parts), successTerminationBehavior: .ignore),
+            .init(service: WatchdogService(parts: parts, notifier: notifier)),
+            .init(service: APIService(parts: parts, token: token.token, onRunning: ready), successTerminationBehavior: .gracefullyShutdownGroup,
+                  failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        for make in options.extraServices {
+            services.append(.init(service: make(parts), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        var groupConfig = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfig.maximumGracefulShutdownDuration = .seconds(4)
+        groupConfig.maximumCancellationDuration = .milliseconds(500)
+        let group = ServiceGroup(configuration: groupConfig)
+        do {
+            try await group.run()
+        } catch {
+            notifier.notify("STOPPING=1")
+            throw StartError(description: "\(error)")
+        }
+        notifier.notify("STOPPING=1")
+        logger.notice("stopped")
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import PackAPI
+public import ServiceLifecycle
+
+/// The HTTP API. Open event streams are ended when shutdown begins: they would
+/// otherwise hold the server's graceful shutdown open.
+public struct APIService: Service {
+    let parts: DaemonParts
+    let token: String
+    let onRunning: @Sendable () async -> Void
+
+    public init(parts: DaemonParts, token: String, onRunning: @escaping @Sendable () async -> Void) {
+        self.parts = parts
+        self.token = token
+        self.onRunning = onRunning
+    }
+
+    public func run() async throws {
+        let address: APIServer.Address
+        switch parts.config.api.listen {
+        case .tcp(let host, let port): address = .tcp(host: host, port: port)
+        case .unix(let path):
+            // A socket left by a packd that died would refuse the bind.
+            try? FileManager.default.removeItem(atPath: path)
+            address = .unix(path: path)
+        }
+        var logger = parts.logger
+        logger.logLevel = .warning
+        let app = APIServer.application(
+            operations: DaemonOperations(parts: parts), token: token, address: address,
+            maxBodyBytes: parts.config.api.maxBodyBytes, logger: logger, onRunning: onRunning)
+        let events = parts.events
+        try await withGracefulShutdownHandler {
+            try await app.run()
+        } onGracefulShutdown: {
+            Task { await events.finishAll() }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import PackCore
+import PackPrint
+import PackStore
+public import ServiceLifecycle
+
+/// One print worker per configured printer, each working its queue in the
+/// journal as labels arrive (a doorbell wakes it) and looking at its printer now
+/// and then while idle, so the station display knows when it needs the packer.
+public struct PrintService: Service {
+    let parts: DaemonParts
+    /// Makes the bytes for jobs whose label is rendered at delivery; nil: the
+    /// profile's own renderer (ParcelLabelRenderer).
+    let render: PrintWorker.Renderer?
+
+    public init(parts: DaemonParts, render: PrintWorker.Renderer? = nil) {
+        self.parts = parts
+        self.render = render
+    }
+
+    public func run() async throws {
+        let renderer = ParcelLabelRenderer(journal: parts.journal, config: parts.config)
+        let render = self.render ?? { request in try await renderer.render(request, at: WallClock.now()) }
+        try await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for name in parts.config.printerNames {
+                    let profile = parts.config.printers[name] ?? PrinterProfile(name: name)
+                    let worker = PrintWorker(
+                        printer: name, queue: profile.queue, journal: parts.journal,
+                        lane: CupsLane(server: parts.config.cupsServer, label: name), policy: PrintWorker.Policy(profile: profile),
+                        render: render, now: { WallClock.now() }, board: parts.board,
+                        observer: { [parts] id, state, error in await parts.printJobMoved(id: id, state: state, error: error) })
+                    group.addTask { await work(worker, printer: name) }
+                }
+            }
+        }
+    }
+
+    private func work(_ worker: PrintWorker, printer: String) async {
+        let bell = parts.doorbells[printer] ?? Doorbell()
+        var lastReport: PrinterReport?
+        while !Task.isCancelled {
+            do {
+                let empty = try await worker.drain(until: .now + .seconds(1))
+                if empty {
+                    await worker.refreshStatusIfStale(interval: .seconds(2))
+                    await bell.wait(upTo: .seconds(1))
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                parts.logger.error("print queue", metadata: ["printer": "\(printer)", "error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+            let report = await parts.board.report(printer: printer)
+            if report != lastReport {
+                lastReport = report
+                await parts.printerChanged(printer, report: report)
+            }
+        }
+    }
+}

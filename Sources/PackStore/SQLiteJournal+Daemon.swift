@@ -1,0 +1,71 @@
+import GRDB
+public import PackCore
+
+/// What the daemon's API and metrics read.
+extension SQLiteJournal {
+    /// An order by id, exactly or, failing that, ignoring letter case.
+    public func order(lookingUp id: String) async throws -> Order? {
+        if let order = try await order(id: id) { return order }
+        let exact = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT id FROM orders WHERE folded_id = ?", arguments: [CodeText.fold(id)])
+        }
+        guard let exact else { return nil }
+        return try await order(id: exact)
+    }
+
+    /// One order's parcels as journaled.
+    public func parcelStates(orderId: String) async throws -> [JournaledParcel] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT order_id, parcel_id, waybill, state, open_station, shipped_at, shipped_station
+                    FROM parcels WHERE in_order = 1 AND order_id = ? ORDER BY rowid
+                    """, arguments: [orderId]
+            ).map { row in
+                JournaledParcel(
+                    key: ParcelKey(orderId: row["order_id"], parcelId: row["parcel_id"]), waybill: row["waybill"],
+                    state: row["state"], openStation: row["open_station"],
+                    shippedAt: (row["shipped_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
+                    shippedStation: row["shipped_station"])
+            }
+        }
+    }
+
+    /// The labels an order's arrival queued (`on_approval`), oldest first, with
+    /// why each was printed and where its job is.
+    public func approvalLabels(orderId: String) async throws -> [(parcelId: String, jobId: String, reason: String, state: String?)] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.parcel_id, a.job_id, a.reason, j.state FROM approval_labels a
+                    LEFT JOIN print_jobs j ON j.id = a.job_id WHERE a.order_id = ? ORDER BY a.seq
+                    """, arguments: [orderId]
+            ).map { ($0["parcel_id"], $0["job_id"], $0["reason"], $0["state"]) }
+        }
+    }
+
+    /// Events not yet delivered to the core, the oldest one's time, and dead letters.
+    public func outboxBacklog() async throws -> (pending: Int, oldest: Timestamp?, dead: Int) {
+        try await pool.read { db in
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
+            let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(occurred_at) FROM outbox WHERE state = 'pending'")
+            let dead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'dead'") ?? 0
+            return (pending, oldest.map(Timestamp.init(millisecondsSinceEpoch:)), dead)
+        }
+    }
+
+    /// Jobs waiting or at CUPS, per printer.
+    public func printQueueDepths() async throws -> [String: Int] {
+        try await pool.read { db in
+            var depths: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT printer, COUNT(*) AS n FROM print_jobs WHERE state IN ('queued', 'sent') GROUP BY printer")
+            {
+                depths[row["printer"]] = row["n"]
+            }
+            return depths
+        }
+    }
+}
