@@ -4,7 +4,13 @@ import Foundation
 enum InputFile {
     static let maxSize = 512 << 20
 
+    /// `-` is standard input.
     static func read(_ path: String, what: String) throws -> [UInt8] {
+        if path == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            guard data.count <= maxSize else { throw CLIError("-: the \(what) input is over \(maxSize) bytes") }
+            return Array(data)
+        }
         let url = URL(fileURLWithPath: path)
         let attributes: [FileAttributeKey: Any]
         do {

@@ -35,7 +35,7 @@ struct LabelCommand: AsyncParsableCommand {
         @Option(help: "203 or 300 (default: the template's).")
         var dpi: Int?
 
-        @Option(name: .shortAndLong, help: "Write here instead of stdout.")
+        @Option(name: .shortAndLong, help: "Write here instead of stdout (- is stdout).")
         var output: String?
 
         @Option(help: "The print time shown on the label (RFC 3339; default: now).")
@@ -73,7 +73,7 @@ struct LabelCommand: AsyncParsableCommand {
             for warning in label.warnings {
                 FileHandle.standardError.write(Data("packd: warning: \(warning)\n".utf8))
             }
-            if let output {
+            if let output, output != "-" {
                 guard FileManager.default.createFile(atPath: output, contents: Data(label.bytes)) else {
                     throw CLIError("\(output): cannot write the label")
                 }

@@ -7,7 +7,9 @@ public import Glibc
 public final class Daemon: @unchecked Sendable {
     public let pid: pid_t
 
-    public init(_ path: String, _ arguments: [String]) throws {
+    /// Starts `path`; with `environment` it replaces the caller's, and with
+    /// `output` standard output and error go to that file.
+    public init(_ path: String, _ arguments: [String], environment: [String: String]? = nil, output: String? = nil) throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -22,12 +24,15 @@ public final class Daemon: @unchecked Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { env in env.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { envp?.forEach { free($0) } }
         var child: pid_t = 0
-        let status = posix_spawn(&child, path, &actions, &attributes, argv, environ)
+        let status = envp.map { e in posix_spawn(&child, path, &actions, &attributes, argv, e) }
+            ?? posix_spawn(&child, path, &actions, &attributes, argv, environ)
         guard status == 0 else { throw PrinterError("cannot start \(path): errno \(status)") }
         pid = child
     }
@@ -35,7 +40,20 @@ public final class Daemon: @unchecked Sendable {
     /// Sends `signal` and waits for the program to exit.
     public func stop(_ signal: Int32 = SIGTERM) {
         kill(pid, signal)
+        _ = wait()
+    }
+
+    /// Waits for the program to exit; its exit status, or 128 + the signal that ended it.
+    public func wait() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    /// Whether it has exited, without waiting; its status then.
+    public func exited() -> Int32? {
+        var status: Int32 = 0
+        guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }

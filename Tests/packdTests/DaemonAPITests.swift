@@ -1,0 +1,182 @@
+import Foundation
+import Glibc
+import PackTestSupport
+import Testing
+
+/// `packd run` through its HTTP API, as an ERP integrator meets it: tokens,
+/// problem+json errors, scans, the event stream, and signals.
+@Suite(.serialized)
+struct DaemonAPITests {
+    let dir = TempDirectory()
+
+    static let order = """
+        {"id": "SO-1", "status": "approved", "approvedAt": "2026-11-22T08:00:00Z",
+         "recipient": {"name": "王小明", "address1": "1 Market St", "city": "San Francisco", "country": "US"},
+         "lines": [{"sku": "RAZOR-01", "name": "剃须刀", "qty": 2, "barcodes": ["6901234567892"]}],
+         "parcels": [{"id": "SO-1-1", "waybill": "YT0001", "lines": [{"sku": "RAZOR-01", "qty": 2}]}]}
+        """
+
+    @Test(.timeLimit(.minutes(2)))
+    func everyRouteButHealthzNeedsTheToken() throws {
+        let packd = try RunningPackd(dir: dir.path)
+        let token = packd.token
+        #expect(token.count == 64)
+        var info = stat()
+        stat("\(packd.statePath)/api.token", &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(packd.log.contains("API token created"))
+        let routes: [(String, String)] = [
+            ("POST", "/v1/orders"), ("GET", "/v1/orders/SO-1"), ("POST", "/v1/print"), ("GET", "/v1/jobs/x"),
+            ("POST", "/v1/stations/pack-01/scans"), ("GET", "/v1/stations/pack-01"), ("GET", "/v1/stations/pack-01/events"),
+            ("GET", "/v1/devices"), ("GET", "/metrics"), ("GET", "/v1/nowhere"),
+        ]
+        for (method, path) in routes {
+            for wrong: String? in [nil, "wrong", String(token.dropLast()) + "0", token + "0"] {
+                let r = try HTTPClient.request(port: packd.port, method: method, path: path, token: wrong, body: method == "POST" ? Array("{}".utf8) : nil)
+                #expect(r.status == 401, "\(method) \(path) with \(wrong ?? "no token"): \(r.status)")
+                #expect(r.header("content-type") == "application/problem+json")
+            }
+        }
+        let health = try HTTPClient.request(port: packd.port, method: "GET", path: "/healthz")
+        #expect(health.status == 200)
+        #expect(try packd.get("/v1/devices").status == 200)
+        #expect(try packd.get("/metrics").text.contains("packd_outbox_backlog"))
+        // A token file named in the configuration is used as it is.
+        packd.stop()
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func theDefaultConfigurationListensOnLoopbackOnly() throws {
+        let empty = dir.file("empty.toml", "")
+        let result = try Packd.run(["config", "check", empty])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("api: 127.0.0.1:7780"))
+        let open = dir.file("open.toml", "[api]\nlisten = \"0.0.0.0:7780\"\n")
+        let warned = try Packd.run(["config", "check", open])
+        #expect(warned.stdout.contains("reachable from other machines"))
+        let bad = dir.file("bad.toml", "[api]\nlisten = \"everywhere\"\n")
+        let refused = try Packd.run(["config", "check", bad])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("api.listen: must be HOST:PORT"))
+        let noPrinter = dir.file("np.toml", "[engine]\nlabel_policy = \"on_approval\"\n")
+        let inconsistent = try Packd.run(["config", "check", noPrinter])
+        #expect(inconsistent.status == 2)
+        #expect(inconsistent.stderr.contains("label_policy = \"on_approval\" needs a printer"))
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aParcelShipsThroughTheAPIAndTheStreamCarriesEveryOutcomeInOrder() throws {
+        let packd = try RunningPackd(dir: dir.path)
+        let events = try packd.events()
+        let first = try events.next()
+        #expect(first.event == "station")
+        #expect(first.data.contains("\"openParcel\":null"))
+        let imported = try packd.post("/v1/orders", Self.order)
+        #expect(imported.status == 200, "\(imported.text)")
+        let codes = ["YT0001", "6901234567892", "RAZOR-01", "X-UNKNOWN", "PACKD:ACK"]
+        var answers: [String] = []
+        for code in codes { answers.append(try packd.scan(code)["outcome"] as! String) }
+        #expect(answers == ["parcel_opened", "item_verified", "parcel_completed", "unknown_code", "acknowledged"])
+        let streamed = try events.collect { $0.event == "outcome" && $0.data.contains("acknowledged") }
+            .filter { $0.event == "outcome" }
+        #expect(streamed.count == codes.count)
+        for (message, outcome) in zip(streamed, answers) {
+            #expect(message.data.contains("\"outcome\":\"\(outcome)\""))
+            #expect(message.data.contains("\"station\":\"pack-01\""))
+        }
+        let ids = streamed.compactMap { $0.id.flatMap { Int64($0) } }
+        #expect(ids == ids.sorted() && Set(ids).count == ids.count)
+        let order = jsonObject(try packd.get("/v1/orders/so-1"))
+        let parcel = (order["parcels"] as! [[String: Any]])[0]
+        #expect(parcel["state"] as? String == "shipped")
+        #expect(parcel["station"] as? String == "pack-01")
+        #expect(parcel["shippedAt"] is String)
+        // A client that lost the connection gets what it missed.
+        let resumed = try packd.events(lastEventId: streamed[1].id)
+        let missed = try resumed.collect { $0.data.contains("acknowledged") }
+        #expect(missed.map(\.event) == ["outcome", "outcome", "outcome"])
+        #expect(missed.first?.id == streamed[2].id)
+        // One from before a restart (or too old) gets the station's state first.
+        let stale = try packd.events(lastEventId: "5")
+        #expect(try stale.next().event == "station")
+        let stopped = packd.stop()
+        #expect(stopped?.status == 0)
+        #expect((stopped?.seconds ?? 99) < 5, "SIGTERM with two event streams open took \(stopped?.seconds ?? -1) s")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func badInputGetsAProblemNamingTheFieldAndChangesNothing() throws {
+        let packd = try RunningPackd(dir: dir.path)
+        func problem(_ r: HTTPClient.Response, _ status: Int, _ detail: String?, field: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(r.status == status, "\(r.text.prefix(300))", sourceLocation: sourceLocation)
+            #expect(r.header("content-type") == "application/problem+json", sourceLocation: sourceLocation)
+            let body = jsonObject(r)
+            if let detail { #expect((body["detail"] as? String ?? "").contains(detail), "\(r.text)", sourceLocation: sourceLocation) }
+            if let field { #expect(body["field"] as? String == field, "\(r.text)", sourceLocation: sourceLocation) }
+        }
+        problem(try packd.post("/v1/orders", "{\"id\": \"A\",\n \"status\": }"), 400, "line 2, column")
+        problem(try packd.post("/v1/orders", "[1, 2]"), 422, "must be an order object")
+        problem(try packd.post("/v1/orders", #"{"id": 7, "status": "approved", "lines": [], "waybill": "W"}"#), 422, nil, field: "order.id")
+        problem(
+            try packd.post("/v1/orders", #"{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 1e400}]}"#),
+            400, "line 1, column 86: number 1e400 is out of range")
+        problem(
+            try packd.post("/v1/orders", #"{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 99999999999999999999999}]}"#),
+            422, nil, field: "order.lines[0].qty")
+        problem(
+            try packd.post("/v1/orders", #"{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": -3}]}"#),
+            422, nil, field: "order.lines[0].qty")
+        let huge = try HTTPClient.request(
+            port: packd.port, method: "POST", path: "/v1/orders", token: packd.token,
+            body: Array(repeating: UInt8(ascii: " "), count: 1 << 20), declaredLength: (64 << 20) + 1)
+        problem(huge, 413, "larger than")
+        let text = try HTTPClient.request(
+            port: packd.port, method: "POST", path: "/v1/orders", token: packd.token, body: Array("{}".utf8), contentType: "text/plain")
+        problem(text, 415, "application/json")
+        problem(try packd.post("/v1/stations/pack-99/scans", #"{"code": "X"}"#), 404, "no station \"pack-99\"", field: "station")
+        problem(try packd.post("/v1/stations/pack-01/scans", #"{"code": 12}"#), 422, "must be a string", field: "code")
+        problem(try packd.post("/v1/stations/pack-01/scans", #"{"device": "d"}"#), 422, "required", field: "code")
+        problem(
+            try packd.post("/v1/stations/pack-01/scans", "{\"code\": \"\(String(repeating: "9", count: 5000))\"}"), 422,
+            "at most 4096", field: "code")
+        problem(try packd.post("/v1/print", #"{"printer": "nope", "order": "A"}"#), 404, "no printer", field: "printer")
+        problem(try packd.get("/v1/orders/NOPE"), 404, "no order NOPE")
+        problem(try packd.get("/v1/jobs/NOPE"), 404, "no print job")
+        // 10,000 orders in one request go in whole; one bad order anywhere keeps them all out.
+        func orders(_ n: Int, prefix: String, badAt: Int? = nil) -> String {
+            let list = (0..<n).map { i in
+                let qty = i == badAt ? "0" : "1"
+                return #"{"id": "\#(prefix)-\#(i)", "status": "approved", "waybill": "W\#(prefix)\#(i)", "lines": [{"sku": "S\#(i % 50)", "qty": \#(qty)}]}"#
+            }
+            return "{\"orders\": [" + list.joined(separator: ",") + "]}"
+        }
+        problem(try packd.post("/v1/orders", orders(10_000, prefix: "BAD", badAt: 9_999)), 422, nil, field: "orders[9999].lines[0].qty")
+        #expect(try packd.get("/v1/orders/BAD-0").status == 404)
+        problem(try packd.post("/v1/orders", orders(10_001, prefix: "MANY")), 413, "at most 10000")
+        #expect(try packd.get("/v1/orders/MANY-0").status == 404)
+        let bulk = try packd.post("/v1/orders", orders(10_000, prefix: "OK"))
+        #expect(bulk.status == 200, "\(bulk.text.prefix(500))")
+        #expect(jsonObject(bulk)["added"] as? Int == 10_000)
+        #expect(try packd.get("/v1/orders/OK-9999").status == 200)
+        #expect(try HTTPClient.request(port: packd.port, method: "GET", path: "/healthz").status == 200)
+        let stopped = packd.stop()
+        #expect(stopped?.status == 0, "\(packd.log.suffix(3000))")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aStationResumesItsOpenParcelAfterSIGKILL() throws {
+        let packd = try RunningPackd(dir: dir.path)
+        #expect(try packd.post("/v1/orders", Self.order).status == 200)
+        #expect(try packd.scan("YT0001")["outcome"] as? String == "parcel_opened")
+        #expect(try packd.scan("6901234567892")["outcome"] as? String == "item_verified")
+        packd.stop(SIGKILL)
+        try packd.start()
+        let station = jsonObject(try packd.get("/v1/stations/pack-01"))
+        let open = station["openParcel"] as? [String: Any]
+        #expect(open?["parcel"] as? String == "SO-1-1")
+        // The count of a non-consequential step may be lost to a crash; the parcel is not.
+        let outcome = try packd.scan("6901234567892")["outcome"] as? String
+        #expect(outcome == "item_verified" || outcome == "parcel_completed")
+        #expect(packd.stop()?.status == 0)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Glibc
+import PackTestSupport
+
+/// `packd run` as systemd runs it: its own process with a NOTIFY_SOCKET, spoken
+/// to over HTTP on a free loopback port, stopped with a signal.
+final class RunningPackd {
+    let dir: String
+    let port: Int
+    let notify: NotifyListener
+    private(set) var daemon: Daemon?
+    var configPath: String { "\(dir)/packd.toml" }
+    var statePath: String { "\(dir)/state" }
+    var logPath: String { "\(dir)/packd.log" }
+    let environment: [String: String]
+
+    /// Writes the configuration (`listen` and `state_dir` added) and starts packd.
+    init(dir: String, config: String = "", environment: [String: String] = [:], start: Bool = true) throws {
+        self.dir = dir
+        port = try HTTPClient.freePort()
+        notify = try NotifyListener(path: "\(dir)/notify.sock")
+        var env = ProcessInfo.processInfo.environment
+        env["PACKD_STATE"] = nil
+        env["NOTIFY_SOCKET"] = notify.path
+        for (k, v) in environment { env[k] = v }
+        self.environment = env
+        let full = "state_dir = \"\(dir)/state\"\n" + config + "\n[api]\nlisten = \"127.0.0.1:\(port)\"\n"
+        FileManager.default.createFile(atPath: configPath, contents: Data(full.utf8))
+        if start { try self.start() }
+    }
+
+    /// Starts packd and waits for READY=1.
+    func start(timeout: Double = 30) throws {
+        daemon = try Daemon(Packd.binary, ["run", "--config", configPath], environment: environment, output: logPath)
+        guard notify.wait(for: "READY=1", timeout: timeout) else {
+            throw HTTPClient.ClientError("packd did not report READY=1 within \(timeout) s; log:\n\(log)")
+        }
+    }
+
+    var token: String {
+        (try? String(contentsOfFile: "\(statePath)/api.token", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func get(_ path: String, token: String? = nil) throws -> HTTPClient.Response {
+        try HTTPClient.request(port: port, method: "GET", path: path, token: token ?? self.token)
+    }
+
+    func post(_ path: String, _ json: String, token: String? = nil) throws -> HTTPClient.Response {
+        try HTTPClient.json(port: port, method: "POST", path: path, token: token ?? self.token, json: json)
+    }
+
+    func scan(_ code: String, station: String = "pack-01") throws -> [String: Any] {
+        let body = try JSONSerialization.data(withJSONObject: ["code": code])
+        let r = try HTTPClient.request(
+            port: port, method: "POST", path: "/v1/stations/\(station)/scans", token: token, body: Array(body))
+        guard r.status == 200 else { throw HTTPClient.ClientError("scan \(code): \(r.status) \(r.text)") }
+        return try JSONSerialization.jsonObject(with: Data(r.body)) as! [String: Any]
+    }
+
+    func events(station: String = "pack-01", lastEventId: String? = nil) throws -> SSEClient {
+        try SSEClient(port: port, path: "/v1/stations/\(station)/events", token: token, lastEventId: lastEventId)
+    }
+
+    /// Sends `signal` and waits for packd to exit: its status and how long it took.
+    @discardableResult
+    func stop(_ signal: Int32 = SIGTERM, timeout: Double = 10) -> (status: Int32, seconds: Double)? {
+        guard let daemon else { return nil }
+        let start = Date()
+        kill(daemon.pid, signal)
+        while Date().timeIntervalSince(start) < timeout {
+            if let status = daemon.exited() {
+                self.daemon = nil
+                return (status, Date().timeIntervalSince(start))
+            }
+            usleep(10_000)
+        }
+        daemon.stop(SIGKILL)
+        self.daemon = nil
+        return nil
+    }
+
+    deinit { if let daemon { daemon.stop(SIGKILL) } }
+}
+
+func jsonObject(_ r: HTTPClient.Response) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(r.body))) as? [String: Any] ?? [:]
+}
