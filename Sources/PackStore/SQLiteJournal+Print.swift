@@ -60,21 +60,29 @@ extension SQLiteJournal {
 
     /// Moves a job to `state`, with the event it raises (label.printed,
     /// label.failed) in the same transaction. Durable when it returns: the queue
-    /// relies on each state being on disk before it acts on the next.
+    /// relies on each state being on disk before it acts on the next. A job
+    /// cancelled meanwhile (its order was cancelled) stays cancelled: returns false.
+    @discardableResult
     public func updatePrintJob(
         id: String, state: PrintJobState, cupsJobId: Int?, attempts: Int, error: String?, at time: Timestamp,
         event: OutboundEvent? = nil
-    ) async throws {
+    ) async throws -> Bool {
         let mode = self.mode
-        try await pool.write { db in
+        return try await pool.write { db in
             try db.execute(
                 sql: """
                     UPDATE print_jobs SET state = ?, cups_job_id = ?, attempts = ?, last_error = ?, updated_at = ?
-                    WHERE id = ?
+                    WHERE id = ? AND state <> 'cancelled'
                     """,
                 arguments: [state.rawValue, cupsJobId, attempts, error, time.millisecondsSinceEpoch, id])
-            guard db.changesCount == 1 else { throw JournalError.corrupt("no print job \(id)") }
+            guard db.changesCount == 1 else {
+                guard try String.fetchOne(db, sql: "SELECT state FROM print_jobs WHERE id = ?", arguments: [id]) != nil else {
+                    throw JournalError.corrupt("no print job \(id)")
+                }
+                return false
+            }
             if let event { try CommitWriter.append(event, to: db, mode: mode) }
+            return true
         }
     }
 }

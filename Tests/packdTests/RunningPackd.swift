@@ -72,6 +72,10 @@ final class RunningPackd {
         while Date().timeIntervalSince(start) < timeout {
             if let status = daemon.exited() {
                 self.daemon = nil
+                // PACKD_KEEP_LOG=DIR keeps the log of a packd that did not exit cleanly.
+                if status != 0, let keep = ProcessInfo.processInfo.environment["PACKD_KEEP_LOG"] {
+                    try? FileManager.default.copyItem(atPath: logPath, toPath: "\(keep)/packd-\(daemon.pid).log")
+                }
                 return (status, Date().timeIntervalSince(start))
             }
             usleep(10_000)
@@ -81,7 +85,14 @@ final class RunningPackd {
         return nil
     }
 
-    deinit { if let daemon { daemon.stop(SIGKILL) } }
+    deinit {
+        if let daemon {
+            daemon.stop(SIGKILL)
+            if let keep = ProcessInfo.processInfo.environment["PACKD_KEEP_LOG"] {
+                try? FileManager.default.copyItem(atPath: logPath, toPath: "\(keep)/packd-\(daemon.pid)-killed.log")
+            }
+        }
+    }
 }
 
 func jsonObject(_ r: HTTPClient.Response) -> [String: Any] {

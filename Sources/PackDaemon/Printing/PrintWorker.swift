@@ -266,8 +266,18 @@ public actor PrintWorker {
         id: String, state: PrintJobState, cupsJobId: Int?, attempts: Int, error: String?, at time: Timestamp,
         event: OutboundEvent? = nil
     ) async throws {
-        try await journal.updatePrintJob(
+        let applied = try await journal.updatePrintJob(
             id: id, state: state, cupsJobId: cupsJobId, attempts: attempts, error: error, at: time, event: event)
+        guard applied else {
+            // Cancelled while in our hands (its order was cancelled): if CUPS got it
+            // just now, take it back before it prints.
+            if state == .sent, let cupsJobId {
+                let queue = self.queue
+                _ = try? await lane.call { c throws(PrintError) in try c.cancel(printer: queue, id: cupsJobId) }
+            }
+            await observer?(id, .cancelled, "cancelled while being sent")
+            return
+        }
         await observer?(id, state, error)
     }
 

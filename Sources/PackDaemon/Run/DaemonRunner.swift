@@ -91,8 +91,11 @@ public enum DaemonRunner {
             services.append(.init(service: make(parts), successTerminationBehavior: .gracefullyShutdownGroup))
         }
         var groupConfig = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past this, services are cancelled; ServiceLifecycle's cancellation limit is
+        // left unset because it ends the process with a crash (a CUPS call in
+        // progress finishes within its own timeout instead).
         groupConfig.maximumGracefulShutdownDuration = .seconds(4)
-        groupConfig.maximumCancellationDuration = .milliseconds(500)
+        groupConfig.maximumCancellationDuration = nil
         let group = ServiceGroup(configuration: groupConfig)
         do {
             try await group.run()

@@ -25,7 +25,12 @@ public actor Doorbell {
             try? await Task.sleep(for: timeout)
             self.ring()
         }
-        await withCheckedContinuation { waiter = $0 }
+        // Shutdown cancels the waiting worker: it must not sit out the timeout.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { waiter = $0 }
+        } onCancel: {
+            Task { await self.ring() }
+        }
         timer.cancel()
         rung = false
     }

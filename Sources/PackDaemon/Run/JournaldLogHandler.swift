@@ -13,6 +13,10 @@ public struct JournaldLogHandler: LogHandler {
 
     public init(label: String, onTerminal: Bool? = nil) {
         self.label = label
+        // PACKD_LOG_LEVEL=debug (trace, debug, info, notice, warning, error).
+        if let level = ProcessInfo.processInfo.environment["PACKD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) {
+            logLevel = level
+        }
         self.onTerminal = onTerminal ?? (isatty(STDERR_FILENO) == 1)
     }
 

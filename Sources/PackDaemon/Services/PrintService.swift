@@ -41,6 +41,7 @@ public struct PrintService: Service {
         while !Task.isCancelled {
             do {
                 let empty = try await worker.drain(until: .now + .seconds(1))
+                parts.logger.trace("print queue worked", metadata: ["printer": "\(printer)", "empty": "\(empty)"])
                 if empty {
                     await worker.refreshStatusIfStale(interval: .seconds(2))
                     await bell.wait(upTo: .seconds(1))

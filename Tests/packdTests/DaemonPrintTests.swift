@@ -1,0 +1,230 @@
+import Foundation
+import Glibc
+import PackTestSupport
+import Testing
+
+/// The whole station with real parts: `packd run`, a pty as the serial scanner,
+/// a private cupsd with a raw queue to a socket printer that records bytes, and
+/// HTTP over loopback.
+@Suite(.enabled(if: PrivateCups.available, "needs root and cupsd"), .serialized)
+struct DaemonPrintTests {
+    let dir = TempDirectory()
+
+    static func order(_ id: String, waybill: String, station: String? = nil, status: String = "approved", sku: String = "RAZOR-01", qty: Int = 1) -> String {
+        """
+        {"id": "\(id)", "status": "\(status)", "approvedAt": "2026-11-22T08:00:00Z", \(station.map { "\"station\": \"\($0)\"," } ?? "")
+         "carrier": {"code": "YUNEXPRESS", "service": "YT-STANDARD"},
+         "recipient": {"name": "王小明", "phone": "+86 138 0000 0000", "address1": "浙江省温岭市太平街道 88 号", "city": "温岭", "state": "浙江", "postalCode": "317500", "country": "CN"},
+         "sender": {"name": "Wenling Shop", "address1": "1 Jiefang Rd", "city": "Wenling", "country": "CN"},
+         "lines": [{"sku": "\(sku)", "name": "剃须刀", "qty": \(qty), "barcodes": ["6901234567892"]}],
+         "parcels": [{"id": "\(id)-1", "waybill": "\(waybill)", "lines": [{"sku": "\(sku)", "qty": \(qty)}],
+                      "label": {"template": "waybill-100x150", "fields": {"routeCode": "SZX-HGH"}}}]}
+        """
+    }
+
+    func config(cups: PrivateCups, scanner: String?) -> String {
+        var text = """
+            [cups]
+            server = "\(cups.socket)"
+
+            [printers.label-01]
+            queue = "zebra1"
+            language = "zpl"
+
+            [engine]
+            printer = "label-01"
+
+            [stations.pack-01]
+            label_policy = "on_complete"
+
+            [stations.pack-02]
+            label_policy = "on_approval"
+
+            """
+        if let scanner { text += "[[scanners]]\nstation = \"pack-01\"\ndevice = \"\(scanner)\"\n" }
+        return text
+    }
+
+    /// Waits until the daemon reads the scanner.
+    func waitForScanner(_ packd: RunningPackd) throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let scanners = jsonObject(try packd.get("/v1/devices"))["scanners"] as? [[String: Any]] ?? []
+            if scanners.contains(where: { $0["state"] as? String == "reading" }) { return }
+            usleep(20_000)
+        }
+        throw HTTPClient.ClientError("the scanner was not opened within 30 s:\n\(packd.log)")
+    }
+
+    /// Waits until the order's label (on approval) is in `state`.
+    func waitForLabel(_ packd: RunningPackd, order: String, state: String) throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let parcels = jsonObject(try packd.get("/v1/orders/\(order)"))["parcels"] as? [[String: Any]] ?? []
+            let labels = parcels.first?["labels"] as? [[String: Any]] ?? []
+            if labels.last?["state"] as? String == state { return }
+            usleep(20_000)
+        }
+        throw HTTPClient.ClientError("the label of \(order) did not become \(state) within 30 s")
+    }
+
+    /// Waits on the stream for an outcome of `code`.
+    func outcome(_ events: SSEClient, _ code: String) throws -> String {
+        let m = try events.collect { $0.event == "outcome" && $0.data.contains("\"code\":\"\(code)\"") }.last!
+        let json = try JSONSerialization.jsonObject(with: Data(m.data.utf8)) as! [String: Any]
+        return json["outcome"] as! String
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aParcelScannedOnASerialScannerShipsAndItsLabelReachesThePrinter() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let pty = try PseudoTerminal()
+        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: pty.slavePath))
+        #expect(try packd.post("/v1/orders", Self.order("SO-7", waybill: "YT7000000001", qty: 2)).status == 200)
+        let events = try packd.events()
+        // The scanner is read once the reader has opened the pty.
+        try waitForScanner(packd)
+        pty.send("YT7000000001\r\n")
+        #expect(try outcome(events, "YT7000000001") == "parcel_opened")
+        pty.send("6901234567892\r\n")
+        #expect(try outcome(events, "6901234567892") == "item_verified")
+        pty.send("RAZOR-01\r\n")
+        #expect(try outcome(events, "RAZOR-01") == "parcel_completed")
+        let label = try printer.nextJob(timeout: 60).bytes
+        let rendering = try Decoders.zplkit(label, dpi: 203)
+        #expect(rendering.labelCount == 1)
+        #expect(try Decoders.zbar(png: rendering.png).contains("YT7000000001"))
+        let printed = try events.collect { $0.event == "label" && $0.data.contains("\"state\":\"printed\"") }
+        #expect(printed.last?.data.contains("SO-7") == true)
+        let parcel = (jsonObject(try packd.get("/v1/orders/SO-7"))["parcels"] as! [[String: Any]])[0]
+        #expect(parcel["state"] as? String == "shipped")
+        let stock = try Packd.run(["stock", "--json", "--state", packd.statePath])
+        #expect(stock.stdout.contains(#""sku":"RAZOR-01","quantity":-2"#), "\(stock.stdout)")
+        let devices = jsonObject(try packd.get("/v1/devices"))
+        let scanners = devices["scanners"] as! [[String: Any]]
+        #expect(scanners.first?["station"] as? String == "pack-01")
+        #expect(scanners.first?["state"] as? String == "reading")
+        let metrics = try packd.get("/metrics").text
+        #expect(metrics.contains(#"packd_scans_total{outcome="parcel_completed"} 1"#))
+        #expect(metrics.contains("packd_print_job_seconds_count"))
+        let stopped = packd.stop()
+        #expect(stopped?.status == 0, "\(packd.log.suffix(4000))")
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func anApprovedOrderPrintsOncePerLabelRevisionAndNotAfterItIsCancelled() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil))
+        func waybills(_ jobs: [[UInt8]]) -> [String] {
+            jobs.map { job in
+                let text = String(decoding: job, as: UTF8.self)
+                return ["YTA1", "YTB1", "YTC1", "YTD1", "YTA2"].first { text.contains($0) } ?? "?"
+            }
+        }
+        // The same approved order three times: one label. B after it proves no second one waits.
+        for _ in 0..<3 { #expect(try packd.post("/v1/orders", Self.order("A", waybill: "YTA1", station: "pack-02")).status == 200) }
+        #expect(try packd.post("/v1/orders", Self.order("B", waybill: "YTB1", station: "pack-02")).status == 200)
+        #expect(waybills(try printer.waitForJobs(2, timeout: 60)) == ["YTA1", "YTB1"])
+        // Cancelled before its label printed (CUPS down meanwhile): it never prints.
+        // CUPS is stopped only once B's job is done there: one stopped mid-job
+        // can come back with the job stuck (see PrintWorker.abandonStuck).
+        try waitForLabel(packd, order: "B", state: "completed")
+        cups.stop()
+        #expect(try packd.post("/v1/orders", Self.order("C", waybill: "YTC1", station: "pack-02")).status == 200)
+        let cancelled = try packd.post("/v1/orders", Self.order("C", waybill: "YTC1", station: "pack-02", status: "cancelled"))
+        #expect((jsonObject(cancelled)["cancelledLabels"] as? [Any])?.count == 1, "\(cancelled.text)")
+        try cups.start()
+        #expect(try packd.post("/v1/orders", Self.order("D", waybill: "YTD1", station: "pack-02")).status == 200)
+        // A new waybill prints the new label once, with the reason recorded.
+        #expect(try packd.post("/v1/orders", Self.order("A", waybill: "YTA2", station: "pack-02")).status == 200)
+        #expect(try packd.post("/v1/orders", Self.order("A", waybill: "YTA2", station: "pack-02")).status == 200)
+        #expect(waybills(try printer.waitForJobs(4, timeout: 60)) == ["YTA1", "YTB1", "YTD1", "YTA2"])
+        let a = (jsonObject(try packd.get("/v1/orders/A"))["parcels"] as! [[String: Any]])[0]
+        let reasons = (a["labels"] as! [[String: Any]]).map { $0["reason"] as! String }
+        #expect(reasons == ["approved", "waybill changed from YTA1 to YTA2"])
+        let c = (jsonObject(try packd.get("/v1/orders/C"))["parcels"] as! [[String: Any]])[0]
+        #expect((c["labels"] as! [[String: Any]]).map { $0["state"] as? String } == ["cancelled"])
+        // Completing an on_approval parcel at the station prints nothing more.
+        #expect(try packd.scan("YTB1", station: "pack-02")["outcome"] as? String == "parcel_opened")
+        #expect(try packd.scan("RAZOR-01", station: "pack-02")["outcome"] as? String == "parcel_completed")
+        #expect(try packd.post("/v1/orders", Self.order("E", waybill: "YTE1", station: "pack-02")).status == 200)
+        let all = try printer.waitForJobs(5, timeout: 60)
+        #expect(String(decoding: all[4], as: UTF8.self).contains("YTE1"))
+        let stopped = packd.stop()
+        #expect(stopped?.status == 0, "\(packd.log.suffix(4000))")
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func printAndJobRoutesQueueALabelAndFollowIt() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil))
+        #expect(try packd.post("/v1/orders", Self.order("P", waybill: "YTP1")).status == 200)
+        let queued = try packd.post("/v1/print", #"{"printer": "label-01", "order": "P"}"#)
+        #expect(queued.status == 202, "\(queued.text)")
+        let job = jsonObject(queued)["job"] as! String
+        #expect(jsonObject(queued)["state"] as? String == "queued")
+        #expect(String(decoding: try printer.nextJob(timeout: 60).bytes, as: UTF8.self).contains("YTP1"))
+        let document = Data("^XA^FO50,50^A0N,40,40^FDhello^FS^XZ\n".utf8).base64EncodedString()
+        let raw = try packd.post("/v1/print", "{\"printer\": \"label-01\", \"document\": {\"format\": \"zpl\", \"base64\": \"\(document)\"}}")
+        #expect(raw.status == 202)
+        #expect(try printer.nextJob(timeout: 60).bytes == Array("^XA^FO50,50^A0N,40,40^FDhello^FS^XZ\n".utf8))
+        let deadline = Date().addingTimeInterval(30)
+        var state = ""
+        while Date() < deadline {
+            state = jsonObject(try packd.get("/v1/jobs/\(job)"))["state"] as? String ?? ""
+            if state == "completed" { break }
+            usleep(50_000)
+        }
+        #expect(state == "completed")
+        let bad = try packd.post("/v1/print", #"{"printer": "label-01", "document": {"format": "zpl", "base64": "%%%"}}"#)
+        #expect(bad.status == 422)
+        #expect(jsonObject(bad)["field"] as? String == "document.base64")
+        let stopped = packd.stop()
+        #expect(stopped?.status == 0, "\(packd.log.suffix(4000))")
+    }
+
+    @Test(.timeLimit(.minutes(4)))
+    func aSIGKILLWithScansAndLabelsInFlightLosesNothingAndPrintsNothingTwice() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let pty = try PseudoTerminal()
+        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: pty.slavePath))
+        let waybills = (1...8).map { "YTK\(1000 + $0)" }
+        let orders = waybills.enumerated().map { Self.order("K\($0.offset)", waybill: $0.element) }
+        #expect(try packd.post("/v1/orders", "{\"orders\": [\(orders.joined(separator: ","))]}").status == 200)
+        var events = try packd.events()
+        try waitForScanner(packd)
+        var completed: [String] = []
+        for waybill in waybills.prefix(4) {
+            pty.send("\(waybill)\r\nRAZOR-01\r\n")
+            if try outcome(events, "RAZOR-01") == "parcel_completed" { completed.append(waybill) }
+        }
+        // Kill it while the last labels are still on their way to the printer.
+        packd.stop(SIGKILL)
+        try packd.start()
+        events = try packd.events()
+        try waitForScanner(packd)
+        for waybill in waybills.suffix(4) {
+            pty.send("\(waybill)\r\nRAZOR-01\r\n")
+            if try outcome(events, "RAZOR-01") == "parcel_completed" { completed.append(waybill) }
+        }
+        #expect(completed == waybills)
+        let jobs = try printer.waitForJobs(8, timeout: 90)
+        let printed = jobs.map { job in waybills.first { String(decoding: job, as: UTF8.self).contains($0) } ?? "?" }
+        #expect(printed.sorted() == waybills.sorted(), "each label exactly once: \(printed)")
+        for (i, _) in waybills.enumerated() {
+            let parcel = (jsonObject(try packd.get("/v1/orders/K\(i)"))["parcels"] as! [[String: Any]])[0]
+            #expect(parcel["state"] as? String == "shipped")
+        }
+        let stopped = packd.stop()
+        #expect(stopped?.status == 0, "\(packd.log.suffix(4000))")
+        #expect(printer.jobs.count == 8)
+    }
+}
