@@ -28,6 +28,7 @@ packages=(
   zint             # the tests: independent barcode module dumps
   zbar-tools       # the tests: zbarimg decodes rendered labels
   poppler-utils    # the tests: pdftoppm renders PDF labels
+  systemd          # the tests: systemd-analyze verify/security on systemd/packd.service
 )
 
 sudo_cmd=()

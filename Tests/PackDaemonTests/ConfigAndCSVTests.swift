@@ -9,6 +9,20 @@ import Testing
             state_dir = "/srv/packd"
             [core]
             mode = "remote"
+            url = "https://erp.example/core"
+            token_file = "/etc/packd/core.token"
+            feed = "pull"
+            poll_interval_ms = 5000
+            [api]
+            listen = "unix:/run/packd/api.sock"
+            token_file = "/etc/packd/api.token"
+            [display]
+            language = "zh-CN"
+            [store]
+            backend = "sqlite"
+            [retention]
+            book_hours = 24
+            journal_days = 7
             [engine]
             require_ack = false
             debounce_ms = 150
@@ -21,6 +35,14 @@ import Testing
             """, file: "t.toml")
         #expect(config.stateDirectory == "/srv/packd")
         #expect(config.coreMode == .remote)
+        #expect(config.core.url == "https://erp.example/core")
+        #expect(config.core.feed == .pull)
+        #expect(config.core.pollIntervalMs == 5000)
+        #expect(config.api.listen == .unix(path: "/run/packd/api.sock"))
+        #expect(config.api.tokenFile == "/etc/packd/api.token")
+        #expect(config.display.language == "zh-CN")
+        #expect(config.retention.bookHours == 24)
+        #expect(config.retention.journalDays == 7)
         #expect(config.engine.requireAck == false)
         #expect(config.engine.debounceMs == 150)
         #expect(config.engine.labelPolicy == .onOpen)
@@ -34,6 +56,14 @@ import Testing
 
     @Test(arguments: [
         ("mode = 1", "mode: unknown key"),
+        ("[core]\nmode = \"remote\"", "core.url: is required when core.mode is \"remote\""),
+        ("[core]\nurl = \"ftp://x\"", "core.url: must be an http:// or https:// URL, not \"ftp://x\""),
+        ("[api]\nlisten = \"7780\"", "api.listen: must be HOST:PORT (\"127.0.0.1:7780\") or unix:/PATH, not \"7780\""),
+        ("[api]\nlisten = \"127.0.0.1:99999\"", "api.listen: must be HOST:PORT"),
+        ("[api]\ntoken_file = \"api.token\"", "api.token_file: must be an absolute path, not \"api.token\""),
+        ("[display]\nlanguage = \"fr\"", "display.language: must be \"zh-CN\" or \"en\", not \"fr\""),
+        ("[store]\nbackend = \"mysql\"", "store.backend: must be \"sqlite\" or \"postgres\", not \"mysql\""),
+        ("[retention]\nbook_hours = 0", "retention.book_hours: must be between 1 and 8760, not 0"),
         ("[engine]\ndebounce_ms = 99999", "engine.debounce_ms: must be between 0 and 10000, not 99999"),
         ("[engine]\nack_code = \" OK\"", "engine.ack_code: must be a non-empty code without surrounding spaces"),
         ("[engine]\ncancel_code = \"PACKD:ACK\"", "engine: the acknowledge, cancel and reprint codes must differ"),

@@ -15,6 +15,8 @@ public final class DaemonParts: Sendable {
     public let metrics: DaemonMetrics?
     public let logger: Logger
     public let stations: [String]
+    /// Open once the API listens and `packd run` has said so.
+    public let ready = Gate()
     /// One per printer the configuration names.
     public let doorbells: [String: Doorbell]
     private let ids = Mutex(ULIDGenerator(rng: SystemRandomNumberGenerator()))

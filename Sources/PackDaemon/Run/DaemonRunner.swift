@@ -33,8 +33,12 @@ public enum DaemonRunner {
     }
 
     /// Sets up logging and metrics for this process (once).
-    public static func bootstrap() -> DaemonMetrics {
-        LoggingSystem.bootstrap { label in JournaldLogHandler(label: label) }
+    public static func bootstrap(level: Logger.Level? = nil) -> DaemonMetrics {
+        LoggingSystem.bootstrap { label in
+            var handler = JournaldLogHandler(label: label)
+            if let level, ProcessInfo.processInfo.environment["PACKD_LOG_LEVEL"] == nil { handler.logLevel = level }
+            return handler
+        }
         return DaemonMetrics.bootstrap()
     }
 
@@ -77,6 +81,7 @@ public enum DaemonRunner {
                 ])
             notifier.notify("READY=1\nSTATUS=ready: \(parts.stations.count) station(s), API on \(config.api.listen)")
             await options.onReady?(parts, token.token, token.path)
+            await parts.ready.open()
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: JournalService(parts: parts)),

@@ -1,0 +1,66 @@
+import Foundation
+import PackDaemon
+import PackTestSupport
+import Testing
+
+/// `packd demo`, README's first command, as a newcomer runs it.
+@Suite(.serialized)
+struct DemoCommandTests {
+    let dir = TempDirectory()
+
+    @Test("The samples built into packd are exactly samples/ (run scripts/embed-samples.sh)")
+    func embeddedSamplesMatchTheFiles() throws {
+        let samples = Packd.repository.appendingPathComponent("samples")
+        let orders = try String(contentsOf: samples.appendingPathComponent("orders.json"), encoding: .utf8)
+        let scans = try String(contentsOf: samples.appendingPathComponent("scans.jsonl"), encoding: .utf8)
+        #expect(DemoSamples.orders + "\n" == orders || DemoSamples.orders == orders)
+        #expect(DemoSamples.scans + "\n" == scans || DemoSamples.scans == scans)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func withNoTerminalItPlaysTheSampleScriptPrintsLabelsAndExits() throws {
+        let labels = dir.sub("labels")
+        let result = try Packd.run(["demo", "--labels", labels, "--port", String(try HTTPClient.freePort())], timeout: 90)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("API:    http://127.0.0.1:"))
+        #expect(result.stdout.contains("token: "))
+        #expect(result.stdout.contains("parcel_completed: Parcel YT2412345678901 complete and shipped."))
+        #expect(result.stdout.contains("intercepted: STOP: the order was cancelled."))
+        #expect(result.stdout.contains("single_item_claimed"))
+        #expect(result.stdout.contains("packd demo: done."))
+        let files = try FileManager.default.contentsOfDirectory(atPath: labels).sorted()
+        #expect(files.filter { $0.hasSuffix(".zpl") }.count == 6, "\(files)")
+        #expect(files.filter { $0.hasSuffix(".png") }.count == 6, "\(files)")
+        let png = try #require(FileManager.default.contents(atPath: "\(labels)/1-SO-1001-SO-1001-1.png"))
+        #expect(try Decoders.zbar(png: [UInt8](png)).contains("YT2412345678901"))
+        let zpl = try #require(FileManager.default.contents(atPath: "\(labels)/1-SO-1001-SO-1001-1.zpl"))
+        #expect(try Decoders.zbar(png: Decoders.zplkit([UInt8](zpl), dpi: 203).png).contains("YT2412345678901"))
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func onATerminalEachTypedLineIsAScanUntilCtrlD() throws {
+        let pty = try PseudoTerminal()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Packd.binary)
+        process.arguments = ["demo", "--labels", dir.sub("labels"), "--port", String(try HTTPClient.freePort())]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        process.standardInput = try #require(FileHandle(forUpdatingAtPath: pty.slavePath))
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let watcher = LineWatcher(out.fileHandleForReading)
+        #expect(watcher.wait(seconds: 30) { $0.contains { $0.contains("Scan by typing a code") } })
+        pty.send("YT2412345678901\n")
+        #expect(watcher.wait(seconds: 30) { $0.contains { $0.contains("parcel_opened: Parcel YT2412345678901 open") } })
+        pty.send("6901234567892\n")
+        #expect(watcher.wait(seconds: 30) { $0.contains { $0.contains("RAZOR-01 1/2") } })
+        pty.send([4])  // Ctrl-D
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        #expect(!process.isRunning)
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}
