@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "packdTests",
             dependencies: [
-                "packd", "packd-umockdev-harness", "PackCLI", "PackDaemon", "PackCore", "PackStore", "PackTestSupport",
+                "packd", "packd-umockdev-harness", "PackCLI", "PackDaemon", "PackAPI", "PackCore", "PackStore", "PackTestSupport",
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict

@@ -1,0 +1,38 @@
+import Foundation
+import PackAPI
+import PackTestSupport
+import Testing
+
+/// docs/openapi.json and the routes packd serves describe each other.
+@Suite(.serialized)
+struct OpenAPIDocumentTests {
+    let dir = TempDirectory()
+
+    static func documented() throws -> Set<String> {
+        let data = try Data(contentsOf: Packd.repository.appendingPathComponent("docs/openapi.json"))
+        let document = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let paths = document["paths"] as! [String: [String: Any]]
+        return Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
+    }
+
+    @Test func theDocumentListsExactlyTheRoutes() throws {
+        let served = Set(APIRoutes.table.map { "\($0.method) \($0.path)" })
+        #expect(try Self.documented() == served)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func everyDocumentedRouteIsServed() throws {
+        let packd = try RunningPackd(dir: dir.path)
+        for route in try Self.documented().sorted() {
+            let parts = route.split(separator: " ")
+            let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "pack-01")
+            if path.hasSuffix("/events") { continue }  // a stream: served, checked in DaemonAPITests
+            let r = try HTTPClient.request(
+                port: packd.port, method: String(parts[0]), path: path, token: packd.token,
+                body: parts[0] == "POST" ? Array("{}".utf8) : nil)
+            #expect(!r.text.contains("no route"), "\(route): \(r.status) \(r.text)")
+            #expect(r.status != 405 && r.status != 500, "\(route): \(r.status) \(r.text)")
+        }
+        #expect(packd.stop()?.status == 0)
+    }
+}
