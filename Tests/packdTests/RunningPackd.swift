@@ -15,6 +15,8 @@ final class RunningPackd {
     let environment: [String: String]
 
     /// Writes the configuration (`listen` and `state_dir` added) and starts packd.
+    var pid: pid_t? { daemon?.pid }
+
     init(dir: String, config: String = "", environment: [String: String] = [:], start: Bool = true) throws {
         self.dir = dir
         port = try HTTPClient.freePort()
@@ -29,16 +31,27 @@ final class RunningPackd {
         if start { try self.start() }
     }
 
-    /// Starts packd and waits for READY=1.
-    func start(timeout: Double = 30) throws {
-        daemon = try Daemon(Packd.binary, ["run", "--config", configPath], environment: environment, output: logPath)
+    /// Starts packd and waits for READY=1. With `shell`, packd is started by
+    /// `/bin/sh -c "<shell> && exec packd run ..."` (a mount of its own first).
+    func start(timeout: Double = 30, shell: String? = nil, unshareMounts: Bool = false) throws {
+        if let shell {
+            let command = "\(shell) && exec '\(Packd.binary)' run --config '\(configPath)'"
+            let arguments = unshareMounts ? ["-m", "--propagation", "private", "/bin/sh", "-c", command] : ["-c", command]
+            daemon = try Daemon(unshareMounts ? "/usr/bin/unshare" : "/bin/sh", arguments, environment: environment, output: logPath)
+        } else {
+            daemon = try Daemon(Packd.binary, ["run", "--config", configPath], environment: environment, output: logPath)
+        }
         guard notify.wait(for: "READY=1", timeout: timeout) else {
             throw HTTPClient.ClientError("packd did not report READY=1 within \(timeout) s; log:\n\(log)")
         }
     }
 
+    /// The token, when the test knows it otherwise (the state is out of its sight).
+    var knownToken: String?
+
     var token: String {
-        (try? String(contentsOfFile: "\(statePath)/api.token", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if let knownToken { return knownToken }
+        return (try? String(contentsOfFile: "\(statePath)/api.token", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

@@ -55,11 +55,7 @@ public actor StationHub {
     }
 
     public func handle(_ scan: Scan, station: String, now: Timestamp) async throws -> ScanDecision {
-        if journal.failedCommits != failuresSeen {
-            failuresSeen = journal.failedCommits
-            mustReload = true
-        }
-        if mustReload { try await reload() }
+        try await reloadIfBehind()
         let previous = try await stationState(station)
         let engine = ScanEngine(config: config.engineConfig(forStation: station))
         let decision = engine.decide(scan, state: previous, book: book, now: now)
@@ -95,6 +91,7 @@ public actor StationHub {
 
     /// A station's state with its open parcel as the book holds it.
     public func view(of station: String) async throws -> (state: StationState, parcel: ParcelView?) {
+        try await reloadIfBehind()
         let state = try await stationState(station)
         return (state, state.open.flatMap { book.parcel($0.key) })
     }
@@ -107,6 +104,16 @@ public actor StationHub {
         if let s = stations[id] { return s }  // another call loaded it meanwhile
         stations[id] = loaded
         return loaded
+    }
+
+    /// After a failed journal write memory may be ahead of the disk: the book and
+    /// the stations are read again before anything is decided or shown.
+    private func reloadIfBehind() async throws {
+        if journal.failedCommits != failuresSeen {
+            failuresSeen = journal.failedCommits
+            mustReload = true
+        }
+        if mustReload { try await reload() }
     }
 
     private func reload() async throws {
