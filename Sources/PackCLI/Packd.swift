@@ -10,7 +10,7 @@ public struct Packd: AsyncParsableCommand {
         abstract: "Scan-to-ship for e-commerce packing stations: scanners, labels, printers, stock.",
         version: version,
         subcommands: [
-            RunCommand.self, DemoCommand.self, ConfigCommand.self, ReplayCommand.self, OrdersCommand.self, StockCommand.self, ScansCommand.self, DevicesCommand.self,
+            RunCommand.self, DemoCommand.self, ConfigCommand.self, DoctorCommand.self, ReplayCommand.self, OrdersCommand.self, StockCommand.self, ScansCommand.self, DevicesCommand.self,
             LabelCommand.self, PrintCommand.self, PrintersCommand.self, DebugCommand.self,
         ]
     )
@@ -30,6 +30,10 @@ public enum PackdMain {
             }
             Output.flush()
             exit(0)
+        } catch let exit as ExitCode {
+            // A command that has said everything and only sets the status (doctor: 1).
+            Output.flush()
+            Foundation.exit(exit.rawValue)
         } catch {
             Output.flush()
             let code = Packd.exitCode(for: error)

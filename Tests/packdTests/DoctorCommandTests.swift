@@ -1,0 +1,90 @@
+import Foundation
+import PackTestSupport
+import Testing
+
+/// `packd doctor` on a station that is well, and on one that is not.
+@Suite(.enabled(if: PrivateCups.available, "needs root and cupsd"), .serialized)
+struct DoctorCommandTests {
+    let dir = TempDirectory()
+
+    func rulesDirectory() throws -> String {
+        let rules = dir.sub("rules.d")
+        try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: Packd.repository.appendingPathComponent("udev-rules/60-packd.rules").path, toPath: "\(rules)/60-packd.rules")
+        return rules
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aWellStationPassesEveryCheck() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let pty = try PseudoTerminal()
+        let config = """
+            [cups]
+            server = "\(cups.socket)"
+            [printers.label-01]
+            queue = "zebra1"
+            language = "zpl"
+            [engine]
+            printer = "label-01"
+            [[scanners]]
+            station = "pack-01"
+            device = "\(pty.slavePath)"
+            """
+        let packd = try RunningPackd(dir: dir.path, config: config)
+        let result = try Packd.run(["doctor", "--config", packd.configPath, "--udev-rules-dir", try rulesDirectory()])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        for line in ["ok   config:", "ok   scanner: \(pty.slavePath) → station pack-01", "ok   udev:", "ok   cups:",
+                     "ok   printer: label-01: queue zebra1 idle, takes zpl", "ok   journal:", "ok   outbox: 0 event(s) waiting",
+                     "ok   api: packd answers at 127.0.0.1:\(packd.port)", "packd doctor: all well"] {
+            #expect(result.stdout.contains(line), "\(line)\n\(result.stdout)")
+        }
+        #expect(packd.stop()?.status == 0)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func eachProblemIsNamedWithItsFixAndTheExitCodeSaysSo() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let port = try HTTPClient.freePort()
+        let config = dir.file("packd.toml", """
+            state_dir = "\(dir.sub("state"))"
+            [cups]
+            server = "\(cups.socket)"
+            [printers.label-01]
+            queue = "zebra1"
+            language = "pdf"
+            [printers.label-02]
+            queue = "nowhere"
+            [engine]
+            printer = "label-01"
+            [[scanners]]
+            station = "pack-01"
+            device = "/dev/packd/no-such-scanner"
+            [api]
+            listen = "127.0.0.1:\(port)"
+            """)
+        let result = try Packd.run(["doctor", "--config", config, "--udev-rules-dir", dir.sub("empty")])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        for line in [
+            "warn scanner: /dev/packd/no-such-scanner (station pack-01) does not exist",
+            "FAIL udev: packd's udev rules are not installed", "fix: install -m 0644 udev-rules/60-packd.rules",
+            "FAIL printer: label-01: queue zebra1 takes zpl, tspl, not pdf",
+            "FAIL printer: label-02: CUPS has no queue \"nowhere\"",
+            "warn journal:", "FAIL api: packd does not answer at 127.0.0.1:\(port)", "fix: start packd",
+        ] {
+            #expect(result.stdout.contains(line), "\(line)\n\(result.stdout)")
+        }
+        let json = try Packd.run(["doctor", "--config", config, "--json"])
+        #expect(json.status == 1)
+        #expect(json.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("{\"area\":") })
+        cups.stop()
+        let noCups = try Packd.run(["doctor", "--config", config])
+        #expect(noCups.stdout.contains("FAIL cups: CUPS at \(cups.socket) does not answer"), "\(noCups.stdout)")
+        let broken = try Packd.run(["doctor", "--config", dir.file("bad.toml", "[engine]\nrequire_ack = 3\n")])
+        #expect(broken.status == 2)
+    }
+}
