@@ -88,6 +88,10 @@ struct OneTransactionPerCommit: PackJournal {
         try await base.importOrders(orders, at: time, approval: approval)
     }
 
+    func loadBook(finishedBefore: Timestamp?) async throws -> OrderBook { try await base.loadBook(finishedBefore: finishedBefore) }
+
+    func flush() async { await base.flush() }
+
     func importOrders(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary {
         try await base.importOrders(orders, at: time)
     }

@@ -18,6 +18,35 @@ print("")
 print("Machine: \(machineDescription())")
 print("")
 
+if CommandLine.arguments.contains("bookbuild") {
+    let n = arguments.first ?? 200_000
+    let orders = SyntheticOrders.make(count: n, prefix: "BENCH", skusPerOrder: 2, catalogueSize: 5_000)
+    let records = orders.map(BookRecord.encode)
+    var t = Date()
+    let decoded = records.map { BookRecord.decode($0)! }
+    print("decode (BookRecord): \(String(format: "%.3f", Date().timeIntervalSince(t))) s for \(n)")
+    t = Date()
+    var book = OrderBook()
+    book.reserveCapacity(n)
+    for order in decoded { book.upsert(order) }
+    print("upsert: \(String(format: "%.3f", Date().timeIntervalSince(t))) s, \(book.orderCount) orders")
+    exit(0)
+}
+
+if CommandLine.arguments.contains("startup") {
+    let large = arguments.first ?? 1_000_000
+    print("### Daemon start to READY=1, and idle memory")
+    print("")
+    print("| journal | start to READY (median of 5) | runs | idle RSS |")
+    print("|---|---|---|---|")
+    for orders in [0, large] {
+        let r = try await StartupBench.run(orders: orders, runs: 5)
+        let sorted = r.toReady.sorted()
+        print("| \(orders) orders | \(String(format: "%.3f s", sorted[sorted.count / 2])) | \(sorted.map { String(format: "%.3f", $0) }.joined(separator: ", ")) | \(r.idleRSSKiB / 1024) MiB |")
+    }
+    exit(0)
+}
+
 if onlyPrint {
     guard let r = try await PrintBench.run(labels: 200) else {
         print("(print benchmark skipped: needs root and cupsd)")

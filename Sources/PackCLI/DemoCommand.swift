@@ -45,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
         config.defaultPrinter = "demo"
         config.api.listen = .tcp(host: "127.0.0.1", port: port ?? (Self.isFree(7780) ? 7780 : Self.freePort()))
         let orders = try OrderDecoder().decodeFile(Array(DemoSamples.orders.utf8))
-        _ = try await SQLiteJournal(directory: state).importOrders(orders, at: Timestamp(millisecondsSinceEpoch: 0))
+        _ = try await SQLiteJournal(directory: state).importOrders(orders, at: WallClock.now())
         let interactive = isatty(STDIN_FILENO) == 1 && !script
         let steps: [ReplayStep]? = interactive ? nil : try ReplayScript.parse(Array(DemoSamples.scans.utf8))
         var options = DaemonRunner.Options(config: config, stateDirectory: state)

@@ -54,7 +54,12 @@ enum CommitWriter {
                     key.orderId, key.parcelId,
                 ])
             // Never ship twice: if nothing changed, the parcel was shipped already or is unknown.
-            if db.changesCount == 0 {
+            let shipped = db.changesCount
+            if shipped == 1 {
+                try BookRecordWriter.markFinished(
+                    orderId: key.orderId, at: shippedEvent?.draft.occurredAt.millisecondsSinceEpoch ?? 0, to: db)
+            }
+            if shipped == 0 {
                 let state = try db.fetchString(
                     cached: "SELECT state FROM parcels WHERE order_id = ? AND parcel_id = ?",
                     arguments: [key.orderId, key.parcelId])

@@ -10,6 +10,10 @@ public protocol PackJournal: Sendable {
     func importOrders(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting?) async throws -> ImportSummary
     /// The order book with every parcel's state as journaled.
     func loadBook() async throws -> OrderBook
+    /// The same without orders finished before `finishedBefore` (nil: all).
+    func loadBook(finishedBefore: Timestamp?) async throws -> OrderBook
+    /// Returns once every commit queued so far is on disk (or failed).
+    func flush() async
     func loadStation(_ id: String) async throws -> StationState?
     /// Makes one decision durable. Returns only once it is on disk.
     func record(_ commit: ScanCommit) async throws

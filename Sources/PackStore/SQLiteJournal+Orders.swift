@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 public import PackCore
 
@@ -23,24 +24,44 @@ extension SQLiteJournal {
         }
     }
 
-    public func loadBook() async throws -> OrderBook {
+    public func loadBook() async throws -> OrderBook { try await loadBook(finishedBefore: nil) }
+
+    /// The order book, without the orders finished (shipped, cancelled, refunded)
+    /// whose last change is older than `finishedBefore`: a daemon running for
+    /// months keeps in memory only what can still be scanned usefully.
+    public func loadBook(finishedBefore cutoff: Timestamp?) async throws -> OrderBook {
         try await pool.read { db in
             var book = OrderBook()
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0
+            book.reserveCapacity(count)
             let decoder = OrderDecoder()
-            let cursor = try Row.fetchCursor(db, sql: "SELECT id, body FROM orders ORDER BY rowid")
+            let filter = cutoff == nil ? "" : "WHERE finished_at IS NULL OR finished_at >= :cutoff"
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT order_id, book FROM order_books \(filter) ORDER BY rowid",
+                arguments: ["cutoff": cutoff?.millisecondsSinceEpoch])
+            var kept: Set<String>? = cutoff == nil ? nil : []
             while let row = try cursor.next() {
-                let id: String = row["id"]
-                let body: String = row["body"]
-                do {
-                    book.upsert(try decoder.decodeOrder(try JSONParser.parse(body)))
-                } catch {
-                    throw JournalError.corrupt("order \(id) does not decode: \(error)")
+                let id: String = row["order_id"]
+                var order = row.dataNoCopy(named: "book").flatMap { record in record.withUnsafeBytes { BookRecord.decode($0) } }
+                if order == nil {
+                    // A record that does not read: the order's JSON is the truth.
+                    guard let body = try String.fetchOne(db, sql: "SELECT body FROM orders WHERE id = ?", arguments: [id]) else {
+                        throw JournalError.corrupt("order \(id) has a book record but no order")
+                    }
+                    do {
+                        order = try decoder.decodeOrder(try JSONParser.parse(body))
+                    } catch {
+                        throw JournalError.corrupt("order \(id) does not decode: \(error)")
+                    }
                 }
+                book.upsert(order!)
+                kept?.insert(id)
             }
             let states = try Row.fetchCursor(
                 db, sql: "SELECT order_id, parcel_id, state, open_station FROM parcels WHERE in_order = 1 AND state <> 'pending'")
             while let row = try states.next() {
                 let key = ParcelKey(orderId: row["order_id"], parcelId: row["parcel_id"])
+                if let kept, !kept.contains(key.orderId) { continue }
                 switch row["state"] as String {
                 case "shipped": book.apply(.ship(key))
                 case "open": book.apply(.open(key, station: row["open_station"]))
@@ -154,6 +175,13 @@ enum OrderWriter {
                     order.id, parcel.id, CodeText.fold(parcel.id), parcel.waybill, CodeText.fold(parcel.waybill),
                 ])
         }
+        try db.execute(
+            cached: """
+                INSERT INTO order_books (order_id, book) VALUES (?, ?)
+                ON CONFLICT(order_id) DO UPDATE SET book = excluded.book
+                """,
+            arguments: [order.id, Data(BookRecord.encode(order))])
+        try BookRecordWriter.markFinished(orderId: order.id, at: time.millisecondsSinceEpoch, to: db)
         return existing != nil
     }
 }

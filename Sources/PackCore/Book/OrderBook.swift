@@ -28,6 +28,14 @@ public struct OrderBook: Sendable {
 
     public var orderCount: Int { orders.count }
 
+    /// Room for `count` orders, so that loading a large book does not rehash its
+    /// indexes over and over.
+    public mutating func reserveCapacity(_ count: Int) {
+        orders.reserveCapacity(count)
+        slotByOrderId.reserveCapacity(count)
+        parcelByCode.reserveCapacity(count)
+    }
+
     // MARK: Changing the book
 
     /// Adds an order, or replaces the earlier version with the same id. What packd
@@ -87,7 +95,7 @@ public struct OrderBook: Sendable {
             let ref = ParcelRef(slot: slot, index: Int32(index))
             parcelByCode[CodeText.fold(parcel.waybill)] = ref
             let foldedParcelId = CodeText.fold(parcel.id)
-            if foldedParcelId != OrderBook.implicitParcelId(folded, index) { parcelByCode[foldedParcelId] = ref }
+            if !OrderBook.isImplicitParcelId(foldedParcelId, of: folded, index) { parcelByCode[foldedParcelId] = ref }
             enqueueClaimIfEligible(ref)
         }
         if let pid = order.platformOrderId { indexPlatform(pid, slot: slot) }
@@ -163,6 +171,22 @@ public struct OrderBook: Sendable {
 
     static func implicitParcelId(_ foldedOrderId: String, _ index: Int) -> String {
         "\(foldedOrderId)-\(index + 1)"
+    }
+
+    /// `parcelId == implicitParcelId(orderId, index)`, without building the string
+    /// (a million times at start).
+    static func isImplicitParcelId(_ parcelId: String, of foldedOrderId: String, _ index: Int) -> Bool {
+        var parcel = parcelId.utf8.makeIterator()
+        for b in foldedOrderId.utf8 where parcel.next() != b { return false }
+        guard parcel.next() == UInt8(ascii: "-") else { return false }
+        var digits: [UInt8] = []
+        var n = index + 1
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(n % 10))
+            n /= 10
+        } while n > 0
+        for d in digits.reversed() where parcel.next() != d { return false }
+        return parcel.next() == nil
     }
 
     /// A parcel by folded waybill or parcel id, explicit or implicit.

@@ -28,6 +28,9 @@ struct SkuCatalog: Sendable {
             if let gtin = GTIN.normalize(sku) { SkuCatalog.add(gtin, id, to: &idsByGTIN) }
         }
         for code in barcodes {
+            // Seen with this SKU before (the common case: every order of a SKU
+            // repeats its barcodes): its GTIN forms are indexed already.
+            if let ids = idsByBarcode[code], ids.contains(id) { continue }
             SkuCatalog.add(code, id, to: &idsByBarcode)
             if let gtin = GTIN.normalize(code) { SkuCatalog.add(gtin, id, to: &idsByGTIN) }
         }

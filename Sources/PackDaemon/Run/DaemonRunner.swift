@@ -57,7 +57,8 @@ public enum DaemonRunner {
         } catch {
             throw StartError(description: "the journal in \(options.stateDirectory) cannot be opened: \(error)")
         }
-        let hub = try await StationHub(journal: journal, config: config)
+        let hub = try await StationHub(
+            journal: journal, config: config, retention: .seconds(Int64(config.retention.bookHours) * 3600), now: WallClock.now())
         let parts = DaemonParts(config: config, journal: journal, hub: hub, metrics: metrics, logger: logger)
         let token: (token: String, path: String, created: Bool)
         do {
@@ -89,6 +90,7 @@ public enum DaemonRunner {
             .init(service: DeviceService(parts: parts), successTerminationBehavior: .ignore),
             .init(service: options.printService?(parts) ?? PrintService(parts: parts), successTerminationBehavior: .ignore),
             .init(service: WatchdogService(parts: parts, notifier: notifier)),
+            .init(service: RetentionService(parts: parts)),
             .init(service: APIService(parts: parts, token: token.token, onRunning: ready), successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),
         ]

@@ -33,13 +33,54 @@ public actor StationHub {
     private var mustReload = false
     private var failuresSeen: Int
     private let durability: Durability
+    /// Finished orders older than this leave the book (nil: the book keeps all).
+    private let retention: Duration?
+    /// What changed in memory while a compaction loads the book anew.
+    private enum Logged {
+        case upserts([Order])
+        case changes([BookChange])
+    }
+    private var changeLog: [Logged]?
+    /// The latest time a caller gave, for reloads.
+    private var lastNow: Timestamp?
 
-    public init(journal: any PackJournal, config: PackConfig, durability: Durability = .consequential) async throws {
+    public init(
+        journal: any PackJournal, config: PackConfig, durability: Durability = .consequential, retention: Duration? = nil,
+        now: Timestamp? = nil
+    ) async throws {
         self.journal = journal
         self.config = config
         self.durability = durability
+        self.retention = retention
+        self.lastNow = now
         self.failuresSeen = journal.failedCommits
-        self.book = try await journal.loadBook()
+        self.book = try await journal.loadBook(finishedBefore: Self.cutoff(retention, now))
+    }
+
+    static func cutoff(_ retention: Duration?, _ now: Timestamp?) -> Timestamp? {
+        guard let retention, let now else { return nil }
+        return now.adding(milliseconds: -retention.components.seconds * 1000)
+    }
+
+    /// Lets go of orders finished longer ago than the retention: the book is
+    /// loaded anew from the journal (outside this actor's turns, so scans go on)
+    /// and what changed meanwhile is applied to it before it takes over.
+    public func compact(now: Timestamp) async throws -> (before: Int, after: Int) {
+        guard changeLog == nil, let cutoff = Self.cutoff(retention, now) else { return (book.orderCount, book.orderCount) }
+        changeLog = []
+        defer { changeLog = nil }
+        // Whatever memory holds from before the log began reaches the disk first.
+        await journal.flush()
+        var fresh = try await journal.loadBook(finishedBefore: cutoff)
+        for entry in changeLog ?? [] {
+            switch entry {
+            case .upserts(let orders): for order in orders { fresh.upsert(order) }
+            case .changes(let changes): fresh.apply(changes)
+            }
+        }
+        let before = book.orderCount
+        if !mustReload { book = fresh }
+        return (before, book.orderCount)
     }
 
     /// The labels a decision asks for, queued on the station's printer in the same
@@ -55,6 +96,7 @@ public actor StationHub {
     }
 
     public func handle(_ scan: Scan, station: String, now: Timestamp) async throws -> ScanDecision {
+        lastNow = now
         try await reloadIfBehind()
         let previous = try await stationState(station)
         let engine = ScanEngine(config: config.engineConfig(forStation: station))
@@ -62,6 +104,7 @@ public actor StationHub {
         let events = decision.events.map { $0.identified(by: ids.next(at: $0.occurredAt)) }
         stations[station] = decision.state
         book.apply(decision.bookChanges)
+        if !decision.bookChanges.isEmpty { changeLog?.append(.changes(decision.bookChanges)) }
         var commit = ScanCommit(decision: decision, previous: previous, events: events)
         commit.labels = printRequests(decision, station: station, now: now)
         guard !commit.isEmpty else { return decision }
@@ -84,6 +127,7 @@ public actor StationHub {
     public func upsert(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting? = nil) async throws -> ImportSummary {
         let summary = try await journal.importOrders(orders, at: time, approval: approval)
         for order in orders { book.upsert(order) }
+        changeLog?.append(.upserts(orders))
         return summary
     }
 
@@ -117,7 +161,7 @@ public actor StationHub {
     }
 
     private func reload() async throws {
-        book = try await journal.loadBook()
+        book = try await journal.loadBook(finishedBefore: Self.cutoff(retention, lastNow))
         stations = [:]
         mustReload = false
     }

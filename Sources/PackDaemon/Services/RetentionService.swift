@@ -1,0 +1,43 @@
+public import ServiceLifecycle
+
+/// Keeps a daemon that runs for months small: every hour (and once after the
+/// start) finished orders older than `[retention] book_hours` leave the in-memory
+/// book, and the journal lets go of what is delivered and older than
+/// `[retention] journal_days`.
+public struct RetentionService: Service {
+    let parts: DaemonParts
+    let interval: Duration
+
+    public init(parts: DaemonParts, interval: Duration = .seconds(3600)) {
+        self.parts = parts
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        await parts.ready.wait()
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await once()
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    func once() async {
+        let now = WallClock.now()
+        do {
+            let (before, after) = try await parts.hub.compact(now: now)
+            let days = Int64(parts.config.retention.journalDays)
+            let pruned = try await parts.journal.prune(before: now.adding(milliseconds: -days * 86_400_000))
+            parts.logger.info(
+                "retention",
+                metadata: [
+                    "book_before": "\(before)", "book_after": "\(after)", "pruned_events": "\(pruned.events)",
+                    "pruned_print_jobs": "\(pruned.printJobs)", "pruned_orders": "\(pruned.orders)",
+                ])
+        } catch is CancellationError {
+        } catch {
+            parts.logger.error("retention failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
