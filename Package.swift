@@ -138,6 +138,7 @@ let package = Package(
             name: "PackBench",
             dependencies: [
                 "PackCore", "PackStore", "PackDaemon", "PackDevices", "PackLabels", "PackTestSupport", "CPackdLinux",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Benchmarks/PackBench",
             swiftSettings: strict

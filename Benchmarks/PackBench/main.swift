@@ -33,6 +33,33 @@ if CommandLine.arguments.contains("bookbuild") {
     exit(0)
 }
 
+if CommandLine.arguments.contains("daemon") {
+    if let r = try await DaemonBench.scanToLastByte(labels: 100) {
+        print("### The whole daemon: completing scan on a pty scanner → the label's last byte at a socket printer (ZPL from the 100x150 template, \(r.labelBytes) bytes, 100 labels)")
+        print("")
+        print("| path | p50 | p99 | max |")
+        print("|---|---|---|---|")
+        for (name, s) in [
+            ("packd run: scan decided, shipment + label journaled (fsync), rendered, sent through CUPS", r.daemon),
+            ("libcups alone, the same bytes (no scan, no journal, no rendering)", r.libcups),
+            ("`lp -d zebra1 -o raw FILE`, the same bytes", r.lp),
+        ] {
+            print("| \(name) | \(millis(s.percentile(50))) | \(millis(s.percentile(99))) | \(millis(s.percentile(100))) |")
+        }
+        print("")
+    } else {
+        print("(scan-to-label benchmark skipped: needs root and cupsd)")
+    }
+    let api = try await DaemonBench.apiScans(parcels: 1000)
+    print("### Scans through the HTTP API (one request per connection, one client, 2,000 scans: open + complete)")
+    print("")
+    print("| server | scans/s | p50 | p99 |")
+    print("|---|---|---|---|")
+    print("| packd: POST /v1/stations/pack-01/scans (token, decision, journal; completions wait for fsync) | \(String(format: "%.0f", api.packdPerSecond)) | \(millis(api.packd.percentile(50))) | \(millis(api.packd.percentile(99))) |")
+    print("| bare Hummingbird route parsing the same body | \(String(format: "%.0f", api.barePerSecond)) | \(millis(api.bare.percentile(50))) | \(millis(api.bare.percentile(99))) |")
+    exit(0)
+}
+
 if CommandLine.arguments.contains("startup") {
     let large = arguments.first ?? 1_000_000
     print("### Daemon start to READY=1, and idle memory")

@@ -1,0 +1,176 @@
+import Foundation
+import Glibc
+import Hummingbird
+import PackCore
+import PackDaemon
+import PackPrint
+import PackStore
+import PackTestSupport
+
+/// The whole daemon (`packd run`, release build) measured from outside, as a
+/// station uses it: a pty scanner to a socket printer through a private cupsd,
+/// and scans through the HTTP API.
+enum DaemonBench {
+    struct PrintResult {
+        var daemon: Samples
+        var lp: Samples
+        var libcups: Samples
+        var labelBytes: Int
+    }
+
+    struct APIResult {
+        var packd: Samples
+        var packdPerSecond: Double
+        var bare: Samples
+        var barePerSecond: Double
+    }
+
+    static func orders(_ n: Int) -> [Order] {
+        (0..<n).map { i in
+            Order(
+                id: "B-\(i)", status: .approved, approvedAt: Timestamp(millisecondsSinceEpoch: 1_795_334_400_000),
+                recipient: Address(name: "王小明", phone: "+86 138 0000 0000", address1: "浙江省温岭市太平街道 88 号", city: "温岭", country: "CN"),
+                lines: [OrderLine(sku: "SKU-\(i)", qty: 1)],
+                parcels: [Parcel(id: "B-\(i)-1", waybill: "WB\(100_000 + i)", lines: [ParcelLine(sku: "SKU-\(i)", qty: 1)])])
+        }
+    }
+
+    final class Running {
+        let dir: String
+        let port: Int
+        let daemon: Daemon
+        let token: String
+
+        init(config: String, orders: [Order]) async throws {
+            dir = NSTemporaryDirectory() + "packd-bench-daemon-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: "\(dir)/state", withIntermediateDirectories: true)
+            _ = try await SQLiteJournal(directory: "\(dir)/state").importOrders(orders, at: WallClock.now())
+            port = try HTTPClient.freePort()
+            try "state_dir = \"\(dir)/state\"\n\(config)\n[api]\nlisten = \"127.0.0.1:\(port)\"\n"
+                .write(toFile: "\(dir)/packd.toml", atomically: true, encoding: .utf8)
+            let notify = try NotifyListener(path: "\(dir)/notify.sock")
+            var env = ProcessInfo.processInfo.environment
+            env["NOTIFY_SOCKET"] = notify.path
+            daemon = try Daemon(StartupBench.packdBinary, ["run", "--config", "\(dir)/packd.toml"], environment: env, output: "\(dir)/log")
+            guard notify.wait(for: "READY=1", timeout: 60) else { throw PrinterError("packd did not start") }
+            token = try String(contentsOfFile: "\(dir)/state/api.token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        func stop() {
+            daemon.stop(SIGTERM)
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+    }
+
+    /// The completing scan's terminator written on the pty → the label's last byte at the printer.
+    static func scanToLastByte(labels count: Int) async throws -> PrintResult? {
+        guard PrivateCups.available else { return nil }
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let pty = try PseudoTerminal()
+        let warmUp = 5
+        let running = try await Running(
+            config: """
+                [cups]
+                server = "\(cups.socket)"
+                [printers.label-01]
+                queue = "zebra1"
+                language = "zpl"
+                [engine]
+                printer = "label-01"
+                [[scanners]]
+                station = "pack-01"
+                device = "\(pty.slavePath)"
+                """, orders: orders(count + warmUp))
+        defer { running.stop() }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let devices = try HTTPClient.request(port: running.port, method: "GET", path: "/v1/devices", token: running.token).text
+            if devices.contains("\"state\":\"reading\"") { break }
+            usleep(10_000)
+        }
+        let events = try SSEClient(port: running.port, path: "/v1/stations/pack-01/events", token: running.token)
+        var daemon = Samples(capacity: count)
+        var label: [UInt8] = []
+        for i in 0..<(count + warmUp) {
+            pty.send("WB\(100_000 + i)\r\n")
+            _ = try events.collect { $0.event == "outcome" && $0.data.contains("WB\(100_000 + i)") }
+            let start = now()
+            pty.send("SKU-\(i)\r\n")
+            let job = try printer.nextJob()
+            if i >= warmUp { daemon.add(job.end - start) }
+            label = job.bytes
+            // The next parcel starts on an idle printer, as in the baselines.
+            _ = try events.collect { $0.event == "label" && $0.data.contains("\"state\":\"printed\"") }
+        }
+        let connection = try cups.connection()
+        var libcups = Samples(capacity: count)
+        for i in 0..<(count + warmUp) {
+            let start = now()
+            _ = try connection.submit(printer: "zebra1", jobName: "direct-\(i)", format: .raw, document: label)
+            let job = try printer.nextJob()
+            if i >= warmUp { libcups.add(job.end - start) }
+            try PrintBench.waitIdle(connection)
+        }
+        let file = "\(cups.directory)/label.zpl"
+        try Data(label).write(to: URL(fileURLWithPath: file))
+        var lp = Samples(capacity: count)
+        for i in 0..<(count + warmUp) {
+            let start = now()
+            try PrivateCups.run("/usr/bin/lp", ["-d", "zebra1", "-o", "raw", file], environment: cups.environment)
+            let job = try printer.nextJob()
+            if i >= warmUp { lp.add(job.end - start) }
+            try PrintBench.waitIdle(connection)
+        }
+        return PrintResult(daemon: daemon, lp: lp, libcups: libcups, labelBytes: label.count)
+    }
+
+    /// `POST /v1/stations/pack-01/scans`, one request per connection, one after
+    /// another: each parcel opened, then completed (a durable shipment); beside a
+    /// bare Hummingbird route that parses the same body and answers JSON.
+    static func apiScans(parcels count: Int) async throws -> APIResult {
+        let running = try await Running(config: "", orders: orders(count))
+        defer { running.stop() }
+        var packd = Samples(capacity: count * 2)
+        let started = Date()
+        for i in 0..<count {
+            for code in ["WB\(100_000 + i)", "SKU-\(i)"] {
+                let start = now()
+                let r = try HTTPClient.request(
+                    port: running.port, method: "POST", path: "/v1/stations/pack-01/scans", token: running.token,
+                    body: Array("{\"code\": \"\(code)\"}".utf8))
+                packd.add(now() - start)
+                guard r.status == 200 else { throw PrinterError("scan \(code): \(r.status) \(r.text)") }
+            }
+        }
+        let packdRate = Double(count * 2) / Date().timeIntervalSince(started)
+
+        let port = try HTTPClient.freePort()
+        let router = Router()
+        router.post("/scan") { request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 65_536)
+            let value = try JSONParser.parse(Array(body.readableBytesView))
+            let answer: JSONValue = ["code": value["code"] ?? .null, "outcome": "unknown_code"]
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer.serialized())))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        let server = Task { try await app.run() }
+        defer { server.cancel() }
+        var ready = false
+        for _ in 0..<500 where !ready {
+            ready = (try? HTTPClient.request(port: port, method: "POST", path: "/scan", body: Array("{\"code\":\"x\"}".utf8))) != nil
+            if !ready { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        var bare = Samples(capacity: count * 2)
+        let bareStarted = Date()
+        for i in 0..<(count * 2) {
+            let start = now()
+            _ = try HTTPClient.request(port: port, method: "POST", path: "/scan", body: Array("{\"code\": \"SKU-\(i)\"}".utf8))
+            bare.add(now() - start)
+        }
+        let bareRate = Double(count * 2) / Date().timeIntervalSince(bareStarted)
+        return APIResult(packd: packd, packdPerSecond: packdRate, bare: bare, barePerSecond: bareRate)
+    }
+}
