@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import NIOCore
 
 /// The HTTP API as a service of the daemon's group.
 public enum APIServer {
@@ -10,7 +11,7 @@ public enum APIServer {
 
     public static func application(
         operations: any PackOperations, token: String, address: Address, maxBodyBytes: Int, logger: Logger,
-        onRunning: @escaping @Sendable () async -> Void = {}
+        onRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let bind: BindAddress =
             switch address {
@@ -20,7 +21,8 @@ public enum APIServer {
         return Application(
             router: APIRoutes.router(operations: operations, token: token, maxBodyBytes: maxBodyBytes),
             configuration: ApplicationConfiguration(address: bind, serverName: "packd"),
-            onServerRunning: { _ in await onRunning() },
+            // The port the kernel gave, for a configuration that asked for port 0.
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port) },
             logger: logger)
     }
 }

@@ -26,14 +26,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Where labels are written.")
     var labels = "labels"
 
-    @Option(help: "The API's port on 127.0.0.1 (default 7780, or a free one when that is taken).")
+    @Option(help: "The API's port on 127.0.0.1 (default 7780, or a free one when that is taken; 0: any free port).")
     var port: Int?
 
     @Flag(help: "Play the sample scan script even on a terminal.")
     var script = false
 
     func validate() throws {
-        if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be 1 to 65535") }
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be 0 (any free port) to 65535") }
     }
 
     func run() async throws {
@@ -59,8 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
                 TerminalScanner(parts: parts, station: "pack-01", printer: "demo", script: steps) { Output.lineNow($0) }
             }
         ]
-        let listen = config.api.listen.description
-        options.onReady = { _, token, _ in
+        options.onReady = { _, listen, token in
             Output.lineNow(Self.guide(listen: listen, token: token, state: state, labels: Self.relative(labelDirectory), interactive: interactive))
         }
         let metrics = DaemonRunner.bootstrap(level: .warning)

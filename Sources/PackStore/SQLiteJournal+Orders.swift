@@ -31,15 +31,16 @@ extension SQLiteJournal {
     /// months keeps in memory only what can still be scanned usefully.
     public func loadBook(finishedBefore cutoff: Timestamp?) async throws -> OrderBook {
         try await pool.read { db in
-            var book = OrderBook()
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0
-            book.reserveCapacity(count)
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_books") ?? 0
+            let builder = BookBuilder(capacity: count)
             let decoder = OrderDecoder()
             let filter = cutoff == nil ? "" : "WHERE finished_at IS NULL OR finished_at >= :cutoff"
             let cursor = try Row.fetchCursor(
                 db, sql: "SELECT order_id, book FROM order_books \(filter) ORDER BY rowid",
                 arguments: ["cutoff": cutoff?.millisecondsSinceEpoch])
             var kept: Set<String>? = cutoff == nil ? nil : []
+            var batch: [Order] = []
+            batch.reserveCapacity(BookBuilder.batchSize)
             while let row = try cursor.next() {
                 let id: String = row["order_id"]
                 var order = row.dataNoCopy(named: "book").flatMap { record in record.withUnsafeBytes { BookRecord.decode($0) } }
@@ -54,9 +55,15 @@ extension SQLiteJournal {
                         throw JournalError.corrupt("order \(id) does not decode: \(error)")
                     }
                 }
-                book.upsert(order!)
+                batch.append(order!)
                 kept?.insert(id)
+                if batch.count == BookBuilder.batchSize {
+                    builder.add(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            builder.add(batch)
+            var book = builder.finish()
             let states = try Row.fetchCursor(
                 db, sql: "SELECT order_id, parcel_id, state, open_station FROM parcels WHERE in_order = 1 AND state <> 'pending'")
             while let row = try states.next() {

@@ -7,6 +7,8 @@ public final class NotifyListener: @unchecked Sendable {
     public let path: String
     private let fd: Int32
     public private(set) var received: [String] = []
+    /// The message `wait(for:)` found.
+    public private(set) var matched: String?
 
     public init(path: String) throws {
         self.path = path
@@ -43,7 +45,10 @@ public final class NotifyListener: @unchecked Sendable {
             guard n > 0 else { continue }
             let message = String(decoding: buffer[0..<n], as: UTF8.self)
             received.append(message)
-            if message.split(separator: "\n").contains(Substring(line)) { return true }
+            if message.split(separator: "\n").contains(Substring(line)) {
+                matched = message
+                return true
+            }
         }
         return false
     }

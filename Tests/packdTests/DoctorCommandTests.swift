@@ -33,7 +33,8 @@ struct DoctorCommandTests {
             station = "pack-01"
             device = "\(pty.slavePath)"
             """
-        let packd = try RunningPackd(dir: dir.path, config: config)
+        // doctor reads the port from the configuration: a fixed one here.
+        let packd = try RunningPackd(dir: dir.path, config: config, listen: "127.0.0.1:\(try HTTPClient.freePort())")
         let result = try Packd.run(["doctor", "--config", packd.configPath, "--udev-rules-dir", try rulesDirectory()])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         for line in ["ok   config:", "ok   scanner: \(pty.slavePath) → station pack-01", "ok   udev:", "ok   cups:",

@@ -6,7 +6,8 @@ import PackTestSupport
 /// to over HTTP on a free loopback port, stopped with a signal.
 final class RunningPackd {
     let dir: String
-    let port: Int
+    /// The API's port, as packd reports it (it binds port 0: no race for a free one).
+    private(set) var port = 0
     let notify: NotifyListener
     private(set) var daemon: Daemon?
     var configPath: String { "\(dir)/packd.toml" }
@@ -17,16 +18,16 @@ final class RunningPackd {
     /// Writes the configuration (`listen` and `state_dir` added) and starts packd.
     var pid: pid_t? { daemon?.pid }
 
-    init(dir: String, config: String = "", environment: [String: String] = [:], start: Bool = true) throws {
+    /// `listen`: where the API listens; port 0 (the default) lets the kernel choose.
+    init(dir: String, config: String = "", environment: [String: String] = [:], listen: String = "127.0.0.1:0", start: Bool = true) throws {
         self.dir = dir
-        port = try HTTPClient.freePort()
         notify = try NotifyListener(path: "\(dir)/notify.sock")
         var env = ProcessInfo.processInfo.environment
         env["PACKD_STATE"] = nil
         env["NOTIFY_SOCKET"] = notify.path
         for (k, v) in environment { env[k] = v }
         self.environment = env
-        let full = "state_dir = \"\(dir)/state\"\n" + config + "\n[api]\nlisten = \"127.0.0.1:\(port)\"\n"
+        let full = "state_dir = \"\(dir)/state\"\n" + config + "\n[api]\nlisten = \"\(listen)\"\n"
         FileManager.default.createFile(atPath: configPath, contents: Data(full.utf8))
         if start { try self.start() }
     }
@@ -44,6 +45,11 @@ final class RunningPackd {
         guard notify.wait(for: "READY=1", timeout: timeout) else {
             throw HTTPClient.ClientError("packd did not report READY=1 within \(timeout) s; log:\n\(log)")
         }
+        // STATUS=ready: 1 station(s), API on 127.0.0.1:PORT
+        guard let status = notify.matched, let text = status.split(separator: "127.0.0.1:").last,
+            let bound = Int(text.prefix { $0.isNumber })
+        else { throw HTTPClient.ClientError("no port in packd's STATUS: \(notify.matched ?? "")") }
+        port = bound
     }
 
     /// The token, when the test knows it otherwise (the state is out of its sight).

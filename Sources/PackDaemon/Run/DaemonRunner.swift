@@ -19,7 +19,7 @@ public enum DaemonRunner {
         /// More services after the API (the demo's terminal scanner).
         public var extraServices: [@Sendable (DaemonParts) -> any Service] = []
         /// Told once the API listens, with the token and where it is.
-        public var onReady: (@Sendable (DaemonParts, _ token: String, _ tokenPath: String) async -> Void)?
+        public var onReady: (@Sendable (DaemonParts, _ listen: String, _ token: String) async -> Void)?
 
         public init(config: PackConfig, stateDirectory: String, configPath: String? = nil) {
             self.config = config
@@ -70,18 +70,20 @@ public enum DaemonRunner {
         if !config.api.listen.isLocalOnly {
             logger.warning("the API listens beyond this machine", metadata: ["listen": "\(config.api.listen)"])
         }
-        let ready: @Sendable () async -> Void = {
+        let ready: @Sendable (Int?) async -> Void = { boundPort in
+            var listen = config.api.listen
+            if case .tcp(let host, 0) = listen, let boundPort { listen = .tcp(host: host, port: boundPort) }
             let ms = (ContinuousClock.now - started).components
             let elapsed = Double(ms.seconds) + Double(ms.attoseconds) / 1e18
             let orders = await hub.orderCount
             logger.notice(
                 "ready",
                 metadata: [
-                    "listen": "\(config.api.listen)", "stations": "\(parts.stations.joined(separator: ","))",
+                    "listen": "\(listen)", "stations": "\(parts.stations.joined(separator: ","))",
                     "orders": "\(orders)", "startup_s": "\(String(format: "%.3f", elapsed))",
                 ])
-            notifier.notify("READY=1\nSTATUS=ready: \(parts.stations.count) station(s), API on \(config.api.listen)")
-            await options.onReady?(parts, token.token, token.path)
+            notifier.notify("READY=1\nSTATUS=ready: \(parts.stations.count) station(s), API on \(listen)")
+            await options.onReady?(parts, listen.description, token.token)
             await parts.ready.open()
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [

@@ -8,9 +8,9 @@ public import ServiceLifecycle
 public struct APIService: Service {
     let parts: DaemonParts
     let token: String
-    let onRunning: @Sendable () async -> Void
+    let onRunning: @Sendable (_ boundPort: Int?) async -> Void
 
-    public init(parts: DaemonParts, token: String, onRunning: @escaping @Sendable () async -> Void) {
+    public init(parts: DaemonParts, token: String, onRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void) {
         self.parts = parts
         self.token = token
         self.onRunning = onRunning
