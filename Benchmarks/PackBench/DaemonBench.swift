@@ -70,19 +70,7 @@ enum DaemonBench {
         try cups.addRawQueue("zebra1", port: printer.port)
         let pty = try PseudoTerminal()
         let warmUp = 5
-        let running = try await Running(
-            config: """
-                [cups]
-                server = "\(cups.socket)"
-                [printers.label-01]
-                queue = "zebra1"
-                language = "zpl"
-                [engine]
-                printer = "label-01"
-                [[scanners]]
-                station = "pack-01"
-                device = "\(pty.slavePath)"
-                """, orders: orders(count + warmUp))
+        let running = try await Running(config: cups.packdConfig(scanner: pty.slavePath), orders: orders(count + warmUp))
         defer { running.stop() }
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
@@ -104,25 +92,7 @@ enum DaemonBench {
             // The next parcel starts on an idle printer, as in the baselines.
             _ = try events.collect { $0.event == "label" && $0.data.contains("\"state\":\"printed\"") }
         }
-        let connection = try cups.connection()
-        var libcups = Samples(capacity: count)
-        for i in 0..<(count + warmUp) {
-            let start = now()
-            _ = try connection.submit(printer: "zebra1", jobName: "direct-\(i)", format: .raw, document: label)
-            let job = try printer.nextJob()
-            if i >= warmUp { libcups.add(job.end - start) }
-            try PrintBench.waitIdle(connection)
-        }
-        let file = "\(cups.directory)/label.zpl"
-        try Data(label).write(to: URL(fileURLWithPath: file))
-        var lp = Samples(capacity: count)
-        for i in 0..<(count + warmUp) {
-            let start = now()
-            try PrivateCups.run("/usr/bin/lp", ["-d", "zebra1", "-o", "raw", file], environment: cups.environment)
-            let job = try printer.nextJob()
-            if i >= warmUp { lp.add(job.end - start) }
-            try PrintBench.waitIdle(connection)
-        }
+        let (libcups, lp) = try PrintBench.baselines(cups: cups, printer: printer, label: label, count: count, warmUp: warmUp)
         return PrintResult(daemon: daemon, lp: lp, libcups: libcups, labelBytes: label.count)
     }
 

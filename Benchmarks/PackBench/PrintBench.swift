@@ -24,6 +24,33 @@ enum PrintBench {
         while try connection.jobs(printer: "zebra1").contains(where: { !$0.state.isFinal }) { usleep(1000) }
     }
 
+    /// The same label through libcups alone (the calls packd makes, no journal)
+    /// and through `lp -o raw`, each to its last byte at the printer.
+    static func baselines(
+        cups: PrivateCups, printer: SocketPrinter, label: [UInt8], count: Int, warmUp: Int
+    ) throws -> (libcups: Samples, lp: Samples) {
+        let connection = try cups.connection()
+        var libcups = Samples(capacity: count)
+        for i in 0..<(count + warmUp) {
+            let start = now()
+            _ = try connection.submit(printer: "zebra1", jobName: "direct-\(i)", format: .raw, document: label)
+            let job = try printer.nextJob()
+            if i >= warmUp { libcups.add(job.end - start) }
+            try waitIdle(connection)
+        }
+        let file = "\(cups.directory)/label.zpl"
+        try Data(label).write(to: URL(fileURLWithPath: file))
+        var lp = Samples(capacity: count)
+        for i in 0..<(count + warmUp) {
+            let start = now()
+            try PrivateCups.run("/usr/bin/lp", ["-d", "zebra1", "-o", "raw", file], environment: cups.environment)
+            let job = try printer.nextJob()
+            if i >= warmUp { lp.add(job.end - start) }
+            try waitIdle(connection)
+        }
+        return (libcups, lp)
+    }
+
     static func run(labels count: Int) async throws -> Result? {
         guard PrivateCups.available else { return nil }
         let cups = try PrivateCups()
@@ -55,28 +82,7 @@ enum PrintBench {
             if i >= warmUp { packd.add(job.end - start) }
         }
 
-        // libcups alone, the same calls packd makes, without the journal.
-        let connection = try cups.connection()
-        var libcups = Samples(capacity: count)
-        for i in 0..<(count + warmUp) {
-            let start = now()
-            _ = try connection.submit(printer: "zebra1", jobName: "direct-\(i)", format: .raw, document: zpl)
-            let job = try printer.nextJob()
-            if i >= warmUp { libcups.add(job.end - start) }
-            try waitIdle(connection)
-        }
-
-        // lp -o raw of the same file.
-        let file = "\(cups.directory)/label.zpl"
-        try Data(zpl).write(to: URL(fileURLWithPath: file))
-        var lp = Samples(capacity: count)
-        for i in 0..<(count + warmUp) {
-            let start = now()
-            try PrivateCups.run("/usr/bin/lp", ["-d", "zebra1", "-o", "raw", file], environment: cups.environment)
-            let job = try printer.nextJob()
-            if i >= warmUp { lp.add(job.end - start) }
-            try waitIdle(connection)
-        }
+        let (libcups, lp) = try baselines(cups: cups, printer: printer, label: zpl, count: count, warmUp: warmUp)
 
         // packd's own part, measured alone: enqueue (one fsync'd transaction) and
         // the read of the queue head, for a printer nobody works.

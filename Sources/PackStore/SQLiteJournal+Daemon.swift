@@ -22,13 +22,7 @@ extension SQLiteJournal {
                     SELECT order_id, parcel_id, waybill, state, open_station, shipped_at, shipped_station
                     FROM parcels WHERE in_order = 1 AND order_id = ? ORDER BY rowid
                     """, arguments: [orderId]
-            ).map { row in
-                JournaledParcel(
-                    key: ParcelKey(orderId: row["order_id"], parcelId: row["parcel_id"]), waybill: row["waybill"],
-                    state: row["state"], openStation: row["open_station"],
-                    shippedAt: (row["shipped_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
-                    shippedStation: row["shipped_station"])
-            }
+            ).map(JournaledParcel.init(row:))
         }
     }
 

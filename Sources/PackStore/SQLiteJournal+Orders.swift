@@ -102,18 +102,21 @@ extension SQLiteJournal {
                     SELECT order_id, parcel_id, waybill, state, open_station, shipped_at, shipped_station
                     FROM parcels WHERE in_order = 1 ORDER BY order_id, parcel_id
                     """
-            ).map { row in
-                JournaledParcel(
-                    key: ParcelKey(orderId: row["order_id"], parcelId: row["parcel_id"]), waybill: row["waybill"],
-                    state: row["state"], openStation: row["open_station"],
-                    shippedAt: (row["shipped_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
-                    shippedStation: row["shipped_station"])
-            }
+            ).map(JournaledParcel.init(row:))
         }
     }
 }
 
 public struct JournaledParcel: Sendable, Equatable {
+    init(row: Row) {
+        key = ParcelKey(orderId: row["order_id"], parcelId: row["parcel_id"])
+        waybill = row["waybill"]
+        state = row["state"]
+        openStation = row["open_station"]
+        shippedAt = (row["shipped_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:))
+        shippedStation = row["shipped_station"]
+    }
+
     public var key: ParcelKey
     public var waybill: String
     /// `pending`, `open` or `shipped`.

@@ -115,3 +115,25 @@ public final class PrivateCups: @unchecked Sendable {
         }
     }
 }
+
+extension PrivateCups {
+    /// The part of a packd.toml that points packd at this cupsd: printer
+    /// `label-01` on queue `zebra1` in ZPL for every station, and a serial
+    /// scanner at `scanner` for station pack-01.
+    public func packdConfig(scanner: String? = nil) -> String {
+        var text = """
+            [cups]
+            server = "\(socket)"
+
+            [printers.label-01]
+            queue = "zebra1"
+            language = "zpl"
+
+            [engine]
+            printer = "label-01"
+
+            """
+        if let scanner { text += "\n[[scanners]]\nstation = \"pack-01\"\ndevice = \"\(scanner)\"\n" }
+        return text
+    }
+}

@@ -22,17 +22,9 @@ struct DaemonPrintTests {
         """
     }
 
+    /// label-01 on the private cupsd; pack-01 prints on completion, pack-02 on approval.
     func config(cups: PrivateCups, scanner: String?) -> String {
-        var text = """
-            [cups]
-            server = "\(cups.socket)"
-
-            [printers.label-01]
-            queue = "zebra1"
-            language = "zpl"
-
-            [engine]
-            printer = "label-01"
+        cups.packdConfig(scanner: scanner) + """
 
             [stations.pack-01]
             label_policy = "on_complete"
@@ -41,8 +33,6 @@ struct DaemonPrintTests {
             label_policy = "on_approval"
 
             """
-        if let scanner { text += "[[scanners]]\nstation = \"pack-01\"\ndevice = \"\(scanner)\"\n" }
-        return text
     }
 
     /// Waits until the daemon reads the scanner.

@@ -21,18 +21,7 @@ struct DoctorCommandTests {
         let printer = try SocketPrinter()
         try cups.addRawQueue("zebra1", port: printer.port)
         let pty = try PseudoTerminal()
-        let config = """
-            [cups]
-            server = "\(cups.socket)"
-            [printers.label-01]
-            queue = "zebra1"
-            language = "zpl"
-            [engine]
-            printer = "label-01"
-            [[scanners]]
-            station = "pack-01"
-            device = "\(pty.slavePath)"
-            """
+        let config = cups.packdConfig(scanner: pty.slavePath)
         // doctor reads the port from the configuration: a fixed one here.
         let packd = try RunningPackd(dir: dir.path, config: config, listen: "127.0.0.1:\(try HTTPClient.freePort())")
         let result = try Packd.run(["doctor", "--config", packd.configPath, "--udev-rules-dir", try rulesDirectory()])
