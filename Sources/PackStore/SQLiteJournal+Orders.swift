@@ -38,7 +38,6 @@ extension SQLiteJournal {
             let cursor = try Row.fetchCursor(
                 db, sql: "SELECT order_id, book FROM order_books \(filter) ORDER BY rowid",
                 arguments: ["cutoff": cutoff?.millisecondsSinceEpoch])
-            var kept: Set<String>? = cutoff == nil ? nil : []
             var batch: [Order] = []
             batch.reserveCapacity(BookBuilder.batchSize)
             while let row = try cursor.next() {
@@ -56,7 +55,6 @@ extension SQLiteJournal {
                     }
                 }
                 batch.append(order!)
-                kept?.insert(id)
                 if batch.count == BookBuilder.batchSize {
                     builder.add(batch)
                     batch.removeAll(keepingCapacity: true)
@@ -65,10 +63,18 @@ extension SQLiteJournal {
             builder.add(batch)
             var book = builder.finish()
             let states = try Row.fetchCursor(
-                db, sql: "SELECT order_id, parcel_id, state, open_station FROM parcels WHERE in_order = 1 AND state <> 'pending'")
+                db,
+                sql: cutoff == nil
+                    ? "SELECT order_id, parcel_id, state, open_station FROM parcels WHERE in_order = 1 AND state <> 'pending'"
+                    : """
+                        SELECT p.order_id, p.parcel_id, p.state, p.open_station FROM parcels p
+                        JOIN order_books b ON b.order_id = p.order_id
+                        WHERE p.in_order = 1 AND p.state <> 'pending' AND (b.finished_at IS NULL OR b.finished_at >= :cutoff)
+                        """,
+                arguments: ["cutoff": cutoff?.millisecondsSinceEpoch])
             while let row = try states.next() {
+                // Parcels of orders left out are not in the book: applying them does nothing.
                 let key = ParcelKey(orderId: row["order_id"], parcelId: row["parcel_id"])
-                if let kept, !kept.contains(key.orderId) { continue }
                 switch row["state"] as String {
                 case "shipped": book.apply(.ship(key))
                 case "open": book.apply(.open(key, station: row["open_station"]))
