@@ -192,7 +192,8 @@ struct TableReader {
     func scanner(_ t: TOMLTable, at: String) throws(ConfigError) -> ScannerBinding {
         try onlyKeys(
             t,
-            ["station", "device", "id_serial", "id_path", "usb", "layout", "keymap_file", "suffix", "baud", "data_bits", "parity", "stop_bits", "flow"],
+            ["station", "device", "id_serial", "id_path", "usb", "layout", "keymap_file", "suffix", "baud", "data_bits", "parity", "stop_bits", "flow",
+                "inter_key_timeout_ms"],
             at: at)
         guard let station = try string(t, "station", at: at), !station.isEmpty else {
             throw error("\(at).station", "is required: the station this scanner feeds")
@@ -251,8 +252,10 @@ struct TableReader {
         }
         let suffix = try string(t, "suffix", at: at)
         if let suffix, suffix.isEmpty { throw error("\(at).suffix", "must not be empty") }
-        return ScannerBinding(
+        var binding = ScannerBinding(
             station: station, match: matches[0], layout: layout, keymap: keymap, suffix: suffix, serial: serial)
+        if let ms = try int(t, "inter_key_timeout_ms", at: at, range: 5...2000) { binding.interKeyTimeoutMs = Int64(ms) }
+        return binding
     }
 
     static let engineKeys = [

@@ -51,6 +51,9 @@ public struct ScannerBinding: Sendable, Equatable {
     /// Characters that end a code instead of Enter (keyboard-wedge scanners).
     public var suffix: String?
     public var serial: SerialSettings
+    /// Milliseconds without a key that end a code (keyboard-wedge scanners that
+    /// send no Enter, or a slow USB hub).
+    public var interKeyTimeoutMs: Int64 = 100
 
     public init(
         station: String, match: Match, layout: String = "us", keymap: (path: String, text: String)? = nil,
@@ -67,6 +70,7 @@ public struct ScannerBinding: Sendable, Equatable {
     public static func == (a: ScannerBinding, b: ScannerBinding) -> Bool {
         a.station == b.station && a.match == b.match && a.layout == b.layout && a.keymap?.path == b.keymap?.path
             && a.keymap?.text == b.keymap?.text && a.suffix == b.suffix && a.serial == b.serial
+            && a.interKeyTimeoutMs == b.interKeyTimeoutMs
     }
 
     /// A reader for a device this binding matched.

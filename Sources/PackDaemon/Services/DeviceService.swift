@@ -39,7 +39,7 @@ public struct DeviceService: Service {
         let identity = DeviceIdentity(kind: kind, devnode: path, syspath: "")
         let reader: DeviceReader
         do {
-            reader = try binding.reader(for: identity, interKeyTimeoutMs: 100)
+            reader = try binding.reader(for: identity, interKeyTimeoutMs: binding.interKeyTimeoutMs)
         } catch {
             parts.logger.error("scanner not read", metadata: ["device": "\(path)", "error": "\(error)"])
             parts.devices.seen(identity, station: binding.station, state: "ignored", detail: "\(error)")
@@ -59,7 +59,7 @@ public struct DeviceService: Service {
         let devices = parts.devices
         let watcher = ScannerWatcher { identity in
             guard !direct.contains(identity.devnode), let binding = config.binding(for: identity) else { return nil }
-            guard let reader = try? binding.reader(for: identity, interKeyTimeoutMs: 100) else { return nil }
+            guard let reader = try? binding.reader(for: identity, interKeyTimeoutMs: binding.interKeyTimeoutMs) else { return nil }
             devices.seen(identity, station: binding.station, state: "waiting")
             return reader
         }
