@@ -65,15 +65,19 @@ extension SQLiteJournal {
             let states = try Row.fetchCursor(
                 db,
                 sql: cutoff == nil
-                    ? "SELECT order_id, parcel_id, state, open_station FROM parcels WHERE in_order = 1 AND state <> 'pending'"
+                    ? """
+                        SELECT order_id, parcel_id, state, open_station FROM parcels INDEXED BY parcels_not_pending
+                        WHERE in_order = 1 AND state <> 'pending'
+                        """
                     : """
-                        SELECT p.order_id, p.parcel_id, p.state, p.open_station FROM parcels p
-                        JOIN order_books b ON b.order_id = p.order_id
+                        SELECT p.order_id, p.parcel_id, p.state, p.open_station FROM parcels p INDEXED BY parcels_not_pending
+                        CROSS JOIN order_books b ON b.order_id = p.order_id
                         WHERE p.in_order = 1 AND p.state <> 'pending' AND (b.finished_at IS NULL OR b.finished_at >= :cutoff)
                         """,
                 arguments: ["cutoff": cutoff?.millisecondsSinceEpoch])
             while let row = try states.next() {
-                // Parcels of orders left out are not in the book: applying them does nothing.
+                // Only parcels open or shipped (the partial index), of the orders loaded
+                // (parcels first: the planner would otherwise walk every book record).
                 let key = ParcelKey(orderId: row["order_id"], parcelId: row["parcel_id"])
                 switch row["state"] as String {
                 case "shipped": book.apply(.ship(key))

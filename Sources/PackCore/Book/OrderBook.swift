@@ -63,17 +63,23 @@ public struct OrderBook: Sendable {
             slotByOrderId[folded] = slot
         }
 
-        var skuBySku: [String: SkuID] = [:]
+        // The order's SKUs, looked up by the parcels' lines: a short list (an order
+        // has a few lines), a dictionary only for a long one.
+        var lineSkus: [(sku: String, id: SkuID)] = []
+        lineSkus.reserveCapacity(order.lines.count)
         for line in order.lines {
-            skuBySku[line.sku] = catalog.register(sku: line.sku, barcodes: line.barcodes)
+            lineSkus.append((line.sku, catalog.register(sku: line.sku, barcodes: line.barcodes)))
         }
+        let skuBySku: [String: SkuID]? =
+            lineSkus.count > 16 ? Dictionary(lineSkus.map { ($0.sku, $0.id) }, uniquingKeysWith: { _, last in last }) : nil
         var parcels: [BookParcel] = []
         parcels.reserveCapacity(order.parcels.count)
         for parcel in order.parcels {
             let state = carried[CodeText.fold(parcel.id)]
             let items = parcel.lines.map { line in
                 BookItem(
-                    sku: skuBySku[line.sku] ?? catalog.register(sku: line.sku, barcodes: []), qty: Int32(line.qty))
+                    sku: (skuBySku.map { $0[line.sku] } ?? lineSkus.last { $0.sku == line.sku }?.id)
+                        ?? catalog.register(sku: line.sku, barcodes: []), qty: Int32(line.qty))
             }
             guard let inlineItems = InlineList(items) else { continue }
             parcels.append(
