@@ -1,5 +1,6 @@
 import Foundation
 import PackCore
+import PackStore
 
 // packd-bench: the figures of docs/benchmarks.md, each beside its baseline,
 // measured in the same run. Run in release mode:
@@ -57,6 +58,20 @@ if CommandLine.arguments.contains("daemon") {
     print("|---|---|---|---|")
     print("| packd: POST /v1/stations/pack-01/scans (token, decision, journal; completions wait for fsync) | \(String(format: "%.0f", api.packdPerSecond)) | \(millis(api.packd.percentile(50))) | \(millis(api.packd.percentile(99))) |")
     print("| bare Hummingbird route parsing the same body | \(String(format: "%.0f", api.barePerSecond)) | \(millis(api.bare.percentile(50))) | \(millis(api.bare.percentile(99))) |")
+    exit(0)
+}
+
+if let i = CommandLine.arguments.firstIndex(of: "loadbook"), i + 1 < CommandLine.arguments.count {
+    // loadbook DIR [N]: times loading the book of the journal in DIR (made with N orders when absent).
+    let directory = CommandLine.arguments[i + 1]
+    if !FileManager.default.fileExists(atPath: "\(directory)/journal.sqlite") {
+        try await StartupBench.prepare(orders: arguments.first ?? 1_000_000, directory: directory)
+    }
+    for _ in 0..<3 {
+        let t = Date()
+        let book = try await SQLiteJournal(directory: directory).loadBook(finishedBefore: Timestamp(millisecondsSinceEpoch: 0))
+        print("loadBook: \(String(format: "%.3f", Date().timeIntervalSince(t))) s, \(book.orderCount) orders")
+    }
     exit(0)
 }
 
