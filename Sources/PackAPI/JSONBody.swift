@@ -26,7 +26,10 @@ enum JSONBody {
         let bytes = Array(buffer.readableBytesView)
         guard !bytes.isEmpty else { throw APIProblem.badRequest("the request has no body; send a JSON object") }
         do {
-            return try JSONParser.parse(bytes)
+            // A large body is parsed off the cooperative threads the scans use.
+            return bytes.count > 256 << 10
+                ? try await OffPool.run { () throws(JSONSyntaxError) in try JSONParser.parse(bytes) }
+                : try JSONParser.parse(bytes)
         } catch {
             throw APIProblem.badRequest("the body is not valid JSON: \(error)")
         }

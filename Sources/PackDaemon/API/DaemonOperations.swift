@@ -32,10 +32,14 @@ public struct DaemonOperations: PackOperations {
         guard !elements.isEmpty else { throw .invalid("\"orders\" is empty", field: "orders") }
         let orders: [Order]
         do {
-            orders =
+            let decode = { @Sendable () throws(OrderFileError) -> [Order] in
                 root == "order"
-                ? [try OrderDecoder().decodeOrder(elements[0], at: "order")]
-                : try OrderDecoder().decodeList(elements, root: "orders")
+                    ? [try OrderDecoder().decodeOrder(elements[0], at: "order")]
+                    : try OrderDecoder().decodeList(elements, root: "orders")
+            }
+            // Validating thousands of orders is work for a dispatch thread, not for
+            // the cooperative threads the stations' scans use.
+            orders = elements.count > 100 ? try await OffPool.run(decode) : try decode()
         } catch {
             throw Self.problem(error)
         }
