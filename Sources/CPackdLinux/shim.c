@@ -27,3 +27,9 @@ int packd_evdev_grab(int fd, int grab) {
 int packd_evdev_name(int fd, char *name, size_t name_length) {
     return ioctl(fd, EVIOCGNAME(name_length), name);
 }
+
+#include <spawn.h>
+
+int packd_spawn_close_from(void *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)actions, lowest);
+}

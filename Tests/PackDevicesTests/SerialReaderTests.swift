@@ -103,7 +103,8 @@ extension SerialReaderTests {
         mkfifo(path, 0o600)
         // Held open read-write, the FIFO has a writer before the reader opens it, and
         // writes never find it without a reader.
-        let writer = open(path, O_RDWR)
+        // (CLOEXEC: a program another test starts meanwhile must not hold it open.)
+        let writer = open(path, O_RDWR | O_CLOEXEC)
         let (reader, log) = await started(path)
         defer { reader.stop() }
         _ = "FIRST\r\nPART".withCString { write(writer, $0, 11) }

@@ -30,30 +30,39 @@ struct IPPEverywhereTests {
             toFile: "\(dir)/save.sh", atomically: true, encoding: .utf8)
         try PrivateCups.run("/bin/chmod", ["755", "\(dir)/save.sh"])
         try FileManager.default.createDirectory(atPath: "\(dir)/eve", withIntermediateDirectories: true)
-        // A port nobody uses: take one from the kernel, then free it.
-        let probe = try SocketPrinter()
-        let port = Int(probe.port)
-        probe.close()
         setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=\(dir)/bus.sock", 1)
-        let eve = try Daemon(
-            "/usr/sbin/ippeveprinter",
-            ["-k", "-d", "\(dir)/eve", "-p", String(port), "-r", "off", "-c", "\(dir)/save.sh", "-f",
-             "application/pdf,image/pwg-raster", "-n", "localhost", "eve"])
-        defer { eve.stop() }
-        // Until it listens, lpadmin gets no capabilities from it.
+        // A port nobody uses: take one from the kernel, then free it. Another test
+        // may take it meanwhile: ippeveprinter then exits, and we try another.
+        var eve: Daemon?
+        var port = 0
         var listening = false
-        for _ in 0..<200 where !listening {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            listening = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            } == 0
-            close(fd)
-            if !listening { usleep(25_000) }
+        for _ in 0..<5 where !listening {
+            let probe = try SocketPrinter()
+            port = Int(probe.port)
+            probe.close()
+            let started = try Daemon(
+                "/usr/sbin/ippeveprinter",
+                ["-k", "-d", "\(dir)/eve", "-p", String(port), "-r", "off", "-c", "\(dir)/save.sh", "-f",
+                 "application/pdf,image/pwg-raster", "-n", "localhost", "eve"])
+            // Until it listens, lpadmin gets no capabilities from it.
+            for _ in 0..<200 where !listening {
+                if started.exited() != nil { break }
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                address.sin_port = UInt16(port).bigEndian
+                listening = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                } == 0
+                close(fd)
+                if !listening { usleep(25_000) }
+            }
+            // Listening, and it is ippeveprinter that listens (it is still running).
+            if listening, started.exited() != nil { listening = false }
+            if listening { eve = started } else { started.stop() }
         }
+        defer { eve?.stop() }
         #expect(listening, "ippeveprinter did not start")
         // lpadmin asks the printer for its capabilities; while ippeveprinter is
         // still starting it gets none and leaves a raw queue: ask again until the

@@ -1,3 +1,4 @@
+import CPackdLinux
 import Foundation
 public import Glibc
 
@@ -5,7 +6,7 @@ public import Glibc
 /// Foundation's `Process` passes on the caller's signal mask, and Swift's worker
 /// threads block most signals: a cupsd started that way ignores SIGTERM.
 public final class Daemon: @unchecked Sendable {
-    public let pid: pid_t
+    public let pid: Glibc.pid_t
 
     /// Starts `path`; with `environment` it replaces the caller's, and with
     /// `output` standard output and error go to that file.
@@ -26,6 +27,9 @@ public final class Daemon: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of ours: a test's FIFO or pipe held by a daemon would never
+        // see its end of file.
+        _ = packd_spawn_close_from(&actions, 3)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { env in env.map { strdup("\($0.key)=\($0.value)") } + [nil] }

@@ -9,6 +9,10 @@
 /// (These calls need _GNU_SOURCE / _XOPEN_SOURCE, which Swift's Glibc module lacks.)
 int packd_openpt(char *name, size_t name_length);
 
+/// posix_spawn_file_actions_addclosefrom_np (a GNU extension): the child gets no
+/// descriptor from `lowest` up, so it cannot hold the parent's pipes and FIFOs open.
+int packd_spawn_close_from(void *actions, int lowest);
+
 
 /// EVIOCGRAB: take (1) or release (0) exclusive use of an input device, so its
 /// keystrokes reach packd and not the desktop. Returns 0 or -1 with errno.
