@@ -13,6 +13,16 @@ public enum APIRoutes {
         ("GET", "/v1/devices"), ("GET", "/healthz"), ("GET", "/metrics"),
     ]
 
+    /// The methods a path takes (`{id}` matches one segment); empty for no route.
+    public static func methods(for path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return table.filter { route in
+            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: true)
+            return pattern.count == segments.count
+                && zip(pattern, segments).allSatisfy { $0.0 == "{id}" || $0.0 == $0.1 }
+        }.map(\.method)
+    }
+
     /// Small bodies: one scan, one print request without a document.
     static let smallBody = 64 << 10
 

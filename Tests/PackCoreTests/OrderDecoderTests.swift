@@ -66,6 +66,9 @@ import Testing
         (#"[{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": -2}]}]"#, "orders[0].lines[0].qty: must be > 0, not -2"),
         (#"[{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": "2"}]}]"#, "orders[0].lines[0].qty: must be a number, not a string"),
         (#"[{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 1.5}]}]"#, "orders[0].lines[0].qty: must be a whole number, not 1.5"),
+        (#"[{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 1e23}]}]"#, "orders[0].lines[0].qty: must be a whole number, not 1e+23"),
+        (#"[{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": -2.0}]}]"#, "orders[0].lines[0].qty: must be > 0, not -2"),
+        (#"[{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 200000.0}]}]"#, "orders[0].lines[0].qty: must be at most 100000, not 200000"),
         (#"[{"id": "A", "status": "approved", "waybill": "W", "lines": [{"qty": 1}]}]"#, "orders[0].lines[0].sku: is required"),
         (#"[{"status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 1}]}]"#, "orders[0].id: is required"),
         (#"[{"id": 7, "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 1}]}]"#, "orders[0].id: must be a string, not a number"),
@@ -130,5 +133,14 @@ import Testing
         #expect(decoded.lines == built.lines)
         #expect(decoded.parcels == built.parcels)
         #expect(decoded.approvedAt == built.approvedAt)
+    }
+}
+
+@Suite struct WholeFloatQuantityTests {
+    @Test func aQuantityWrittenAsAWholeFloatIsThatNumber() throws {
+        let orders = try OrderDecoder().decodeFile(
+            Array(#"[{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 2.0}]}]"#.utf8))
+        #expect(orders[0].lines[0].qty == 2)
+        #expect(orders[0].parcels[0].lines[0].qty == 2)
     }
 }

@@ -33,6 +33,13 @@ struct OpenAPIDocumentTests {
             #expect(!r.text.contains("no route"), "\(route): \(r.status) \(r.text)")
             #expect(r.status != 405 && r.status != 500, "\(route): \(r.status) \(r.text)")
         }
+        // A known path with another method: 405 and the methods it takes.
+        let wrong = try HTTPClient.request(port: packd.port, method: "DELETE", path: "/v1/orders", token: packd.token)
+        #expect(wrong.status == 405)
+        #expect(wrong.header("allow") == "POST")
+        #expect(wrong.header("content-type") == "application/problem+json")
+        let nowhere = try HTTPClient.request(port: packd.port, method: "GET", path: "/v2/nothing", token: packd.token)
+        #expect(nowhere.status == 404)
         #expect(packd.stop()?.status == 0)
     }
 }

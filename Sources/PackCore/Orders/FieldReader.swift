@@ -83,6 +83,9 @@ struct FieldReader {
             if n <= 0 { fail(p, "must be > 0, not \(n)"); return nil }
             if n > Int64(max) { fail(p, "must be at most \(max), not \(n)"); return nil }
             return Int(n)
+        case .double(let d)? where d.isFinite && d == d.rounded() && abs(d) < 1e15:
+            // 2.0 is 2 (ERPs that keep quantities as floats, Odoo among them, send it so).
+            return positiveInt(.int(Int64(d)), at: p, max: max)
         case .double(let d)?:
             fail(p, "must be a whole number, not \(d)")
             return nil

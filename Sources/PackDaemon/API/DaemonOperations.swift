@@ -29,7 +29,6 @@ public struct DaemonOperations: PackOperations {
                 status: 413, title: "Too many orders",
                 detail: "\(elements.count) orders in one request; at most \(Self.maxOrdersPerRequest)", field: root)
         }
-        guard !elements.isEmpty else { throw .invalid("\"orders\" is empty", field: "orders") }
         let orders: [Order]
         do {
             let decode = { @Sendable () throws(OrderFileError) -> [Order] in
