@@ -45,8 +45,9 @@ public final class DaemonParts: Sendable {
     public var lanes: StationLanes {
         lanesBox.withLock { box in
             if let lanes = box { return lanes }
-            let lanes = StationLanes(hub: hub) { [self] station, scan, decision, received in
-                await self.decided(station: station, scan: scan, decision: decision, received: received)
+            // Weak: the parts hold the lanes.
+            let lanes = StationLanes(hub: hub) { [weak self] station, scan, decision, received in
+                await self?.decided(station: station, scan: scan, decision: decision, received: received) ?? .null
             }
             box = lanes
             return lanes
