@@ -18,6 +18,7 @@ public struct PrintService: Service {
     }
 
     public func run() async throws {
+        guard !parts.config.printerNames.isEmpty else { return }
         let renderer = ParcelLabelRenderer(journal: parts.journal, config: parts.config)
         let render = self.render ?? { request in try await renderer.render(request, at: WallClock.now()) }
         try await cancelWhenGracefulShutdown {
