@@ -172,6 +172,24 @@ struct DaemonPrintTests {
             usleep(50_000)
         }
         #expect(state == "completed")
+        // A printer that does not answer: CUPS holds the job processing, and the
+        // job says `printing` until the printer is back and has it.
+        printer.close()
+        let waiting = jsonObject(try packd.post("/v1/print", #"{"printer": "label-01", "order": "P"}"#))["job"] as! String
+        func waitFor(_ wanted: String) throws -> String {
+            let deadline = Date().addingTimeInterval(30)
+            var now = ""
+            while Date() < deadline {
+                now = jsonObject(try packd.get("/v1/jobs/\(waiting)"))["state"] as? String ?? ""
+                if now == wanted { break }
+                usleep(50_000)
+            }
+            return now
+        }
+        #expect(try waitFor("printing") == "printing")
+        try printer.reopen()
+        #expect(try waitFor("completed") == "completed")
+        #expect(String(decoding: try printer.nextJob(timeout: 60).bytes, as: UTF8.self).contains("YTP1"))
         let bad = try packd.post("/v1/print", #"{"printer": "label-01", "document": {"format": "zpl", "base64": "%%%"}}"#)
         #expect(bad.status == 422)
         #expect(jsonObject(bad)["field"] as? String == "document.base64")

@@ -98,7 +98,7 @@ extension DaemonOperations {
         let state: String =
             switch job.state {
             case .queued: "queued"
-            case .sent: "sent"
+            case .sent: parts.isPrinting(job.request.id) ? "printing" : "sent"
             case .completed: "completed"
             case .failed, .cancelled: "failed"
             }

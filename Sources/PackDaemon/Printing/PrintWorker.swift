@@ -47,6 +47,10 @@ public actor PrintWorker {
     /// Told of every state a job moves to (the station display, metrics).
     public typealias Observer = @Sendable (_ jobId: String, _ state: PrintJobState, _ error: String?) async -> Void
     private let observer: Observer?
+    /// Told once when CUPS starts processing a job (the API's `printing`).
+    public typealias PrintingObserver = @Sendable (_ jobId: String) async -> Void
+    private let onPrinting: PrintingObserver?
+    private var printingReported: String?
     private var ids = ULIDGenerator(rng: SystemRandomNumberGenerator())
     private var retries = 0
     /// When the job at the head was first seen processing on an idle printer.
@@ -63,10 +67,11 @@ public actor PrintWorker {
     public init(
         printer: String, queue: String, journal: SQLiteJournal, lane: CupsLane, policy: Policy = Policy(),
         render: @escaping Renderer, now: @escaping @Sendable () -> Timestamp, board: PrinterBoard? = nil,
-        observer: Observer? = nil
+        observer: Observer? = nil, onPrinting: PrintingObserver? = nil
     ) {
         self.board = board
         self.observer = observer
+        self.onPrinting = onPrinting
         self.printer = printer
         self.queue = queue
         self.journal = journal
@@ -234,6 +239,10 @@ public actor PrintWorker {
             // to complete", with no backend left to complete it.
             let printerIdle = status.map { $0.state == .idle || $0.reasons.contains("cups-waiting-for-job-completed") } ?? false
             let printing = state.state == .processing || state.reasons.contains("job-printing")
+            if printing, printingReported != job.request.id {
+                printingReported = job.request.id
+                await onPrinting?(job.request.id)
+            }
             if printing, printerIdle {
                 if let since = idleSince, since.job == job.request.id {
                     if ContinuousClock.now - since.at > policy.stuckAfter { return try await abandonStuck(job, cupsId: cupsId) }

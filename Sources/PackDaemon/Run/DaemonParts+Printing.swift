@@ -2,8 +2,16 @@ import PackCore
 import PackStore
 
 extension DaemonParts {
+    /// CUPS is processing the job: `GET /v1/jobs/{id}` says `printing` until it moves on.
+    func printing(_ id: String) {
+        printingJobs.withLock { $0.insert(id) }
+    }
+
+    func isPrinting(_ id: String) -> Bool { printingJobs.withLock { $0.contains(id) } }
+
     /// A print job moved: the `label` event for its station, metrics, the log.
     func printJobMoved(id: String, state: PrintJobState, error: String?) async {
+        if state != .sent { printingJobs.withLock { _ = $0.remove(id) } }
         guard let job = try? await journal.printJob(id: id) else { return }
         let request = job.request
         if state == .completed || state == .failed {

@@ -23,6 +23,8 @@ public final class DaemonParts: Sendable {
     private let lanesBox = Mutex<StationLanes?>(nil)
     /// Scans decided per station since start: the outcome's `seq`.
     private let scanCounts = Mutex<[String: Int]>([:])
+    /// Jobs CUPS is processing now.
+    let printingJobs = Mutex<Set<String>>([])
 
     public init(config: PackConfig, journal: SQLiteJournal, hub: StationHub, metrics: DaemonMetrics?, logger: Logger) {
         self.config = config

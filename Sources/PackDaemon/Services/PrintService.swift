@@ -29,7 +29,8 @@ public struct PrintService: Service {
                         printer: name, queue: profile.queue, journal: parts.journal,
                         lane: CupsLane(server: parts.config.cupsServer, label: name), policy: PrintWorker.Policy(profile: profile),
                         render: render, now: { WallClock.now() }, board: parts.board,
-                        observer: { [parts] id, state, error in await parts.printJobMoved(id: id, state: state, error: error) })
+                        observer: { [parts] id, state, error in await parts.printJobMoved(id: id, state: state, error: error) },
+                        onPrinting: { [parts] id in parts.printing(id) })
                     group.addTask { await work(worker, printer: name) }
                 }
             }
