@@ -88,6 +88,10 @@ struct DaemonPrintTests {
         #expect(try Decoders.zbar(png: rendering.png).contains("YT7000000001"))
         let printed = try events.collect { $0.event == "label" && $0.data.contains("\"state\":\"printed\"") }
         #expect(printed.last?.data.contains("SO-7") == true)
+        // The label queued by the scan and the one printed are the same job.
+        let queued = printed.first { $0.event == "label" && $0.data.contains("\"state\":\"queued\"") }
+        let job = try #require(queued.flatMap { try? JSONSerialization.jsonObject(with: Data($0.data.utf8)) as? [String: Any] }?["job"] as? String)
+        #expect(printed.last?.data.contains(job) == true)
         let parcel = (jsonObject(try packd.get("/v1/orders/SO-7"))["parcels"] as! [[String: Any]])[0]
         #expect(parcel["state"] as? String == "shipped")
         let stock = try Packd.run(["stock", "--json", "--state", packd.statePath])

@@ -48,8 +48,8 @@ public final class DaemonParts: Sendable {
         lanesBox.withLock { box in
             if let lanes = box { return lanes }
             // Weak: the parts hold the lanes.
-            let lanes = StationLanes(hub: hub) { [weak self] station, scan, decision, received in
-                await self?.decided(station: station, scan: scan, decision: decision, received: received) ?? .null
+            let lanes = StationLanes(hub: hub) { [weak self] station, scan, decision, labels, received in
+                await self?.decided(station: station, scan: scan, decision: decision, labels: labels, received: received) ?? .null
             }
             box = lanes
             return lanes
@@ -77,7 +77,9 @@ public final class DaemonParts: Sendable {
 
     public func ring(printer: String) async { await doorbells[printer]?.ring() }
 
-    func decided(station: String, scan: Scan, decision: ScanDecision, received: ContinuousClock.Instant) async -> JSONValue {
+    func decided(
+        station: String, scan: Scan, decision: ScanDecision, labels: [PrintRequest], received: ContinuousClock.Instant
+    ) async -> JSONValue {
         let seq = scanCounts.withLock { counts in
             counts[station, default: 0] += 1
             return counts[station]!
@@ -89,16 +91,9 @@ public final class DaemonParts: Sendable {
         }
         metrics?.scanned(outcome: decision.outcome.kind.rawValue, latency: ContinuousClock.now - received)
         await events.publish(station: station, event: "outcome", data: line)
-        if !decision.labels.isEmpty, let printer = config.printer(forStation: station) {
-            await ring(printer: printer.name)
-            for label in decision.labels {
-                await events.publish(
-                    station: station, event: "label",
-                    data: [
-                        "state": "queued", "printer": .string(printer.name), "order": .string(label.parcel.orderId),
-                        "parcel": .string(label.parcel.parcelId), "reprint": .bool(label.reprint),
-                    ])
-            }
+        for label in labels {
+            await ring(printer: label.printer)
+            await events.publish(station: station, event: "label", data: LabelEvent.queued(label, reason: nil))
         }
         logger.info(
             "scan", metadata: ["station": "\(station)", "code": "\(decision.outcome.code)", "outcome": "\(decision.outcome.kind.rawValue)"])

@@ -1,4 +1,5 @@
 public import PackCore
+public import PackStore
 import Synchronization
 
 /// Each station's scans are decided strictly in the order they are handed in, one
@@ -10,7 +11,7 @@ public final class StationLanes: Sendable {
     /// station is decided (the SSE stream and metrics).
     /// It answers the outcome object the API and the SSE stream carry.
     public typealias Observer = @Sendable (
-        _ station: String, _ scan: Scan, _ decision: ScanDecision, _ received: ContinuousClock.Instant
+        _ station: String, _ scan: Scan, _ decision: ScanDecision, _ labels: [PrintRequest], _ received: ContinuousClock.Instant
     ) async -> JSONValue
 
     public struct Decided: Sendable {
@@ -39,8 +40,8 @@ public final class StationLanes: Sendable {
             let previous = tails[station]
             let task = Task {
                 await previous?.value
-                let decision = try await hub.handle(scan, station: station, now: now())
-                let outcome = await observer(station, scan, decision, received)
+                let (decision, labels) = try await hub.handleQueuingLabels(scan, station: station, now: now())
+                let outcome = await observer(station, scan, decision, labels, received)
                 return Decided(decision: decision, outcome: outcome)
             }
             tails[station] = Task { _ = try? await task.value }

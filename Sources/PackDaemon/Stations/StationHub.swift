@@ -96,6 +96,14 @@ public actor StationHub {
     }
 
     public func handle(_ scan: Scan, station: String, now: Timestamp) async throws -> ScanDecision {
+        try await handleQueuingLabels(scan, station: station, now: now).decision
+    }
+
+    /// `handle`, also answering the labels queued with the decision (their job ids
+    /// go to the station's event stream).
+    public func handleQueuingLabels(_ scan: Scan, station: String, now: Timestamp) async throws
+        -> (decision: ScanDecision, labels: [PrintRequest])
+    {
         lastNow = now
         try await reloadIfBehind()
         let previous = try await stationState(station)
@@ -107,7 +115,7 @@ public actor StationHub {
         if !decision.bookChanges.isEmpty { changeLog?.append(.changes(decision.bookChanges)) }
         var commit = ScanCommit(decision: decision, previous: previous, events: events)
         commit.labels = printRequests(decision, station: station, now: now)
-        guard !commit.isEmpty else { return decision }
+        guard !commit.isEmpty else { return (decision, []) }
         do {
             if durability == .everyDecision {
                 try await journal.record(commit)
@@ -119,7 +127,7 @@ public actor StationHub {
             mustReload = true
             throw error
         }
-        return decision
+        return (decision, commit.labels)
     }
 
     /// Adds or replaces orders: journal first, then the book. With `approval`,
