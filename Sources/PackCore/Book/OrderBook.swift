@@ -185,14 +185,17 @@ public struct OrderBook: Sendable {
         var parcel = parcelId.utf8.makeIterator()
         for b in foldedOrderId.utf8 where parcel.next() != b { return false }
         guard parcel.next() == UInt8(ascii: "-") else { return false }
-        var digits: [UInt8] = []
-        var n = index + 1
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(n % 10))
-            n /= 10
-        } while n > 0
-        for d in digits.reversed() where parcel.next() != d { return false }
-        return parcel.next() == nil
+        // The rest reads as index + 1, in decimal without leading zeros.
+        var value = 0
+        var digits = 0
+        while let b = parcel.next() {
+            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9"), !(digits == 0 && b == UInt8(ascii: "0")), digits < 18 else {
+                return false
+            }
+            value = value * 10 + Int(b - UInt8(ascii: "0"))
+            digits += 1
+        }
+        return digits > 0 && value == index + 1
     }
 
     /// A parcel by folded waybill or parcel id, explicit or implicit.
