@@ -1,7 +1,6 @@
 public import Hummingbird
 import HTTPTypes
 import PackCore
-import HTTPTypes
 
 /// The routes of contracts.md section 5: each decodes the request, calls one
 /// operation, and encodes its answer; every failure is problem+json.

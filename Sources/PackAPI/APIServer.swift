@@ -4,13 +4,8 @@ import NIOCore
 
 /// The HTTP API as a service of the daemon's group.
 public enum APIServer {
-    public enum Address: Sendable {
-        case tcp(host: String, port: Int)
-        case unix(path: String)
-    }
-
     public static func application(
-        operations: any PackOperations, token: String, address: Address, maxBodyBytes: Int, logger: Logger,
+        operations: any PackOperations, token: String, address: ListenAddress, maxBodyBytes: Int, logger: Logger,
         onRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let bind: BindAddress =

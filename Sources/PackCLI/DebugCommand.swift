@@ -28,7 +28,7 @@ struct DebugCommand: AsyncParsableCommand {
             let hub = try await StationHub(journal: journal, config: PackConfig())
             if await hub.orderCount == 0 {
                 let made = SyntheticOrders.make(count: orders, prefix: "DUR", skusPerOrder: 2, catalogueSize: 50)
-                _ = try await hub.upsert(made, at: Clock.now())
+                _ = try await hub.upsert(made, at: WallClock.now())
             }
             let stationCount = max(1, stations)
             let total = orders
@@ -47,7 +47,7 @@ struct DebugCommand: AsyncParsableCommand {
             var at: Int64 = 0
             func scan(_ code: String) async throws -> ScanDecision {
                 at += 1000
-                return try await hub.handle(Scan(code: code, device: station, atMs: at), station: station, now: Clock.now())
+                return try await hub.handle(Scan(code: code, device: station, atMs: at), station: station, now: WallClock.now())
             }
             for i in stride(from: s, to: total, by: count) {
                 let order = SyntheticOrders.make(count: 1, prefix: "DUR", skusPerOrder: 2, catalogueSize: 50, startIndex: i)[0]

@@ -26,7 +26,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Where labels are written.")
     var labels = "labels"
 
-    @Option(help: "The API's port on 127.0.0.1 (default 7780, or a free one when that is taken; 0: any free port).")
+    @Option(help: "The API's port on 127.0.0.1 (default 7780, or any free one when that is taken; 0: any free port).")
     var port: Int?
 
     @Flag(help: "Play the sample scan script even on a terminal.")
@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         config.stations["pack-01"] = config.engine
         config.printers["demo"] = PrinterProfile(name: "demo", language: .zpl)
         config.defaultPrinter = "demo"
-        config.api.listen = .tcp(host: "127.0.0.1", port: port ?? (Self.isFree(7780) ? 7780 : Self.freePort()))
+        config.api.listen = .tcp(host: "127.0.0.1", port: port ?? (Self.isFree(7780) ? 7780 : 0))
         let orders = try OrderDecoder().decodeFile(Array(DemoSamples.orders.utf8))
         _ = try await SQLiteJournal(directory: state).importOrders(orders, at: WallClock.now())
         let interactive = isatty(STDIN_FILENO) == 1 && !script
@@ -109,10 +109,5 @@ struct DemoCommand: AsyncParsableCommand {
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-    }
-
-    static func freePort() -> Int {
-        for candidate in 7781...7880 where isFree(candidate) { return candidate }
-        return 7780
     }
 }

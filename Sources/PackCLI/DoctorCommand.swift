@@ -25,7 +25,7 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(help: .hidden) var udevRulesDir: [String] = []
 
     func run() async throws {
-        let path = options.config ?? (FileManager.default.fileExists(atPath: RunCommand.defaultConfig) ? RunCommand.defaultConfig : nil)
+        let path = StateOptions.daemonConfigPath(options.config)
         let config = try StateOptions.loadConfig(path)
         var doctor = Doctor(config: config, configPath: path, stateDirectory: StateOptions.directory(options.state, config))
         if !udevRulesDir.isEmpty { doctor.udevRuleDirectories = udevRulesDir }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PackCore
+import PackDaemon
 import PackLabels
 
 struct LabelCommand: AsyncParsableCommand {
@@ -56,7 +57,7 @@ struct LabelCommand: AsyncParsableCommand {
             let printedAt = try at.map { text -> Timestamp in
                 guard let t = Timestamp(rfc3339: text) else { throw CLIError("--at: not an RFC 3339 time: \(text)") }
                 return t
-            } ?? Clock.now()
+            } ?? WallClock.now()
             if let utcOffset, !(-14...14).contains(utcOffset) {
                 throw CLIError("--utc-offset: hours east of UTC, from -14 to 14, not \(utcOffset)")
             }

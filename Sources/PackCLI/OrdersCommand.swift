@@ -30,7 +30,7 @@ struct OrdersCommand: AsyncParsableCommand {
             let journal = try options.openJournal(config)
             let summary: ImportSummary
             do {
-                summary = try await journal.importOrders(orders, at: Clock.now())
+                summary = try await journal.importOrders(orders, at: WallClock.now())
             } catch let error as OrderFileError {
                 throw CLIError("\(file): nothing imported:\n\(error)")
             }

@@ -25,7 +25,7 @@ struct PrintQueueCommand: AsyncParsableCommand {
             let config = try options.loadConfig()
             let journal = try options.openJournal(config)
             var ids = ULIDGenerator(rng: SystemRandomNumberGenerator())
-            let now = Clock.now()
+            let now = WallClock.now()
             let requests = try files.map { file in
                 let ext = (file as NSString).pathExtension.lowercased()
                 let format = ["pdf", "png"].contains(ext) ? ext : (config.printers[printer]?.language.rawValue ?? "zpl")
@@ -55,14 +55,14 @@ struct PrintQueueCommand: AsyncParsableCommand {
             let config = try options.loadConfig()
             let journal = try options.openJournal(config)
             let queue = config.printers[printer]?.queue ?? printer
-            var policy = PrintWorker.Policy(profile: config.printers[printer] ?? PrinterProfile(name: printer))
+            var policy = PrintWorker.Policy(profile: config.profile(named: printer))
             policy.stuckAfter = .milliseconds(Int(stuckAfter * 1000))
             let worker = PrintWorker(
                 printer: printer, queue: queue, journal: journal, lane: CupsLane(server: config.cupsServer, label: printer),
                 policy: policy,
                 render: { [renderer = ParcelLabelRenderer(journal: journal, config: config)] request in
-                    try await renderer.render(request, at: Clock.now())
-                }, now: { Clock.now() })
+                    try await renderer.render(request, at: WallClock.now())
+                }, now: { WallClock.now() })
             let empty = try await worker.drain(until: .now + .seconds(timeout))
             for job in try await journal.printJobs(printer: printer, limit: 10_000) {
                 Output.line("\(job.request.id) \(job.state.rawValue) attempts=\(job.attempts) cups=\(job.cupsJobId.map(String.init) ?? "-")")

@@ -24,10 +24,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The state directory (default: $PACKD_STATE, the config's state_dir, or /var/lib/packd).")
     var state: String?
 
-    static let defaultConfig = "/etc/packd/packd.toml"
-
     func run() async throws {
-        let path = config ?? (FileManager.default.fileExists(atPath: Self.defaultConfig) ? Self.defaultConfig : nil)
+        let path = StateOptions.daemonConfigPath(config)
         let packConfig = try StateOptions.loadConfig(path)
         let directory = StateOptions.directory(state, packConfig)
         let metrics = DaemonRunner.bootstrap()

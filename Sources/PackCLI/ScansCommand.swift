@@ -90,7 +90,13 @@ struct ScansCommand: AsyncParsableCommand {
             case "crlf": SerialFraming(terminator: .crlf)
             default: SerialFraming()
             }
-        let resolvedKind = kind ?? (device.hasPrefix("/dev/input/") ? "evdev" : device.hasPrefix("/dev/hidraw") ? "hidpos" : "serial")
+        let pathKind: String =
+            switch DeviceIdentity.Kind(scannerPath: device) {
+            case .input: "evdev"
+            case .hidpos: "hidpos"
+            case .serial, .printer: "serial"
+            }
+        let resolvedKind = kind ?? pathKind
         let isEvdev = resolvedKind == "evdev"
         let reader: DeviceReader
         if resolvedKind == "hidpos" {

@@ -15,6 +15,14 @@ struct StateOptions: ParsableArguments {
 
     func loadConfig() throws -> PackConfig { try Self.loadConfig(config) }
 
+    static let defaultConfigPath = "/etc/packd/packd.toml"
+
+    /// The configuration the daemon's commands read: the one named, else
+    /// /etc/packd/packd.toml when it exists, else none (the defaults).
+    static func daemonConfigPath(_ given: String?) -> String? {
+        given ?? (FileManager.default.fileExists(atPath: defaultConfigPath) ? defaultConfigPath : nil)
+    }
+
     static func loadConfig(_ path: String?) throws -> PackConfig {
         guard let path else { return PackConfig() }
         do {

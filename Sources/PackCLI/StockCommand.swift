@@ -1,5 +1,6 @@
 import ArgumentParser
 import PackCore
+import PackDaemon
 import PackStore
 
 struct StockCommand: AsyncParsableCommand {
@@ -78,7 +79,7 @@ struct StockCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try options.loadConfig()
             let journal = try options.openJournal(config)
-            let move = try await journal.setStock(sku: sku, quantity: quantity, at: Clock.now(), note: note)
+            let move = try await journal.setStock(sku: sku, quantity: quantity, at: WallClock.now(), note: note)
             Output.line("\(sku): counted \(quantity) (\(move.delta >= 0 ? "+" : "")\(move.delta) against the ledger)")
         }
     }

@@ -13,19 +13,6 @@ extension SQLiteJournal {
         return try await order(id: exact)
     }
 
-    /// One order's parcels as journaled.
-    public func parcelStates(orderId: String) async throws -> [JournaledParcel] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT order_id, parcel_id, waybill, state, open_station, shipped_at, shipped_station
-                    FROM parcels WHERE in_order = 1 AND order_id = ? ORDER BY rowid
-                    """, arguments: [orderId]
-            ).map(JournaledParcel.init(row:))
-        }
-    }
-
     /// The labels an order's arrival queued (`on_approval`), oldest first, with
     /// why each was printed and where its job is.
     public func approvalLabels(orderId: String) async throws -> [(parcelId: String, jobId: String, reason: String, state: String?)] {

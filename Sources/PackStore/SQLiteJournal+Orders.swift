@@ -103,15 +103,15 @@ extension SQLiteJournal {
         }
     }
 
-    /// Every parcel as journaled, for checks and the API.
-    public func parcelStates() async throws -> [JournaledParcel] {
+    /// Every parcel as journaled (or one order's), for checks and the API.
+    public func parcelStates(orderId: String? = nil) async throws -> [JournaledParcel] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT order_id, parcel_id, waybill, state, open_station, shipped_at, shipped_station
-                    FROM parcels WHERE in_order = 1 ORDER BY order_id, parcel_id
-                    """
+                    FROM parcels WHERE in_order = 1 \(orderId == nil ? "" : "AND order_id = ?") ORDER BY order_id, parcel_id
+                    """, arguments: StatementArguments(orderId.map { [$0] } ?? [])
             ).map(JournaledParcel.init(row:))
         }
     }

@@ -21,7 +21,7 @@ extension DaemonOperations {
                 detail: "no printer \"\(printer)\"; configured: \(parts.config.printerNames.joined(separator: ", "))",
                 field: "printer")
         }
-        let profile = parts.config.printers[printer] ?? PrinterProfile(name: printer)
+        let profile = parts.config.profile(named: printer)
         let now = WallClock.now()
         let request: PrintRequest
         if let document = members["document"] {

@@ -109,9 +109,9 @@ public struct DaemonOperations: PackOperations {
         let scanners = parts.devices.all.map(\.json)
         var printers: [JSONValue] = []
         for name in parts.config.printerNames {
-            let profile = parts.config.printers[name] ?? PrinterProfile(name: name)
+            let profile = parts.config.profile(named: name)
             let report = await parts.board.report(printer: name)
-            let stations = parts.stations.filter { parts.config.printer(forStation: $0)?.name == name }
+            let stations = parts.config.stations(printingOn: name)
             printers.append([
                 "name": .string(name), "queue": .string(profile.queue), "language": .string(profile.language.rawValue),
                 "stations": .array(stations.map(JSONValue.string)), "ready": report.map { .bool($0.isReady) } ?? .null,

@@ -1,4 +1,5 @@
 import Foundation
+import PackAPI
 import TOMLKit
 
 /// The daemon's own sections: `[api]`, `[display]`, `[core]`'s link keys, `[store]`

@@ -43,7 +43,23 @@ public struct PackConfig: Sendable, Equatable {
     /// name with the default profile; nil when none is configured.
     public func printer(forStation id: String) -> PrinterProfile? {
         guard let name = stationPrinters[id] ?? defaultPrinter else { return nil }
-        return printers[name] ?? PrinterProfile(name: name)
+        return profile(named: name)
+    }
+
+    /// The profile `[printers.<name>]`, or a CUPS queue of that name with the
+    /// default profile.
+    public func profile(named name: String) -> PrinterProfile {
+        printers[name] ?? PrinterProfile(name: name)
+    }
+
+    /// Every printer the configuration names: profiles and stations' printers.
+    public var printerNames: [String] {
+        Set(printers.keys).union(stationPrinters.values).union(defaultPrinter.map { [$0] } ?? []).sorted()
+    }
+
+    /// The stations whose labels go to `printer`.
+    public func stations(printingOn printer: String) -> [String] {
+        stationIds.filter { self.printer(forStation: $0)?.name == printer }
     }
 
     /// The stations the daemon runs: those configured, those scanners feed, and

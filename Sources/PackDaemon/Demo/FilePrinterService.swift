@@ -24,7 +24,7 @@ public struct FilePrinterService: Service {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let renderer = ParcelLabelRenderer(journal: parts.journal, config: parts.config)
         let bell = parts.doorbells[printer] ?? Doorbell()
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     if let job = try await parts.journal.nextPrintJob(printer: printer) {
@@ -66,14 +66,11 @@ public struct FilePrinterService: Service {
             }
         }
         let state: PrintJobState = failure == nil ? .completed : .failed
-        let event = request.orderId.map { orderId in
-            EventDraft(
-                type: failure == nil ? .labelPrinted : .labelFailed, occurredAt: now, station: request.station, operatorId: nil,
-                orderId: orderId, parcelId: request.parcelId, reason: failure
-            ).identified(by: ULID(milliseconds: UInt64(max(0, now.millisecondsSinceEpoch)), random: (UInt16.random(in: 0...UInt16.max), UInt64.random(in: 0...UInt64.max))))
-        }
-        try await parts.journal.updatePrintJob(
+        let event = request.labelEvent(failure == nil ? .labelPrinted : .labelFailed, reason: failure, at: now, id: parts.newULID(at: now))
+        let applied = try await parts.journal.updatePrintJob(
             id: request.id, state: state, cupsJobId: nil, attempts: job.attempts + 1, error: failure, at: now, event: event)
+        // Cancelled meanwhile (its order was): it stays so.
+        guard applied else { return }
         await parts.printJobMoved(id: request.id, state: state, error: failure)
         if failure == nil { onLabel(files) }
     }

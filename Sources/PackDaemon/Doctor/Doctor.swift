@@ -97,7 +97,7 @@ public struct Doctor: Sendable {
         }
         var checks: [DoctorCheck] = [.ok("cups", "CUPS at \(server) answers: \(queues.count) queue(s)")]
         for name in config.printerNames {
-            let profile = config.printers[name] ?? PrinterProfile(name: name)
+            let profile = config.profile(named: name)
             guard let queue = queues.first(where: { $0.name == profile.queue }) else {
                 checks.append(.problem(
                     "printer", "\(name): CUPS has no queue \"\(profile.queue)\"",

@@ -28,7 +28,7 @@ public struct ParcelLabelRenderer: Sendable {
         else {
             throw LabelError("parcel", "\(request.orderId ?? "?")/\(request.parcelId ?? "?") is not in the journal")
         }
-        let profile = config.printers[request.printer] ?? PrinterProfile(name: request.printer)
+        let profile = config.profile(named: request.printer)
         let data = LabelData(
             order: order, parcel: parcel, printedAt: now, utcOffsetSeconds: utcOffsetSeconds, reprint: request.reprint,
             station: request.station)

@@ -310,12 +310,8 @@ public actor PrintWorker {
     }
 
     private func event(_ type: EventType, _ job: PrintJob, reason: String?) -> OutboundEvent? {
-        guard let orderId = job.request.orderId else { return nil }
         let time = now()
-        let draft = EventDraft(
-            type: type, occurredAt: time, station: job.request.station, operatorId: nil, orderId: orderId,
-            parcelId: job.request.parcelId, reason: reason.map { String($0.prefix(500)) })
-        return draft.identified(by: ids.next(at: time))
+        return job.request.labelEvent(type, reason: reason, at: time, id: ids.next(at: time))
     }
 
     private func backoff() -> Duration {

@@ -24,7 +24,7 @@ extension DaemonParts {
             logger.info("label printed", metadata: ["job": "\(id)", "printer": "\(request.printer)", "order": "\(request.orderId ?? "-")"])
         }
         let event = LabelEvent.json(request, state: state == .completed ? "printed" : state.rawValue, error: error)
-        let stations = request.station.map { [$0] } ?? self.stations.filter { config.printer(forStation: $0)?.name == request.printer }
+        let stations = request.station.map { [$0] } ?? config.stations(printingOn: request.printer)
         for station in stations { await events.publish(station: station, event: "label", data: event) }
     }
 
@@ -37,7 +37,7 @@ extension DaemonParts {
         if let report, !report.isReady {
             logger.warning("printer needs attention", metadata: ["printer": "\(printer)", "message": "\(report.message)"])
         }
-        for station in stations where config.printer(forStation: station)?.name == printer {
+        for station in config.stations(printingOn: printer) {
             await events.publish(station: station, event: "printer", data: data)
         }
     }

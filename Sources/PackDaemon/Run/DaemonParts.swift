@@ -41,7 +41,9 @@ public final class DaemonParts: Sendable {
         doorbells = bells
     }
 
-    public func newId(at time: Timestamp) -> String { ids.withLock { $0.next(at: time).description } }
+    public func newId(at time: Timestamp) -> String { newULID(at: time).description }
+
+    public func newULID(at time: Timestamp) -> ULID { ids.withLock { $0.next(at: time) } }
 
     /// The stations' scan lanes; their observer publishes each outcome.
     public var lanes: StationLanes {
@@ -66,9 +68,7 @@ public final class DaemonParts: Sendable {
                 let station = order.station
                 let policy = station.map { config.engineConfig(forStation: $0).labelPolicy } ?? config.engine.labelPolicy
                 guard policy == .onApproval else { return nil }
-                let profile = station.flatMap { config.printer(forStation: $0) } ?? config.defaultPrinter.map {
-                    config.printers[$0] ?? PrinterProfile(name: $0)
-                }
+                let profile = station.flatMap { config.printer(forStation: $0) } ?? config.defaultPrinter.map(config.profile(named:))
                 guard let profile else { return nil }
                 return ApprovalPrinting.Target(printer: profile.name, station: station, format: profile.language.rawValue)
             },
@@ -98,12 +98,5 @@ public final class DaemonParts: Sendable {
         logger.info(
             "scan", metadata: ["station": "\(station)", "code": "\(decision.outcome.code)", "outcome": "\(decision.outcome.kind.rawValue)"])
         return line
-    }
-}
-
-extension PackConfig {
-    /// Every printer the configuration names: profiles and stations' printers.
-    public var printerNames: [String] {
-        Set(printers.keys).union(stationPrinters.values).union(defaultPrinter.map { [$0] } ?? []).sorted()
     }
 }

@@ -17,13 +17,10 @@ public struct APIService: Service {
     }
 
     public func run() async throws {
-        let address: APIServer.Address
-        switch parts.config.api.listen {
-        case .tcp(let host, let port): address = .tcp(host: host, port: port)
-        case .unix(let path):
+        let address = parts.config.api.listen
+        if case .unix(let path) = address {
             // A socket left by a packd that died would refuse the bind.
             try? FileManager.default.removeItem(atPath: path)
-            address = .unix(path: path)
         }
         var logger = parts.logger
         logger.logLevel = .warning

@@ -34,9 +34,7 @@ public struct DeviceService: Service {
     /// A device named by its path: read whether or not udev knows it (a pty, a
     /// `/dev/packd/scanner-*` link, a port udev does not tag).
     private func readDirect(_ binding: ScannerBinding, path: String) async {
-        let kind: DeviceIdentity.Kind =
-            path.hasPrefix("/dev/input/") ? .input : path.hasPrefix("/dev/hidraw") ? .hidpos : .serial
-        let identity = DeviceIdentity(kind: kind, devnode: path, syspath: "")
+        let identity = DeviceIdentity(kind: DeviceIdentity.Kind(scannerPath: path), devnode: path, syspath: "")
         let reader: DeviceReader
         do {
             reader = try binding.reader(for: identity, interKeyTimeoutMs: binding.interKeyTimeoutMs)

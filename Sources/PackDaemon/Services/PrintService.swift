@@ -24,7 +24,7 @@ public struct PrintService: Service {
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for name in parts.config.printerNames {
-                    let profile = parts.config.printers[name] ?? PrinterProfile(name: name)
+                    let profile = parts.config.profile(named: name)
                     let worker = PrintWorker(
                         printer: name, queue: profile.queue, journal: parts.journal,
                         lane: CupsLane(server: parts.config.cupsServer, label: name), policy: PrintWorker.Policy(profile: profile),

@@ -7,6 +7,12 @@ public struct DeviceIdentity: Sendable, Equatable {
         case hidpos
         /// A USB printer (a label printer before CUPS sets it up): `/dev/usb/lp*`.
         case printer
+
+        /// How a scanner named only by its path is read: evdev under
+        /// /dev/input/, HID POS at /dev/hidraw*, serial otherwise.
+        public init(scannerPath path: String) {
+            self = path.hasPrefix("/dev/input/") ? .input : path.hasPrefix("/dev/hidraw") ? .hidpos : .serial
+        }
     }
 
     public var kind: Kind
