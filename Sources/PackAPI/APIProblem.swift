@@ -1,7 +1,7 @@
 public import PackCore
 
 /// An RFC 9457 problem: what went wrong, and which field of the request.
-public struct APIProblem: Error, Sendable, Equatable, CustomStringConvertible {
+public struct APIProblem: Error, Sendable, CustomStringConvertible {
     public var status: Int
     public var title: String
     public var detail: String
@@ -16,11 +16,6 @@ public struct APIProblem: Error, Sendable, Equatable, CustomStringConvertible {
         self.detail = detail
         self.field = field
         self.errors = errors
-    }
-
-    public static func == (a: APIProblem, b: APIProblem) -> Bool {
-        a.status == b.status && a.title == b.title && a.detail == b.detail && a.field == b.field
-            && a.errors.map(\.field) == b.errors.map(\.field) && a.errors.map(\.message) == b.errors.map(\.message)
     }
 
     public var description: String { "\(status) \(title): \(detail)" }

@@ -34,10 +34,11 @@ extension SQLiteJournal {
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_books") ?? 0
             let builder = BookBuilder(capacity: count)
             let decoder = OrderDecoder()
+            let cutoffArguments: StatementArguments = cutoff.map { ["cutoff": $0.millisecondsSinceEpoch] } ?? []
             let filter = cutoff == nil ? "" : "WHERE finished_at IS NULL OR finished_at >= :cutoff"
             let cursor = try Row.fetchCursor(
                 db, sql: "SELECT order_id, book FROM order_books \(filter) ORDER BY rowid",
-                arguments: ["cutoff": cutoff?.millisecondsSinceEpoch])
+                arguments: cutoffArguments)
             var batch: [Order] = []
             batch.reserveCapacity(BookBuilder.batchSize)
             while let row = try cursor.next() {
@@ -74,7 +75,7 @@ extension SQLiteJournal {
                         CROSS JOIN order_books b ON b.order_id = p.order_id
                         WHERE p.in_order = 1 AND p.state <> 'pending' AND (b.finished_at IS NULL OR b.finished_at >= :cutoff)
                         """,
-                arguments: ["cutoff": cutoff?.millisecondsSinceEpoch])
+                arguments: cutoffArguments)
             while let row = try states.next() {
                 // Only parcels open or shipped (the partial index), of the orders loaded
                 // (parcels first: the planner would otherwise walk every book record).

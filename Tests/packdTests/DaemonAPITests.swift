@@ -62,6 +62,10 @@ struct DaemonAPITests {
         let inconsistent = try Packd.run(["config", "check", noPrinter])
         #expect(inconsistent.status == 2)
         #expect(inconsistent.stderr.contains("label_policy = \"on_approval\" needs a printer"))
+        // The daemon refuses what config check refuses.
+        let refusedRun = try Packd.run(["run", "--config", noPrinter, "--state", dir.sub("state")], timeout: 30)
+        #expect(refusedRun.status == 2)
+        #expect(refusedRun.stderr.contains("needs a printer"), "\(refusedRun.stderr)")
     }
 
     @Test(.timeLimit(.minutes(2)))

@@ -43,8 +43,8 @@ extension TableReader {
         }
         if let retention = try table(root, "retention", at: "") {
             try onlyKeys(retention, ["book_hours", "journal_days"], at: "retention")
-            config.retention.bookHours = try int(retention, "book_hours", at: "retention", range: 1...24 * 365) ?? 72
-            config.retention.journalDays = try int(retention, "journal_days", at: "retention", range: 1...3650) ?? 30
+            if let hours = try int(retention, "book_hours", at: "retention", range: 1...24 * 365) { config.retention.bookHours = hours }
+            if let days = try int(retention, "journal_days", at: "retention", range: 1...3650) { config.retention.journalDays = days }
         }
     }
 

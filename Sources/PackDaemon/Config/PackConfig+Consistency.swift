@@ -3,10 +3,8 @@ extension PackConfig {
     /// approval with no printer, a scanner feeding a station with no rules.
     public var consistencyProblems: [String] {
         var problems: [String] = []
-        for station in stationIds where engineConfig(forStation: station).labelPolicy != .never {
-            if engineConfig(forStation: station).labelPolicy == .onApproval, printer(forStation: station) == nil {
-                problems.append("stations.\(station): label_policy = \"on_approval\" needs a printer ([engine] or [stations.\(station)] printer)")
-            }
+        for station in stationIds where engineConfig(forStation: station).labelPolicy == .onApproval && printer(forStation: station) == nil {
+            problems.append("stations.\(station): label_policy = \"on_approval\" needs a printer ([engine] or [stations.\(station)] printer)")
         }
         if engine.labelPolicy == .onApproval, defaultPrinter == nil {
             problems.append("engine: label_policy = \"on_approval\" needs engine.printer")

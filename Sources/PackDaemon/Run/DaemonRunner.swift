@@ -14,7 +14,7 @@ public enum DaemonRunner {
         public var config: PackConfig
         public var stateDirectory: String
         public var configPath: String?
-        /// Makes the bytes of labels rendered at delivery (the demo's file printer); nil: CUPS through the profiles.
+        /// What works the print queues instead of CUPS (the demo's file printer); nil: a PrintService.
         public var printService: (@Sendable (DaemonParts) -> any Service)?
         /// More services after the API (the demo's terminal scanner).
         public var extraServices: [@Sendable (DaemonParts) -> any Service] = []
@@ -47,8 +47,9 @@ public enum DaemonRunner {
         let logger = Logger(label: "packd")
         let notifier = SystemdNotifier()
         let config = options.config
-        guard config.store.backend == .sqlite else {
-            throw StartError(description: "store.backend = \"postgres\" (a fleet's shared order book) is not available in this version")
+        // What `packd config check` refuses, the daemon does not start with.
+        if let problem = config.consistencyProblems.first {
+            throw StartError(description: "\(options.configPath ?? "configuration"): \(problem)")
         }
         notifier.notify("STATUS=opening the journal")
         let journal: SQLiteJournal

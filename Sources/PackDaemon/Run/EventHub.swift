@@ -1,3 +1,4 @@
+import DequeModule
 public import PackAPI
 public import PackCore
 
@@ -11,7 +12,8 @@ public import PackCore
 public actor EventHub {
     private struct Channel {
         var nextId: Int64
-        var recent: [ServerSentEvent] = []
+        /// The latest `keep` messages, oldest first (a ring: each scan adds one).
+        var recent = Deque<ServerSentEvent>()
         var subscribers: [Int: AsyncStream<ServerSentEvent>.Continuation] = [:]
     }
 
@@ -32,14 +34,9 @@ public actor EventHub {
         let message = ServerSentEvent(id: channel.nextId, event: event, data: data)
         channel.nextId += 1
         channel.recent.append(message)
-        if channel.recent.count > keep { channel.recent.removeFirst(channel.recent.count - keep) }
+        if channel.recent.count > keep { channel.recent.removeFirst() }
         for continuation in channel.subscribers.values { continuation.yield(message) }
         channels[station] = channel
-    }
-
-    /// Sends a message to every station's subscribers (a device or printer change).
-    public func publishToAll(stations: [String], event: String, data: JSONValue) {
-        for station in Set(stations).union(channels.keys) { publish(station: station, event: event, data: data) }
     }
 
     /// A subscription: the messages after `lastEventId` when they are all still

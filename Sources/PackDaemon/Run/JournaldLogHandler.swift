@@ -8,11 +8,10 @@ public import Logging
 public struct JournaldLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
-    private let label: String
     private let onTerminal: Bool
 
+    /// `label` (swift-log's logger name) is not written: packd has one logger.
     public init(label: String, onTerminal: Bool? = nil) {
-        self.label = label
         // PACKD_LOG_LEVEL=debug (trace, debug, info, notice, warning, error).
         if let level = ProcessInfo.processInfo.environment["PACKD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) {
             logLevel = level

@@ -8,19 +8,13 @@ public import ServiceLifecycle
 /// and then while idle, so the station display knows when it needs the packer.
 public struct PrintService: Service {
     let parts: DaemonParts
-    /// Makes the bytes for jobs whose label is rendered at delivery; nil: the
-    /// profile's own renderer (ParcelLabelRenderer).
-    let render: PrintWorker.Renderer?
 
-    public init(parts: DaemonParts, render: PrintWorker.Renderer? = nil) {
-        self.parts = parts
-        self.render = render
-    }
+    public init(parts: DaemonParts) { self.parts = parts }
 
     public func run() async throws {
         guard !parts.config.printerNames.isEmpty else { return }
         let renderer = ParcelLabelRenderer(journal: parts.journal, config: parts.config)
-        let render = self.render ?? { request in try await renderer.render(request, at: WallClock.now()) }
+        let render: PrintWorker.Renderer = { request in try await renderer.render(request, at: WallClock.now()) }
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for name in parts.config.printerNames {

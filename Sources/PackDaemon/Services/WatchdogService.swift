@@ -26,11 +26,9 @@ public struct WatchdogService: Service {
                 let backlog = try await parts.journal.outboxBacklog()
                 let age = backlog.oldest.map { Double(WallClock.now().millisecondsSinceEpoch - $0.millisecondsSinceEpoch) / 1000 } ?? 0
                 parts.metrics?.outbox(backlog: backlog.pending, oldestAgeSeconds: max(0, age), dead: backlog.dead)
-                for (printer, depth) in try await parts.journal.printQueueDepths() {
-                    parts.metrics?.queueDepth(printer: printer, jobs: depth)
-                }
-                for printer in parts.config.printerNames where try await parts.journal.nextPrintJob(printer: printer) == nil {
-                    parts.metrics?.queueDepth(printer: printer, jobs: 0)
+                let depths = try await parts.journal.printQueueDepths()
+                for printer in Set(parts.config.printerNames).union(depths.keys) {
+                    parts.metrics?.queueDepth(printer: printer, jobs: depths[printer] ?? 0)
                 }
                 if backlog.pending != lastBacklog {
                     lastBacklog = backlog.pending
