@@ -38,6 +38,11 @@ import Testing
             let bytes = (0..<Int(rng.next() % 80)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             _ = BookRecord.decode([1] + bytes)
         }
+        // A damaged line or parcel count claiming two billion entries: refused, and
+        // nothing that size is allocated.
+        let header: [UInt8] = [1, 1, UInt8(ascii: "A"), 8] + Array("approved".utf8) + [0, 0]
+        #expect(BookRecord.decode(header + [0xFF, 0xFF, 0xFF, 0xFF, 0x07]) == nil)
+        #expect(BookRecord.decode(header + [0, 0xFF, 0xFF, 0xFF, 0xFF, 0x07]) == nil)
         // Lengths and counts that claim more than there is.
         #expect(BookRecord.decode([1, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) == nil)
         #expect(BookRecord.decode([1] + Array(repeating: 0xFF, count: 12)) == nil)

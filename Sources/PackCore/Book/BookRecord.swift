@@ -66,7 +66,9 @@ public enum BookRecord {
         }
         guard let lineCount = reader.count() else { return nil }
         var lines: [OrderLine] = []
-        lines.reserveCapacity(lineCount)
+        // A damaged count may claim billions: reserve no more than the bytes left
+        // could hold (every entry takes at least one byte).
+        lines.reserveCapacity(min(lineCount, reader.remaining))
         for _ in 0..<lineCount {
             guard let sku = reader.string(), let qty = reader.count(), let barcodeCount = reader.count() else { return nil }
             var barcodes: [String] = []
@@ -78,7 +80,7 @@ public enum BookRecord {
         }
         guard let parcelCount = reader.count() else { return nil }
         var parcels: [Parcel] = []
-        parcels.reserveCapacity(parcelCount)
+        parcels.reserveCapacity(min(parcelCount, reader.remaining))
         for _ in 0..<parcelCount {
             guard let pid = reader.string(), let waybill = reader.string(), let itemCount = reader.count() else { return nil }
             var items: [ParcelLine] = []
@@ -113,6 +115,7 @@ public enum BookRecord {
         var offset = 0
 
         var atEnd: Bool { offset == bytes.count }
+        var remaining: Int { bytes.count - offset }
 
         mutating func byte() -> UInt8? {
             guard offset < bytes.count else { return nil }
