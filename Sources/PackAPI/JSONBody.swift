@@ -20,8 +20,10 @@ enum JSONBody {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
-        } catch {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw tooLarge(limit)
+        } catch {
+            throw APIProblem.badRequest("the body could not be read: \(error)")
         }
         let bytes = Array(buffer.readableBytesView)
         guard !bytes.isEmpty else { throw APIProblem.badRequest("the request has no body; send a JSON object") }
