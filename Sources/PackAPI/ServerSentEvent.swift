@@ -12,11 +12,13 @@ public struct ServerSentEvent: Sendable, Equatable {
         self.data = data
     }
 
+    /// A comment line that keeps an idle stream alive through proxies.
+    public static let keepAlive = ServerSentEvent(id: -1, event: "", data: .null)
+
     /// The wire form. JSON serialisation escapes every line break, so the data
     /// is always one line.
     public var wireText: String {
-        // A message with no event is a keep-alive comment.
-        guard !event.isEmpty else { return ": keep-alive\n\n" }
+        guard self != Self.keepAlive else { return ": keep-alive\n\n" }
         return "id: \(id)\nevent: \(event)\ndata: \(data.serialized())\n\n"
     }
 }

@@ -80,7 +80,7 @@ public actor EventHub {
     public func heartbeat() {
         for channel in channels.values {
             for continuation in channel.subscribers.values {
-                continuation.yield(ServerSentEvent(id: -1, event: "", data: .null))
+                continuation.yield(.keepAlive)
             }
         }
     }
