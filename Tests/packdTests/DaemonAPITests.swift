@@ -31,7 +31,9 @@ struct DaemonAPITests {
             ("GET", "/v1/devices"), ("GET", "/metrics"), ("GET", "/v1/nowhere"),
         ]
         for (method, path) in routes {
-            for wrong: String? in [nil, "wrong", String(token.dropLast()) + "0", token + "0"] {
+            // A near miss: the real token with its last character changed (never to itself).
+            let nearMiss = String(token.dropLast()) + (token.hasSuffix("0") ? "1" : "0")
+            for wrong: String? in [nil, "wrong", nearMiss, token + "0"] {
                 let r = try HTTPClient.request(port: packd.port, method: method, path: path, token: wrong, body: method == "POST" ? Array("{}".utf8) : nil)
                 #expect(r.status == 401, "\(method) \(path) with \(wrong ?? "no token"): \(r.status)")
                 #expect(r.header("content-type") == "application/problem+json")

@@ -58,6 +58,18 @@ struct DaemonPrintTests {
         throw HTTPClient.ClientError("the label of \(order) did not become \(state) within 30 s")
     }
 
+    /// `GET /v1/jobs/{id}`'s state once it is `wanted`, or the last one seen after 30 s.
+    func jobState(_ packd: RunningPackd, _ job: String, becomes wanted: String) throws -> String {
+        let deadline = Date().addingTimeInterval(30)
+        var state = ""
+        while Date() < deadline {
+            state = jsonObject(try packd.get("/v1/jobs/\(job)"))["state"] as? String ?? ""
+            if state == wanted { break }
+            usleep(50_000)
+        }
+        return state
+    }
+
     /// Waits on the stream for an outcome of `code`.
     func outcome(_ events: SSEClient, _ code: String) throws -> String {
         let m = try events.collect { $0.event == "outcome" && $0.data.contains("\"code\":\"\(code)\"") }.last!
@@ -168,31 +180,14 @@ struct DaemonPrintTests {
         let raw = try packd.post("/v1/print", "{\"printer\": \"label-01\", \"document\": {\"format\": \"zpl\", \"base64\": \"\(document)\"}}")
         #expect(raw.status == 202)
         #expect(try printer.nextJob(timeout: 60).bytes == Array("^XA^FO50,50^A0N,40,40^FDhello^FS^XZ\n".utf8))
-        let deadline = Date().addingTimeInterval(30)
-        var state = ""
-        while Date() < deadline {
-            state = jsonObject(try packd.get("/v1/jobs/\(job)"))["state"] as? String ?? ""
-            if state == "completed" { break }
-            usleep(50_000)
-        }
-        #expect(state == "completed")
+        #expect(try jobState(packd, job, becomes: "completed") == "completed")
         // A printer that does not answer: CUPS holds the job processing, and the
         // job says `printing` until the printer is back and has it.
         printer.close()
         let waiting = jsonObject(try packd.post("/v1/print", #"{"printer": "label-01", "order": "P"}"#))["job"] as! String
-        func waitFor(_ wanted: String) throws -> String {
-            let deadline = Date().addingTimeInterval(30)
-            var now = ""
-            while Date() < deadline {
-                now = jsonObject(try packd.get("/v1/jobs/\(waiting)"))["state"] as? String ?? ""
-                if now == wanted { break }
-                usleep(50_000)
-            }
-            return now
-        }
-        #expect(try waitFor("printing") == "printing")
+        #expect(try jobState(packd, waiting, becomes: "printing") == "printing")
         try printer.reopen()
-        #expect(try waitFor("completed") == "completed")
+        #expect(try jobState(packd, waiting, becomes: "completed") == "completed")
         #expect(String(decoding: try printer.nextJob(timeout: 60).bytes, as: UTF8.self).contains("YTP1"))
         let bad = try packd.post("/v1/print", #"{"printer": "label-01", "document": {"format": "zpl", "base64": "%%%"}}"#)
         #expect(bad.status == 422)
