@@ -1,5 +1,6 @@
 import Dispatch
 import PackCore
+import Synchronization
 
 /// Builds an order book on a thread of its own while the caller reads and
 /// decodes the next records: a start on a million orders uses both cores.
@@ -10,18 +11,32 @@ final class BookBuilder: @unchecked Sendable {
     private let queue = DispatchQueue(label: "packd.book-builder")
     /// At most this many batches wait, so memory stays bounded.
     private let slots = DispatchSemaphore(value: 4)
+    /// Batches the builder is done with. They are freed by the caller's thread, which
+    /// made them: the builder is the slower of the two, and freeing another
+    /// thread's memory also fights over its malloc arena.
+    private let done = Mutex<[[Order]]>([])
+    private let expectedOrders: Int
     // Touched only on `queue` until `finish`.
     private var book = OrderBook()
+    private var platformIndexReserved = false
 
     init(capacity: Int) {
+        expectedOrders = capacity
         book.reserveCapacity(capacity)
     }
 
     func add(_ orders: [Order]) {
         guard !orders.isEmpty else { return }
         slots.wait()
+        let finished = done.withLock { batches in
+            defer { batches.removeAll(keepingCapacity: true) }
+            return batches
+        }
+        _ = consume finished
         queue.async {
+            self.reservePlatformIndex(likeIn: orders)
             for order in orders { self.book.upsert(order) }
+            self.done.withLock { $0.append(orders) }
             self.slots.signal()
         }
     }
@@ -30,9 +45,20 @@ final class BookBuilder: @unchecked Sendable {
     /// caller's changes do not copy it).
     func finish() -> OrderBook {
         queue.sync {
+            done.withLock { $0.removeAll() }
             let built = book
             book = OrderBook()
             return built
         }
+    }
+
+    /// Room in the platform order id index for as many orders as the first batch
+    /// suggests have one (most shops give one for every order, some for none):
+    /// growing it a million entries at a time rehashes every key again and again.
+    private func reservePlatformIndex(likeIn orders: [Order]) {
+        guard !platformIndexReserved else { return }
+        platformIndexReserved = true
+        let withId = orders.reduce(0) { $0 + ($1.platformOrderId == nil ? 0 : 1) }
+        book.reservePlatformIndexCapacity(expectedOrders * withId / orders.count + 16)
     }
 }

@@ -36,6 +36,12 @@ public struct OrderBook: Sendable {
         parcelByCode.reserveCapacity(count)
     }
 
+    /// Room for `count` platform order ids (a loader that knows how many orders
+    /// carry one).
+    public mutating func reservePlatformIndexCapacity(_ count: Int) {
+        slotByPlatformId.reserveCapacity(count)
+    }
+
     // MARK: Changing the book
 
     /// Adds an order, or replaces the earlier version with the same id. What packd
