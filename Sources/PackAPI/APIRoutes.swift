@@ -23,7 +23,7 @@ public enum APIRoutes {
     }
 
     /// Small bodies: one scan, one print request without a document.
-    static let smallBody = 64 << 10
+    static let smallBody = InputLimits.smallBodyBytes
 
     public static func router(
         operations: any PackOperations, token: String, maxBodyBytes: Int

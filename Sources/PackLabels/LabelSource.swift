@@ -24,8 +24,12 @@ public struct LabelSource: Sendable {
             return try CarrierDocument(format: documentFormat, base64: base64).convert(
                 to: format, dpi: dpi ?? 203, widthMm: media.widthMm, heightMm: media.heightMm, renderer: renderer)
         }
-        var name = templateOverride ?? defaultTemplate
-        if templateOverride == nil, case .template(let named, _)? = parcel.label { name = named }
-        return try renderer.render(catalog.template(name), data: data, format: format, dpi: dpi)
+        if let templateOverride {
+            return try renderer.render(catalog.template(templateOverride), data: data, format: format, dpi: dpi)
+        }
+        // The parcel's template comes with the order: a catalogue name only.
+        var name = defaultTemplate
+        if case .template(let named, _)? = parcel.label { name = named }
+        return try renderer.render(catalog.template(named: name), data: data, format: format, dpi: dpi)
     }
 }

@@ -7,7 +7,7 @@ import OrderedCollections
 /// caught at the byte where it occurs, and object members must keep their order.
 public struct JSONParser {
     public struct Limits: Sendable {
-        public var maxDepth = 64
+        public var maxDepth = InputLimits.jsonDepth
         public init() {}
     }
 

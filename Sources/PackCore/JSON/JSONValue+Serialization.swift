@@ -15,7 +15,15 @@ extension JSONValue {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let n): out += String(n)
         case .double(let d):
-            if d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) } else { out += "\(d)" }
+            // JSON has no infinity or NaN: such a value (which the decoders refuse at
+            // the edge) is written as null rather than as text no reader accepts.
+            if !d.isFinite {
+                out += "null"
+            } else if d == d.rounded(), abs(d) < 1e15 {
+                out += String(Int64(d))
+            } else {
+                out += "\(d)"
+            }
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let elements):
             out += "["

@@ -97,18 +97,20 @@ struct FieldReader {
 
     mutating func weight(_ obj: OrderedDictionary<String, JSONValue>, _ key: String, at path: String) -> Double? {
         let p = join(path, key)
+        let grams: Double
         switch obj[key] {
         case nil, .null?: return nil
-        case .int(let n)?:
-            if n < 0 { fail(p, "must be >= 0, not \(n)"); return nil }
-            return Double(n)
-        case .double(let d)?:
-            if d < 0 { fail(p, "must be >= 0, not \(d)"); return nil }
-            return d
+        case .int(let n)?: grams = Double(n)
+        case .double(let d)?: grams = d
         case let other?:
             fail(p, "must be a number, not \(other.kindName)")
             return nil
         }
+        if let problem = limits.weightProblem(grams) {
+            fail(p, problem)
+            return nil
+        }
+        return grams
     }
 
     mutating func array(_ obj: OrderedDictionary<String, JSONValue>, _ key: String, at path: String, required: Bool)
@@ -126,19 +128,4 @@ struct FieldReader {
         }
     }
 
-    /// Every string anywhere in the value, known field or not, must stay within the
-    /// text limit; the document of a carrier label has its own, larger limit.
-    mutating func checkStringSizes(_ value: JSONValue, at path: String) {
-        switch value {
-        case .string(let s):
-            let isDocument = path.hasSuffix(".label.document.base64")
-            let limit = isDocument ? limits.maxDocumentLength : limits.maxTextLength
-            if s.utf8.count > limit { fail(path, "is \(s.utf8.count) bytes long; at most \(limit) are allowed") }
-        case .array(let elements):
-            for (i, e) in elements.enumerated() { checkStringSizes(e, at: "\(path)[\(i)]") }
-        case .object(let members):
-            for (k, v) in members { checkStringSizes(v, at: join(path, k)) }
-        default: break
-        }
-    }
 }

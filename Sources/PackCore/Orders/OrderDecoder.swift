@@ -82,9 +82,9 @@ public struct OrderDecoder: Sendable {
 
     func decodeOrder(_ value: JSONValue, at path: String, reader: inout FieldReader) -> Order? {
         let before = reader.problems.count
+        // Every known field is checked as it is read; unknown fields are kept as
+        // they are, whatever their size (the body's or the file's limit holds them).
         guard let obj = reader.object(value, at: path) else { return nil }
-        reader.checkStringSizes(value, at: path)
-        if reader.problems.count > before { return nil }
 
         let id = reader.identifier(obj, "id", at: path, required: true)
         let status = decodeStatus(obj, at: path, reader: &reader)
@@ -314,19 +314,40 @@ public struct OrderDecoder: Sendable {
             return .document(format: format, base64: data)
         }
         guard let name = reader.identifier(l, "template", at: p, required: true) else { return nil }
+        // A name from the template catalogue, never a path: order data must not
+        // choose a file for packd to read.
+        if !name.utf8.allSatisfy(Self.isTemplateNameByte) || name.hasPrefix(".") {
+            reader.fail("\(p).template", "must be a template name (letters, digits, \".\", \"_\", \"-\"), not \"\(name)\"")
+            return nil
+        }
         var fields: [String: String] = [:]
         if let f = l["fields"], f != .null, let fo = reader.object(f, at: "\(p).fields") {
+            if fo.count > limits.maxLabelFields {
+                reader.fail("\(p).fields", "has \(fo.count) fields; at most \(limits.maxLabelFields) are allowed")
+                return nil
+            }
             for (k, v) in fo {
+                let fp = "\(p).fields.\(k)"
+                if k.utf8.count > limits.maxIdentifierLength {
+                    reader.fail(fp, "the name is \(k.utf8.count) bytes long; at most \(limits.maxIdentifierLength) are allowed")
+                    continue
+                }
                 switch v {
-                case .string(let s): fields[k] = s
+                case .string: fields[k] = reader.string(v, at: fp, required: false, maxLength: limits.maxTextLength)
                 case .int(let n): fields[k] = String(n)
                 case .double(let d): fields[k] = String(d)
                 case .bool(let b): fields[k] = String(b)
                 case .null: break
-                default: reader.fail("\(p).fields.\(k)", "must be a string or a number, not \(v.kindName)")
+                default: reader.fail(fp, "must be a string or a number, not \(v.kindName)")
                 }
             }
         }
         return .template(name: name, fields: fields)
+    }
+
+    static func isTemplateNameByte(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+            || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_")
+            || b == UInt8(ascii: "-")
     }
 }

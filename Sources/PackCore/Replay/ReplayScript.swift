@@ -14,7 +14,7 @@ public struct ReplayInputError: Error, Sendable, Equatable, CustomStringConverti
 
 /// Reads SCANS.jsonl: `{"code": "...", "at_ms": 1200, "device": "s1"}` or `{"order": {...}}` a line.
 public enum ReplayScript {
-    public static let maxCodeLength = 4096
+    public static let maxCodeLength = InputLimits.scanCodeBytes
     /// A century of milliseconds: far beyond any packing session, and far from
     /// overflowing the clock arithmetic.
     public static let maxAtMs: Int64 = 3_155_760_000_000

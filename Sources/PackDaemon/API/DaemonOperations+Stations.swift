@@ -5,7 +5,7 @@ import PackStore
 
 extension DaemonOperations {
     /// The longest code accepted through the API: a scanner never reads more.
-    static let maxCodeLength = 4096
+    static let maxCodeLength = InputLimits.scanCodeBytes
 
     public func scan(station: String, body: JSONValue) async throws(APIProblem) -> JSONValue {
         try known(station)

@@ -9,7 +9,7 @@ public struct DaemonOperations: PackOperations {
     public init(parts: DaemonParts) { self.parts = parts }
 
     /// At most this many orders in one request (contracts.md section 5).
-    static let maxOrdersPerRequest = 10_000
+    static let maxOrdersPerRequest = InputLimits.ordersPerRequest
 
     public func upsertOrders(_ body: JSONValue) async throws(APIProblem) -> JSONValue {
         let elements: [JSONValue]

@@ -8,16 +8,20 @@ import TOMLKit
 /// Reads packd.toml. Unknown keys are errors: a misspelt `requre_ack` silently
 /// ignored would leave a station running with the wrong rules.
 public enum ConfigLoader {
-    public static let maxFileSize = 1 << 20
+    public static let maxFileSize = InputLimits.configFileBytes
 
     public static func load(path: String) throws(ConfigError) -> PackConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: [UInt8]
+        do {
+            data = try BoundedFile.read(path, limit: maxFileSize)
+        } catch .tooLarge {
+            throw ConfigError(file: path, message: "is over \(maxFileSize) bytes, the most a configuration may be")
+        } catch .isDirectory {
+            throw ConfigError(file: path, message: "is a directory, not a configuration file")
+        } catch {
             throw ConfigError(file: path, message: "cannot be read (missing, or no permission)")
         }
-        guard data.count <= maxFileSize else {
-            throw ConfigError(file: path, message: "is \(data.count) bytes; a configuration is at most \(maxFileSize)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw ConfigError(file: path, message: "is not UTF-8 text")
         }
         return try parse(text, file: path)
@@ -234,8 +238,7 @@ struct TableReader {
         let layout = try string(t, "layout", at: at) ?? "us"
         var keymap: (path: String, text: String)?
         if let path = try string(t, "keymap_file", at: at) {
-            guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 20,
-                let text = String(data: data, encoding: .utf8)
+            guard let data = try? BoundedFile.read(path, limit: 1 << 20), let text = String(validating: data, as: UTF8.self)
             else { throw error("\(at).keymap_file", "\"\(path)\" cannot be read as a text file of at most 1 MiB") }
             do {
                 _ = try KeymapDecoder(keymapText: text, name: path)

@@ -1,4 +1,5 @@
 public import PackAPI
+import PackCore
 
 /// `[api]`: the local HTTP API.
 public struct APISettings: Sendable, Equatable {
@@ -7,7 +8,7 @@ public struct APISettings: Sendable, Equatable {
     /// created once with mode 0600.
     public var tokenFile: String?
     /// The largest request body, in bytes (orders in bulk, base64 documents).
-    public var maxBodyBytes = 64 << 20
+    public var maxBodyBytes = InputLimits.apiBodyBytes
 
     public init() {}
 }

@@ -79,20 +79,25 @@ struct CSVOrderGrouping {
         guard let orderId = cells["order_id"], !orderId.isEmpty else { return fail("order_id", "is required") }
         guard let sku = cells["sku"], !sku.isEmpty else { return fail("sku", "is required") }
         guard let waybill = cells["waybill"], !waybill.isEmpty else { return fail("waybill", "is required") }
-        guard let qtyText = cells["qty"], let qty = Int(qtyText), qty > 0 else {
-            return fail("qty", "must be a whole number > 0, not \"\(cells["qty"] ?? "")\"")
+        let limits = OrderLimits()
+        guard let qtyText = cells["qty"], let qty = Int(qtyText), qty > 0, qty <= limits.maxQuantity else {
+            return fail(
+                "qty", "must be a whole number from 1 to \(limits.maxQuantity), not \"\(cells["qty"] ?? "")\"")
         }
         var weight: Double?
         if let w = cells["unit_weight_g"], !w.isEmpty {
-            guard let d = Double(w), d >= 0 else { return fail("unit_weight_g", "must be a number >= 0, not \"\(w)\"") }
-            weight = d
+            guard let grams = Self.decimal(w), limits.weightProblem(grams) == nil else {
+                return fail("unit_weight_g", "must be a number of grams from 0 to \(Int(limits.maxWeightGrams)), not \"\(w)\"")
+            }
+            weight = grams
         }
         var parcelWeight: Double?
         if let w = cells["expected_weight_g"], !w.isEmpty {
-            guard let d = Double(w), d >= 0 else {
-                return fail("expected_weight_g", "must be a number >= 0, not \"\(w)\"")
+            guard let grams = Self.decimal(w), limits.weightProblem(grams) == nil else {
+                return fail(
+                    "expected_weight_g", "must be a number of grams from 0 to \(Int(limits.maxWeightGrams)), not \"\(w)\"")
             }
-            parcelWeight = d
+            parcelWeight = grams
         }
 
         var order = orders[orderId] ?? PendingOrder(firstRow: number)
@@ -144,5 +149,25 @@ extension String {
         while s.first == " " { s.removeFirst() }
         while s.last == " " { s.removeLast() }
         return String(s)
+    }
+}
+
+extension CSVOrderGrouping {
+    /// A plain decimal number as a spreadsheet writes one (`320`, `12.5`): not
+    /// `inf`, `nan`, hexadecimal or an exponent, which `Double(_:)` would take.
+    static func decimal(_ text: String) -> Double? {
+        var digits = 0
+        var dots = 0
+        for b in text.utf8 {
+            if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+                digits += 1
+            } else if b == UInt8(ascii: ".") {
+                dots += 1
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, dots <= 1, digits <= 32 else { return nil }
+        return Double(text)
     }
 }

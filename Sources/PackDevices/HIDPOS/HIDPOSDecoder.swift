@@ -1,4 +1,4 @@
-import PackCore
+public import PackCore
 
 /// Decodes the Scanned Data reports of a USB HID POS scanner (usage page 0x8C), as
 /// read from /dev/hidraw*. The scanner sends the raw code bytes with its AIM
@@ -14,7 +14,7 @@ public struct HIDPOSDecoder: Sendable {
     private var pending: [UInt8] = []
     private var aim: [UInt8] = []
 
-    public init(maxCodeLength: Int = 4096) { self.maxCodeLength = maxCodeLength }
+    public init(maxCodeLength: Int = InputLimits.scanCodeBytes) { self.maxCodeLength = maxCodeLength }
 
     public enum Result: Sendable, Equatable {
         /// `code` starts with the AIM identifier when the scanner sent one, so that

@@ -1,3 +1,4 @@
+public import PackCore
 /// Gathers a keyboard-wedge scanner's characters into codes. A code ends at a
 /// terminator key, at a configured suffix (for scanners set up to end codes with,
 /// say, `#`), or when the keys stop for longer than the inter-key timeout (scanners
@@ -11,7 +12,7 @@ public struct KeyScanAssembler: Sendable {
     private var lastKeyAt: Int64?
     private var overflowed = false
 
-    public init(interKeyTimeoutMs: Int64 = 100, maxCodeLength: Int = 4096, suffix: String? = nil) {
+    public init(interKeyTimeoutMs: Int64 = 100, maxCodeLength: Int = InputLimits.scanCodeBytes, suffix: String? = nil) {
         self.interKeyTimeoutMs = interKeyTimeoutMs
         self.maxCodeLength = maxCodeLength
         self.suffix = suffix.flatMap { $0.isEmpty ? nil : $0 }

@@ -1,4 +1,4 @@
-import PackCore
+public import PackCore
 
 /// How a serial scanner marks the end (and maybe the start) of a code.
 public struct SerialFraming: Sendable, Equatable {
@@ -16,9 +16,9 @@ public struct SerialFraming: Sendable, Equatable {
     /// Removed from the start of a code when present (e.g. STX).
     public var prefix: [UInt8] = []
     /// A code longer than this is refused.
-    public var maxFrameLength = 4096
+    public var maxFrameLength = InputLimits.scanCodeBytes
 
-    public init(terminator: Terminator = .any, prefix: [UInt8] = [], maxFrameLength: Int = 4096) {
+    public init(terminator: Terminator = .any, prefix: [UInt8] = [], maxFrameLength: Int = InputLimits.scanCodeBytes) {
         self.terminator = terminator
         self.prefix = prefix
         self.maxFrameLength = maxFrameLength

@@ -28,7 +28,11 @@ public struct LabelData: Sendable, Equatable {
             v["parcel.index"] = String(index + 1)
         }
         v["parcel.count"] = String(order.parcels.count)
-        v["parcel.weightG"] = parcel.expectedWeightG.map { String(Int($0.rounded())) }
+        v["parcel.weightG"] = parcel.expectedWeightG.flatMap { grams in
+            // The decoder allows no weight beyond 10 t; an Order made in code could
+            // still hold anything, and converting it must not trap.
+            Int(exactly: grams.rounded()).map(String.init)
+        }
         v["carrier.code"] = order.carrier?.code
         v["carrier.service"] = order.carrier?.service
         v["items"] = parcel.lines.map { "\($0.sku) x\($0.qty)" }.joined(separator: "; ")

@@ -10,7 +10,7 @@ public struct CarrierDocument: Sendable {
     public var format: LabelDocumentFormat
     public var bytes: [UInt8]
 
-    public static let maxBytes = 8 * 1024 * 1024
+    public static let maxBytes = InputLimits.carrierDocumentBytes
 
     public init(format: LabelDocumentFormat, bytes: [UInt8]) {
         self.format = format

@@ -65,7 +65,7 @@ extension PlacedElement {
 struct PlacedText: Sendable {
     let subject: String
     var frame: DotRect
-    let text: String
+    var text: String
     let style: TextStyle
     let fontFamily: String
     let sizeDots: Double

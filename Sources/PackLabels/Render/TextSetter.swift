@@ -24,12 +24,16 @@ final class TextSetter {
 
     /// Draws `text` inside its frame with the current cairo source; throws when it
     /// cannot fit or no installed font can write it.
-    func draw(_ text: PlacedText, on cr: OpaquePointer) throws(LabelError) {
-        guard !text.text.isEmpty else { return }
+    func draw(_ placed: PlacedText, on cr: OpaquePointer) throws(LabelError) {
+        guard !placed.text.isEmpty else { return }
+        let rotated = placed.style.rotation == 90 || placed.style.rotation == 270
+        let lineWidth = rotated ? placed.frame.height : placed.frame.width
+        let boxHeight = rotated ? placed.frame.width : placed.frame.height
+        var text = placed
+        text.text = Self.visiblePart(
+            of: placed.text, lineWidth: lineWidth, boxHeight: boxHeight,
+            smallestSize: placed.style.fit == .shrink ? placed.minSizeDots : placed.sizeDots)
         try checkFonts(text)
-        let rotated = text.style.rotation == 90 || text.style.rotation == 270
-        let lineWidth = rotated ? text.frame.height : text.frame.width
-        let boxHeight = rotated ? text.frame.width : text.frame.height
         let layout = pango_layout_new(context)!
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         pango_layout_set_width(layout, Int32(lineWidth) * PANGO_SCALE)
@@ -54,6 +58,19 @@ final class TextSetter {
         }
         cairo_move_to(cr, -Double(lineWidth) / 2, -Double(boxHeight) / 2 + top)
         pango_cairo_show_layout(cr, layout)
+    }
+
+    /// The start of a text, at least as much as the box could show at the
+    /// smallest size (glyphs a fifth of the size wide, lines 0.9 of it high):
+    /// customer text may be 64 KiB, and laying all of it out to show a few
+    /// hundred characters would cost Pango seconds per label.
+    static func visiblePart(of text: String, lineWidth: Int, boxHeight: Int, smallestSize: Double) -> String {
+        let size = max(smallestSize, 1)
+        let perLine = Double(max(lineWidth, 1)) / (size * 0.2)
+        let lines = Double(max(boxHeight, 1)) / (size * 0.9) + 1
+        let most = Int(min(perLine * lines, 1e6)) + 16
+        guard text.utf8.count > most else { return text }
+        return String(text.prefix(most))
     }
 
     /// Sets the font size so that the text fits; returns the text's height.

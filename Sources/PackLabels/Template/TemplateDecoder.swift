@@ -12,7 +12,7 @@ public struct TemplateDecoder: Sendable {
 
     public var imageLoader: ImageLoader?
     public static let maxElements = 500
-    public static let maxImageBytes = 2 * 1024 * 1024
+    public static let maxImageBytes = InputLimits.templateImageBytes
 
     public init(imageLoader: ImageLoader? = nil) { self.imageLoader = imageLoader }
 

@@ -1,0 +1,160 @@
+import Foundation
+import PackCore
+import PackStore
+import Testing
+
+/// Inputs that crashed or poisoned packd (issue 10), through the commands a user
+/// runs: each is refused with an error naming its field, or handled, and packd
+/// stays able to read its journal.
+@Suite struct HostileInputTests {
+    let dir = TempDirectory()
+    let at = ["--at", "2026-11-22T09:15:00Z", "--utc-offset", "8"]
+
+    var state: String { dir.sub("state") }
+
+    /// The first sample order as a JSON object, changed by `edit`.
+    func sampleOrder(_ edit: (inout [String: Any]) -> Void) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Packd.sample("orders.json")))
+        let document = try JSONSerialization.jsonObject(with: data)
+        let orders = (document as? [[String: Any]]) ?? ((document as? [String: Any])?["orders"] as? [[String: Any]]) ?? []
+        var order = try #require(orders.first)
+        edit(&order)
+        return String(decoding: try JSONSerialization.data(withJSONObject: order), as: UTF8.self)
+    }
+
+    func firstParcel(_ order: inout [String: Any], _ edit: (inout [String: Any]) -> Void) {
+        var parcels = order["parcels"] as? [[String: Any]] ?? []
+        edit(&parcels[0])
+        order["parcels"] = parcels
+    }
+
+    @Test func aHugeWeightIsRefusedNamingTheFieldNotACrash() throws {
+        for weight in ["1e19", "-0.5", "1e308", "10000001"] {
+            let json = try sampleOrder { order in firstParcel(&order) { $0["expectedWeightG"] = 320 } }
+                .replacingOccurrences(of: "\"expectedWeightG\":320", with: "\"expectedWeightG\":\(weight)")
+            #expect(json.contains(weight))
+            let file = dir.file("weight.json", json)
+            let result = try Packd.run(["label", "render", "--order", file, "--format", "zpl", "-o", "/dev/null"] + at)
+            #expect(result.status == 2, "\(weight): \(result.stderr)")
+            #expect(result.stderr.contains("parcels[0].expectedWeightG: must be"), "\(weight): \(result.stderr)")
+        }
+        // A number JSON cannot hold at all is a syntax error, not infinity.
+        let file = dir.file(
+            "inf.json", try sampleOrder { order in firstParcel(&order) { $0["expectedWeightG"] = 320 } }
+                .replacingOccurrences(of: "\"expectedWeightG\":320", with: "\"expectedWeightG\":1e999"))
+        let result = try Packd.run(["label", "render", "--order", file, "--format", "zpl", "-o", "/dev/null"] + at)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("out of range"), "\(result.stderr)")
+    }
+
+    @Test func aCSVWeightOfInfinityIsRefusedAndTheJournalStaysReadable() async throws {
+        let header = "order_id,status,waybill,sku,qty,expected_weight_g,unit_weight_g\n"
+        for (cell, column) in [("inf", "expected_weight_g"), ("nan", "expected_weight_g"), ("0x1p3", "expected_weight_g"),
+            ("1e400", "unit_weight_g"), ("99999999", "unit_weight_g")]
+        {
+            let row = column == "expected_weight_g" ? "C-1,approved,WB1,SKU-1,1,\(cell),\n" : "C-1,approved,WB1,SKU-1,1,,\(cell)\n"
+            let file = dir.file("orders.csv", header + row)
+            let result = try Packd.run(["orders", "import", file, "--state", state])
+            #expect(result.status == 2, "\(cell): \(result.stderr)")
+            #expect(result.stderr.contains("row 2, column \(column): must be a number of grams"), "\(cell): \(result.stderr)")
+        }
+        let overflow = dir.file(
+            "qty.csv", "order_id,status,waybill,sku,qty\nC-2,approved,WB2,SKU-1,9223372036854775807\nC-2,approved,WB3,SKU-1,1\n")
+        let refused = try Packd.run(["orders", "import", overflow, "--state", state])
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("row 2, column qty: must be a whole number from 1 to 100000"), "\(refused.stderr)")
+
+        let fine = dir.file("fine.csv", header + "C-1,approved,WB1,SKU-1,1,12.5,3\n")
+        let imported = try Packd.run(["orders", "import", fine, "--state", state])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let order = try #require(try await SQLiteJournal(directory: state).order(id: "C-1"))
+        #expect(order.parcels[0].expectedWeightG == 12.5)
+        #expect(try await SQLiteJournal(directory: state).loadBook().orderCount == 1)
+    }
+
+    @Test func anOrderCannotNameATemplateFile() throws {
+        let secret = dir.file("secret.json", #"{"size": {"width": 100, "height": 150}, "elements": []}"#)
+        for name in [secret, "../templates/waybill-100x150", ".hidden", "waybill 100x150"] {
+            let json = try sampleOrder { order in firstParcel(&order) { $0["label"] = ["template": name] } }
+            let file = dir.file("order.json", json)
+            let result = try Packd.run(["label", "render", "--order", file, "--format", "zpl", "-o", "/dev/null"] + at)
+            #expect(result.status == 2, "\(name): \(result.stderr)")
+            #expect(result.stderr.contains("parcels[0].label.template: must be a template name"), "\(name): \(result.stderr)")
+        }
+        // A name ending in .json is a name: no file of that name is read.
+        FileManager.default.changeCurrentDirectoryPath(dir.path)
+        let json = try sampleOrder { order in firstParcel(&order) { $0["label"] = ["template": "secret.json"] } }
+        let result = try Packd.run(
+            ["label", "render", "--order", dir.file("order.json", json), "--format", "zpl", "-o", "/dev/null"] + at)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no template named \"secret.json\""), "\(result.stderr)")
+    }
+
+    @Test func templateImagesStayInsideTheTemplatesDirectory() throws {
+        let templates = dir.sub("templates")
+        try FileManager.default.createDirectory(atPath: templates, withIntermediateDirectories: true)
+        // Any PNG will do: packd's own label as one.
+        let rendered = try Packd.run(
+            ["label", "render", "--order", Packd.sample("orders.json"), "--format", "png", "-o", dir.sub("outside.png")] + at)
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        let png = try Data(contentsOf: URL(fileURLWithPath: dir.sub("outside.png")))
+        try FileManager.default.createSymbolicLink(atPath: "\(templates)/link.png", withDestinationPath: dir.sub("outside.png"))
+        for (file, message) in [
+            (dir.sub("outside.png"), "no absolute path"), ("../outside.png", "no absolute path"),
+            ("link.png", "outside the template's directory"),
+        ] {
+            let template = "\(templates)/logo.json"
+            try #"{"size": {"width": 100, "height": 150}, "elements": [{"type": "image", "file": "\#(file)", "x": 1, "y": 1, "width": 20, "height": 20}]}"#
+                .write(toFile: template, atomically: true, encoding: .utf8)
+            let result = try Packd.run(
+                ["label", "render", "--order", Packd.sample("orders.json"), "--template", template, "--format", "zpl", "-o", "/dev/null"])
+            #expect(result.status == 2, "\(file): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(file): \(result.stderr)")
+        }
+        try png.write(to: URL(fileURLWithPath: "\(templates)/inside.png"))
+        try #"{"size": {"width": 100, "height": 150}, "elements": [{"type": "image", "file": "inside.png", "x": 1, "y": 1, "width": 20, "height": 20}]}"#
+            .write(toFile: "\(templates)/logo.json", atomically: true, encoding: .utf8)
+        let result = try Packd.run(
+            ["label", "render", "--order", Packd.sample("orders.json"), "--template", "\(templates)/logo.json", "--format", "zpl", "-o", "/dev/null"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test func longCustomerTextPrintsOneLabelAndUnknownFieldsAreKept() async throws {
+        // 2,700 Chinese characters (8,100 bytes), then 64 KiB of them.
+        for count in [2_700, 21_845] {
+            let address = String(repeating: "浙", count: count)
+            let json = try sampleOrder { order in
+                var recipient = order["recipient"] as? [String: Any] ?? [:]
+                recipient["address1"] = address
+                order["recipient"] = recipient
+                order["erpNotes"] = String(repeating: "x", count: 200_000)
+                order["erpExtra"] = ["deep": [String(repeating: "y", count: 100_000)]]
+            }
+            let file = dir.file("long.json", json)
+            let out = dir.sub("long.zpl")
+            let result = try Packd.run(["label", "render", "--order", file, "--format", "zpl", "-o", out] + at, timeout: 60)
+            #expect(result.status == 0, "\(count): \(result.stderr)")
+            let zpl = try String(contentsOfFile: out, encoding: .utf8)
+            #expect(zpl.components(separatedBy: "^XA").count == 2, "one label")
+
+            let imported = try Packd.run(["orders", "import", dir.file("long-list.json", "[\(json)]"), "--state", state])
+            #expect(imported.status == 0, "\(count): \(imported.stderr.prefix(600))")
+            let order = try #require(try await SQLiteJournal(directory: state).order(id: "SO-1001"))
+            #expect(order.recipient?.address1 == address)
+            guard case .object(let members) = order.source, case .string(let notes)? = members["erpNotes"] else {
+                Issue.record("the unknown field was not kept")
+                return
+            }
+            #expect(notes.utf8.count == 200_000)
+        }
+        // One byte over 64 KiB is refused, naming the field.
+        let json = try sampleOrder { order in
+            var recipient = order["recipient"] as? [String: Any] ?? [:]
+            recipient["address1"] = String(repeating: "a", count: 65_537)
+            order["recipient"] = recipient
+        }
+        let result = try Packd.run(["orders", "import", dir.file("over.json", "[\(json)]"), "--state", state])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("recipient.address1: is 65537 bytes long; at most 65536 are allowed"), "\(result.stderr)")
+    }
+}
