@@ -91,3 +91,66 @@ import Testing
         #expect(c.gs1 == nil)
     }
 }
+
+/// The GS1 application identifier table and what a parse keeps when part of a code
+/// does not read.
+@Suite struct GS1TableTests {
+    @Test(arguments: [
+        ("7240", nil as Int?, 20), ("8030", nil, 90), ("4309", 20, 20), ("7040", 4, 4), ("8006", 18, 18),
+        ("421", nil, 12), ("3103", 6, 6), ("3955", 6, 6), ("7239", nil, 30), ("715", nil, 20), ("8200", nil, 70),
+        ("99", nil, 90), ("00", 18, 18), ("8013", nil, 25), ("4326", 6, 6), ("7011", nil, 10),
+    ])
+    func aisHaveTheirLengths(_ ai: String, _ fixed: Int?, _ max: Int) throws {
+        let length = try #require(GS1ApplicationIdentifiers.dataLength(ofAI: ai))
+        #expect(length.fixed == fixed)
+        #expect(length.max == max)
+    }
+
+    @Test(arguments: ["05", "3106", "3960", "7299", "8099", "4334", "23", "717"])
+    func unassignedNumbersAreNotAIs(_ ai: String) {
+        #expect(!GS1ApplicationIdentifiers.isKnown(ai))
+    }
+
+    @Test func anUnknownAIAfterTheGTINCostsOnlyItself() throws {
+        let s = try #require(GS1ElementString.parse("0106901234567892" + "10LOT1\u{1D}7299XYZ\u{1D}21SN1"[...]))
+        #expect(s.gtin == "06901234567892")
+        #expect(s.value("10") == "LOT1")
+        #expect(s.value("21") == "SN1")
+        #expect(s.unread == ["7299XYZ"])
+        // A known AI whose data does not fit it is unread too.
+        let bad = try #require(GS1ElementString.parse("0106901234567892" + "11ABCDEF"[...]))
+        #expect(bad.gtin == "06901234567892")
+        #expect(bad.unread == ["11ABCDEF"])
+        let bracketed = try #require(GS1ElementString.parse("(01)06901234567892(7299)XYZ(10)L1"[...]))
+        #expect(bracketed.gtin == "06901234567892")
+        #expect(bracketed.value("10") == "L1")
+        #expect(bracketed.unread == ["(7299)XYZ"])
+    }
+
+    @Test func theIssuesCodeKeepsItsGTIN() {
+        let code = ScannedCode("]C10106901234567892" + "10LOT1\u{1D}7240ABC")
+        #expect(code.gtin == "06901234567892")
+        #expect(code.gs1?.value("7240") == "ABC")
+        #expect(code.gs1?.unread == [])
+    }
+
+    @Test(arguments: [
+        "https://id.gs1.org/01/09501101530003",
+        "HTTPS://id.gs1.org/01/09501101530003/10/ABC?17=271231",
+        "https://example.com/brand/products/01/09501101530003/21/S%2F1",
+        "http://example.com/gtin/09501101530003/lot/ABC",
+        "https://id.gs1.org/01/9501101530003",
+    ])
+    func digitalLinksReadAsTheirGTIN(_ uri: String) {
+        #expect(ScannedCode(uri).gtin == "09501101530003", "\(uri)")
+    }
+
+    @Test func digitalLinkQualifiersAndAttributes() throws {
+        let s = try #require(GS1DigitalLink.parse("https://id.gs1.org/01/09501101530003/10/AB%2FC/21/X?17=271231&utm_source=x"[...]))
+        #expect(s.elements.map { $0.ai } == ["01", "10", "21", "17"])
+        #expect(s.value("10") == "AB/C")
+        #expect(GS1DigitalLink.parse("https://example.com/products/123"[...]) == nil)
+        #expect(ScannedCode("https://id.gs1.org/01/09501101530004").gtin == nil, "a bad check digit")
+        #expect(ScannedCode("https://example.com/01/0950110153000").gtin == nil)
+    }
+}

@@ -22,6 +22,8 @@ public struct ScannedCode: Sendable, Equatable {
         var gs1: GS1ElementString?
         if aim?.isGS1 == true || ScannedCode.looksLikeGS1(text) {
             gs1 = GS1ElementString.parse(body)
+        } else if text.utf8.first == UInt8(ascii: "h") || text.utf8.first == UInt8(ascii: "H") {
+            gs1 = GS1DigitalLink.parse(body)
         }
         self.gs1 = gs1
         self.gtin = GTIN.normalize(text) ?? gs1?.gtin
