@@ -8,6 +8,9 @@ struct BookOrder: Sendable {
     /// `Int64.max` when the order has no approval time (it sorts last).
     var approvedAtMs: Int64
     var parcels: InlineList<BookParcel>
+    /// The barcodes its lines give, so that a newer version can take them back
+    /// from the catalogue.
+    var barcodeUses: [BarcodeUse] = []
 }
 
 struct BookParcel: Sendable {

@@ -73,9 +73,16 @@ public struct OrderBook: Sendable {
         // has a few lines), a dictionary only for a long one.
         var lineSkus: [(sku: String, id: SkuID)] = []
         lineSkus.reserveCapacity(order.lines.count)
+        var barcodeUses: [BarcodeUse] = []
         for line in order.lines {
-            lineSkus.append((line.sku, catalog.register(sku: line.sku, barcodes: line.barcodes)))
+            let id = catalog.register(sku: line.sku)
+            lineSkus.append((line.sku, id))
+            for barcode in line.barcodes { barcodeUses.append(catalog.addUse(of: barcode, for: id)) }
         }
+        // The old version's barcodes go after the new one's came, so that a barcode
+        // both give never leaves the catalogue in between.
+        let oldBarcodeUses = Int(slot) < orders.count ? orders[Int(slot)].barcodeUses : []
+        defer { for use in oldBarcodeUses { catalog.removeUse(use) } }
         let skuBySku: [String: SkuID]? =
             lineSkus.count > 16 ? Dictionary(lineSkus.map { ($0.sku, $0.id) }, uniquingKeysWith: { _, last in last }) : nil
         var parcels: [BookParcel] = []
@@ -85,7 +92,7 @@ public struct OrderBook: Sendable {
             let items = parcel.lines.map { line in
                 BookItem(
                     sku: (skuBySku.map { $0[line.sku] } ?? lineSkus.last { $0.sku == line.sku }?.id)
-                        ?? catalog.register(sku: line.sku, barcodes: []), qty: Int32(line.qty))
+                        ?? catalog.register(sku: line.sku), qty: Int32(line.qty))
             }
             guard let inlineItems = InlineList(items) else { continue }
             parcels.append(
@@ -94,13 +101,16 @@ public struct OrderBook: Sendable {
                     openAt: state?.openAt, claimGeneration: (state?.generation ?? 0) &+ 1))
         }
         guard let inlineParcels = InlineList(parcels) else {
-            if Int(slot) == orders.count { slotByOrderId[folded] = nil }
+            // Nothing to scan: the new version's barcodes are not kept either.
+            for use in barcodeUses { catalog.removeUse(use) }
+            if Int(slot) == orders.count { slotByOrderId[folded] = nil } else { orders[Int(slot)].barcodeUses = [] }
             return
         }
         defer { for sku in oldClaimSkus { cleanClaims(sku: sku) } }
         let entry = BookOrder(
             id: order.id, platformOrderId: order.platformOrderId, status: order.status,
-            approvedAtMs: order.approvedAt?.millisecondsSinceEpoch ?? Int64.max, parcels: inlineParcels)
+            approvedAtMs: order.approvedAt?.millisecondsSinceEpoch ?? Int64.max, parcels: inlineParcels,
+            barcodeUses: barcodeUses)
         if Int(slot) == orders.count { orders.append(entry) } else { orders[Int(slot)] = entry }
 
         for (index, parcel) in parcels.enumerated() {
