@@ -62,11 +62,17 @@ struct PrintCommand: AsyncParsableCommand {
                 Output.line("job \(queue)-\(id) completed")
                 return
             case .aborted, .canceled:
-                throw CLIError("job \(queue)-\(id) \(job.state) (\(job.reasons.joined(separator: ", ")))")
+                let why = job.reasons + (job.message.map { [$0] } ?? [])
+                throw CLIError("job \(queue)-\(id) \(job.state) (\(why.joined(separator: ", ")))")
             default:
                 if Date() > deadline {
                     let status = try? cups.printer(queue)
-                    let needs = status.map { $0.conditions.map(\.description) + $0.reasons } ?? []
+                    var needs = status.map { $0.conditions.map(\.description) + $0.reasons } ?? []
+                    // CUPS may keep retrying an idle printer whose reasons say nothing:
+                    // what its backend said is then the only reason there is.
+                    for message in [status?.message, job.message].compactMap({ $0 }) where !needs.contains(message) {
+                        needs.append(message)
+                    }
                     throw CLIError(
                         "job \(queue)-\(id) still \(job.state) after \(Int(timeout)) s; printer: "
                             + (needs.isEmpty ? "no reason given" : needs.joined(separator: ", "))

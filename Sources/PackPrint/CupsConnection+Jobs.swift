@@ -5,7 +5,7 @@ extension CupsConnection {
     /// hundred. Anything near this is a mistake, not a label.
     public static let maxDocumentBytes = 32 * 1024 * 1024
 
-    static let jobAttributes = ["job-id", "job-name", "job-state", "job-state-reasons"]
+    static let jobAttributes = ["job-id", "job-name", "job-state", "job-state-reasons", "job-printer-state-message"]
 
     /// Submits a document as one job named `jobName` (packd records the name
     /// before submitting, so that after a crash it can ask CUPS whether the job
@@ -106,6 +106,7 @@ extension CupsConnection {
         }
         return JobStatus(
             id: id, name: g.string("job-name") ?? "", state: state,
-            reasons: g.strings("job-state-reasons").filter { $0 != "none" })
+            reasons: g.strings("job-state-reasons").filter { $0 != "none" },
+            message: g.string("job-printer-state-message").flatMap { $0.isEmpty ? nil : $0 })
     }
 }

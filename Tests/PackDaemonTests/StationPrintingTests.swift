@@ -181,4 +181,30 @@ struct StationPrintingTests {
         #expect(printer.jobs == [a.document!])
         #expect(await PrinterBoard(config: PackConfig()).report(forStation: "pack-01") == nil)
     }
+
+    /// A backend that cannot read the spooled label leaves the printer idle, with
+    /// no reason, while CUPS retries: the station is told what the backend said.
+    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    func aStalledJobIsReportedInTheBackendsWords() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        try PrivateCups.run("/bin/chown", ["root:root", "\(cups.directory)/spool"])
+        try PrivateCups.run("/bin/chmod", ["0700", "\(cups.directory)/spool"])
+        let config = config(queue: "zebra1")
+        let board = PrinterBoard(config: config)
+        let journal = try SQLiteJournal(directory: dir)
+        let a = PrintRequest(id: "01JD0000000000000000000031", printer: "label-1", format: "zpl", document: Array("^XA^FDa^FS^XZ".utf8), createdAt: t0)
+        try await journal.enqueuePrint([a])
+        let t0 = self.t0
+        let worker = PrintWorker(
+            printer: "label-1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "label-1"),
+            render: { _ in throw PrinterError("documents only") }, now: { t0 }, board: board)
+        #expect(try await worker.drain(until: .now + .seconds(4)) == false)
+        let report = try #require(await board.report(forStation: "pack-01"))
+        #expect(report.needs == [.other("CUPS cannot send the label: Unable to open print file: Permission denied")], "\(report)")
+        #expect(report.message.contains("Unable to open print file: Permission denied"), "\(report.message)")
+        #expect(printer.jobs.isEmpty)
+    }
 }

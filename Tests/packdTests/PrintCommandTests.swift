@@ -80,6 +80,23 @@ struct PrintCommandTests {
         #expect(try printer.waitForJobs(1, timeout: 60) == [Array(zpl.utf8)])
     }
 
+    /// A backend that cannot read the spooled file leaves the printer idle with no
+    /// reason, retrying: what the backend said is the reason to give.
+    @Test func aBackendThatCannotReadTheJobSaysWhy() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        // The backend runs as lp: a spool directory only root can read is what a
+        // hand-made cupsd with the wrong ownership looks like.
+        try PrivateCups.run("/bin/chown", ["root:root", "\(cups.directory)/spool"])
+        try PrivateCups.run("/bin/chmod", ["0700", "\(cups.directory)/spool"])
+        let result = try packd(cups, ["print", "--printer", "zebra1", "--timeout", "4", dir.file("x.zpl", "^XA^XZ\n")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Unable to open print file: Permission denied"), "\(result.stderr)")
+        #expect(!result.stderr.contains("no reason given"))
+        #expect(printer.jobs.isEmpty)
+    }
+
     @Test func listsQueuesWithWhatTheyTake() throws {
         let cups = try PrivateCups()
         let a = try SocketPrinter()

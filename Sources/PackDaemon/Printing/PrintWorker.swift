@@ -63,6 +63,8 @@ public actor PrintWorker {
     /// What the printer last said about itself, for the station display.
     public private(set) var status: PrinterStatus?
     private var lastStatusAt: ContinuousClock.Instant?
+    /// Why CUPS keeps the job in hand waiting (its backend's words), if it does.
+    private var stalledBecause: String?
 
     public init(
         printer: String, queue: String, journal: SQLiteJournal, lane: CupsLane, policy: Policy = Policy(),
@@ -218,6 +220,7 @@ public actor PrintWorker {
             // CUPS answers but no longer knows the job (its spool was lost): look up by name.
             return try await recover(job)
         }
+        stalledBecause = state.stallReason
         switch state.state {
         case .completed:
             try await move(
@@ -293,6 +296,8 @@ public actor PrintWorker {
     /// Looks at CUPS for the printer's state (the station display), at most
     /// once per `interval`: an idle worker calls it between waits.
     public func refreshStatusIfStale(interval: Duration) async {
+        // Called between jobs: no job of this worker waits in CUPS now.
+        stalledBecause = nil
         if let last = lastStatusAt, ContinuousClock.now - last < interval { return }
         await refreshStatus()
     }
@@ -325,6 +330,6 @@ public actor PrintWorker {
         lastStatusAt = .now
         let queue = self.queue
         status = try? await lane.call { c throws(PrintError) in try c.printer(queue) }
-        await board?.update(printer: printer, status: status)
+        await board?.update(printer: printer, status: status, stalledJob: stalledBecause)
     }
 }

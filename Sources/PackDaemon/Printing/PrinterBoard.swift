@@ -10,7 +10,9 @@ public actor PrinterBoard {
     public init(config: PackConfig) { self.config = config }
 
     /// A worker's latest status of `printer`; nil when CUPS could not be asked.
-    public func update(printer: String, status: PrinterStatus?) {
+    /// `stalledJob`: why CUPS keeps the worker's job waiting, when it does (the
+    /// printer itself may look idle and ready meanwhile).
+    public func update(printer: String, status: PrinterStatus?, stalledJob: String? = nil) {
         var needs: [PrinterCondition]
         if let status {
             needs = status.conditions
@@ -18,7 +20,10 @@ public actor PrinterBoard {
         } else {
             needs = [.other("the print server (CUPS) is not answering")]
         }
-        statuses[printer] = PrinterReport(printer: printer, needs: needs, detail: status?.message)
+        if let stalledJob, needs.isEmpty {
+            needs.append(.other("CUPS cannot send the label: \(stalledJob)"))
+        }
+        statuses[printer] = PrinterReport(printer: printer, needs: needs, detail: status?.message ?? stalledJob)
     }
 
     /// What `printer` needs; nil when it has not been looked at yet.
