@@ -82,10 +82,10 @@ import Testing
             #expect(result.stderr.contains("parcels[0].label.template: must be a template name"), "\(name): \(result.stderr)")
         }
         // A name ending in .json is a name: no file of that name is read.
-        FileManager.default.changeCurrentDirectoryPath(dir.path)
         let json = try sampleOrder { order in firstParcel(&order) { $0["label"] = ["template": "secret.json"] } }
         let result = try Packd.run(
-            ["label", "render", "--order", dir.file("order.json", json), "--format", "zpl", "-o", "/dev/null"] + at)
+            ["label", "render", "--order", dir.file("order.json", json), "--format", "zpl", "-o", "/dev/null"] + at,
+            directory: dir.path)
         #expect(result.status != 0)
         #expect(result.stderr.contains("no template named \"secret.json\""), "\(result.stderr)")
     }

@@ -34,10 +34,13 @@ enum Packd {
 
     /// Runs packd to completion; kills it if it outlives `timeout` seconds.
     static func run(
-        _ arguments: [String], environment: [String: String] = [:], executable: String? = nil, timeout: Double = 120
+        _ arguments: [String], environment: [String: String] = [:], executable: String? = nil, timeout: Double = 120,
+        directory: String? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? binary)
+        // Never the test process's own: tests run in parallel.
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["PACKD_STATE"] = nil
