@@ -17,6 +17,7 @@ final class GroupCommitter: Sendable {
         var commits = 0
         var transactions = 0
         var failures = 0
+        var refused = 0
     }
 
     private let pool: DatabasePool
@@ -44,8 +45,11 @@ final class GroupCommitter: Sendable {
     }
 
     var stats: (commits: Int, transactions: Int) { state.withLock { ($0.commits, $0.transactions) } }
-    /// Commits that could not be written so far.
+    /// Commits that could not be written so far (each invalidates what was decided
+    /// on top of it).
     var failures: Int { state.withLock { $0.failures } }
+    /// Commits refused because a failure came before them.
+    var refused: Int { state.withLock { $0.refused } }
     /// Commits queued or being written and not yet durable.
     var pending: (queued: Int, inFlight: Int) { state.withLock { ($0.waiting.count, $0.inFlight) } }
 
@@ -64,6 +68,14 @@ final class GroupCommitter: Sendable {
     }
 
     private func write(_ batch: [(ScanCommit, CommitTicket)]) async {
+        // Commits decided before a failure they did not see (they wait behind it in
+        // queue order) are refused: writing them would make a later decision
+        // durable after an earlier one failed.
+        let failuresNow = failures
+        let firstCurrent = batch.firstIndex { $0.0.decidedAfterFailures.map { $0 >= failuresNow } ?? true } ?? batch.count
+        refuse(batch[..<firstCurrent])
+        let batch = Array(batch[firstCurrent...])
+        guard !batch.isEmpty else { return }
         let commits = batch.map(\.0)
         let mode = self.mode
         do {
@@ -76,8 +88,10 @@ final class GroupCommitter: Sendable {
             }
             for (_, ticket) in batch { ticket.resolve(.success(())) }
         } catch {
-            // One bad commit must not fail its neighbours: write them one by one.
-            for (commit, ticket) in batch {
+            // One bad commit must not fail the ones before it: write them one by
+            // one. The ones after it are refused, as they were decided on memory
+            // that held the failed one.
+            for (index, (commit, ticket)) in batch.enumerated() {
                 do {
                     try await pool.write { db in try CommitWriter.write(commit, to: db, mode: mode) }
                     state.withLock {
@@ -88,8 +102,18 @@ final class GroupCommitter: Sendable {
                 } catch {
                     state.withLock { $0.failures += 1 }
                     ticket.resolve(.failure(error))
+                    refuse(batch[(index + 1)...])
+                    return
                 }
             }
         }
+    }
+
+    /// Refusals are not failures of their own: the failure they follow already
+    /// told the hub to reload, and counting them would refuse its next decisions.
+    private func refuse(_ commits: ArraySlice<(ScanCommit, CommitTicket)>) {
+        guard !commits.isEmpty else { return }
+        state.withLock { $0.refused += commits.count }
+        for (_, ticket) in commits { ticket.resolve(.failure(JournalError.earlierCommitFailed)) }
     }
 }

@@ -37,6 +37,10 @@ public struct ScanCommit: Sendable, Equatable {
     public var events: [OutboundEvent]
     /// Labels to print, queued in the same transaction.
     public var labels: [PrintRequest]
+    /// The journal's `failedCommits` when the decision was made. A decision made
+    /// before a failure it did not know of stands on memory the disk never got: it
+    /// is refused, not written after the failed one (nil: not checked).
+    public var decidedAfterFailures: Int?
 
     public init(station: StationState?, changes: [BookChange], events: [OutboundEvent], labels: [PrintRequest] = []) {
         self.station = station
@@ -126,6 +130,9 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     case alreadyShipped(ParcelKey)
     case unknownParcel(ParcelKey)
     case corrupt(String)
+    /// Not written because an earlier decision could not be: it was made on memory
+    /// the disk does not have.
+    case earlierCommitFailed
 
     public var description: String {
         switch self {
@@ -136,6 +143,7 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .alreadyShipped(let k): "parcel \(k) is already shipped"
         case .unknownParcel(let k): "parcel \(k) is not in the journal"
         case .corrupt(let what): "the journal is damaged: \(what)"
+        case .earlierCommitFailed: "not written: an earlier decision could not be written (scan again)"
         }
     }
 }

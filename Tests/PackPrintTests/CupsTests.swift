@@ -71,7 +71,7 @@ struct CupsTests {
                 } catch { failures.add("\(error)") }
             }
         }
-        group.wait()
+        #expect(group.wait(timeout: .now() + 60) == .success)
         #expect(failures.all.isEmpty)
         #expect(try a.waitForJobs(5) == (0..<5).map(Self.zpl))
         #expect(try b.waitForJobs(5) == (100..<105).map(Self.zpl))

@@ -176,10 +176,9 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for commit in commits { group.addTask { try await journal.record(commit) } }
             // Every commit is queued, and the first batch is waiting for the writer.
-            while true {
+            try await waitUntil("every commit queued") {
                 let p = journal.committer.pending
-                if p.inFlight > 0 && p.queued + p.inFlight == commits.count { break }
-                await Task.yield()
+                return p.inFlight > 0 && p.queued + p.inFlight == commits.count
             }
             gate.open()
             try await group.waitForAll()
@@ -192,7 +191,10 @@ import Testing
         #expect(try await journal.outbox(limit: 100).count == 50)
     }
 
-    @Test func oneBadCommitDoesNotFailItsNeighbours() async throws {
+    /// A bad commit fails alone among those queued before it; the ones queued after
+    /// it were decided on memory that held it, so they are refused, never written
+    /// after it failed.
+    @Test func aBadCommitFailsTheOnesAfterItNotTheOnesBefore() async throws {
         let journal = try SQLiteJournal(directory: dir.path)
         let a = order("A", waybill: "W1", [("X", 1)])
         let b = order("B", waybill: "W2", [("X", 1)])
@@ -203,7 +205,7 @@ import Testing
         // A first commit takes the writer's place in line; the next three queue behind it
         // and so share one transaction, in which the bad one fails.
         let first = journal.enqueue(shipment(c, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8S"))
-        while journal.committer.pending.inFlight == 0 { await Task.yield() }
+        try await waitUntil("the first commit in flight") { journal.committer.pending.inFlight > 0 }
         let good = journal.enqueue(shipment(a, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8T"))
         let bad = journal.enqueue(shipment(order("Z", waybill: "W9", [("X", 1)]), id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8V"))
         let good2 = journal.enqueue(shipment(b, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8W"))
@@ -212,9 +214,33 @@ import Testing
         try await first.wait()
         try await good.wait()
         await #expect(throws: JournalError.unknownParcel(ParcelKey(orderId: "Z", parcelId: "Z-1"))) { try await bad.wait() }
-        try await good2.wait()
+        await #expect(throws: JournalError.earlierCommitFailed) { try await good2.wait() }
         try await holder.value
-        #expect(try await journal.outbox(limit: 10).count == 3)
+        #expect(try await journal.outbox(limit: 10).count == 2)
+        #expect(try await journal.parcelStates(orderId: "B").map(\.state) == ["pending"])
+        #expect(journal.failedCommits == 1)
+        #expect(journal.committer.refused == 1)
+    }
+}
+
+extension JournalTests {
+    /// A decision made before a failure it did not see is refused even when it
+    /// reaches the writer later; one made after is written.
+    @Test func aDecisionMadeBeforeAnUnseenFailureIsRefused() async throws {
+        let journal = try SQLiteJournal(directory: dir.path)
+        let a = order("A", waybill: "W1", [("X", 1)])
+        let b = order("B", waybill: "W2", [("X", 1)])
+        _ = try await journal.importOrders([a, b], at: t0)
+        let failing = journal.enqueue(shipment(order("Z", waybill: "W9", [("X", 1)]), id: "01JD3Z8Q3V7K9Y0M5H2N4P6R9A"))
+        await #expect(throws: (any Error).self) { try await failing.wait() }
+        #expect(journal.failedCommits == 1)
+        var stale = shipment(a, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R9B")
+        stale.decidedAfterFailures = 0
+        await #expect(throws: JournalError.earlierCommitFailed) { try await journal.record(stale) }
+        var current = shipment(b, id: "01JD3Z8Q3V7K9Y0M5H2N4P6R9C")
+        current.decidedAfterFailures = 1
+        try await journal.record(current)
+        #expect(try await journal.parcelStates().map(\.state) == ["pending", "shipped"])
         #expect(journal.failedCommits == 1)
     }
 }
@@ -231,9 +257,26 @@ final class AsyncGate: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Waits for `open`, or 30 seconds (then the test's own expectations fail).
     func waitBlocking() {
+        let deadline = Date().addingTimeInterval(30)
         condition.lock()
-        while !isOpen { condition.wait() }
+        while !isOpen, condition.wait(until: deadline) {}
         condition.unlock()
     }
+}
+
+/// Waits until `condition` holds, for at most `seconds`; throws after that, naming `what`.
+func waitUntil(_ what: String, seconds: Double = 10, _ condition: () -> Bool) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !condition() {
+        guard Date() < deadline else { throw WaitTimeout(what: what, seconds: seconds) }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+}
+
+struct WaitTimeout: Error, CustomStringConvertible {
+    var what: String
+    var seconds: Double
+    var description: String { "\(what): not within \(seconds) s" }
 }

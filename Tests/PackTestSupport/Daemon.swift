@@ -47,8 +47,16 @@ public final class Daemon: @unchecked Sendable {
         _ = wait()
     }
 
-    /// Waits for the program to exit; its exit status, or 128 + the signal that ended it.
-    public func wait() -> Int32 {
+    /// Waits for the program to exit; its exit status, or 128 + the signal that
+    /// ended it. A program still running after `timeout` seconds is killed (the
+    /// status then says SIGKILL, which no test expects), so no test hangs on it.
+    public func wait(timeout: Double = 60) -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let status = exited() { return status }
+            usleep(5_000)
+        }
+        kill(pid, SIGKILL)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)

@@ -82,7 +82,9 @@ final class PipeCollector: @unchecked Sendable {
     }
 
     func finish() -> (String, String) {
-        group.wait()
+        // The pipes close when packd exits (it was killed at the deadline); a child
+        // it left holding them must not hang the test.
+        _ = group.wait(timeout: .now() + 30)
         return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }

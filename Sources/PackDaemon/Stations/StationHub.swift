@@ -32,6 +32,13 @@ public actor StationHub {
     /// book and the stations are reloaded before the next decision.
     private var mustReload = false
     private var failuresSeen: Int
+    /// The reload in progress: every caller waits for this one instead of starting
+    /// another (an older book finishing last would overwrite newer decisions).
+    private var reloading: Task<Void, any Error>?
+    /// Orders upserted while a reload reads the book, applied to the new book.
+    private var upsertsDuringReload: [[Order]]?
+    /// Counts reloads, so that a compaction that raced one does not take over.
+    private var reloads = 0
     private let durability: Durability
     /// Finished orders older than this leave the book (nil: the book keeps all).
     private let retention: Duration?
@@ -66,7 +73,9 @@ public actor StationHub {
     /// loaded anew from the journal (outside this actor's turns, so scans go on)
     /// and what changed meanwhile is applied to it before it takes over.
     public func compact(now: Timestamp) async throws -> (before: Int, after: Int) {
+        try await reloadIfBehind()
         guard changeLog == nil, let cutoff = Self.cutoff(retention, now) else { return (book.orderCount, book.orderCount) }
+        let reloadsBefore = reloads
         changeLog = []
         defer { changeLog = nil }
         // Whatever memory holds from before the log began reaches the disk first.
@@ -79,7 +88,7 @@ public actor StationHub {
             }
         }
         let before = book.orderCount
-        if !mustReload { book = fresh }
+        if !mustReload, reloads == reloadsBefore { book = fresh }
         return (before, book.orderCount)
     }
 
@@ -105,8 +114,12 @@ public actor StationHub {
         -> (decision: ScanDecision, labels: [PrintRequest])
     {
         lastNow = now
-        try await reloadIfBehind()
-        let previous = try await stationState(station)
+        var previous: StationState
+        repeat {
+            try await reloadIfBehind()
+            // Reading the station may wait for the disk, and a reload may start meanwhile.
+            previous = try await stationState(station)
+        } while mustReload || reloading != nil || journal.failedCommits != failuresSeen
         let engine = ScanEngine(config: config.engineConfig(forStation: station))
         let decision = engine.decide(scan, state: previous, book: book, now: now)
         let events = decision.events.map { $0.identified(by: ids.next(at: $0.occurredAt)) }
@@ -114,6 +127,7 @@ public actor StationHub {
         book.apply(decision.bookChanges)
         if !decision.bookChanges.isEmpty { changeLog?.append(.changes(decision.bookChanges)) }
         var commit = ScanCommit(decision: decision, previous: previous, events: events)
+        commit.decidedAfterFailures = failuresSeen
         commit.labels = printRequests(decision, station: station, now: now)
         guard !commit.isEmpty else { return (decision, []) }
         do {
@@ -133,9 +147,11 @@ public actor StationHub {
     /// Adds or replaces orders: journal first, then the book. With `approval`,
     /// labels of approved orders are queued in the same transaction.
     public func upsert(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting? = nil) async throws -> ImportSummary {
+        try await reloadIfBehind()
         let summary = try await journal.importOrders(orders, at: time, approval: approval)
         for order in orders { book.upsert(order) }
         changeLog?.append(.upserts(orders))
+        upsertsDuringReload?.append(orders)
         return summary
     }
 
@@ -165,12 +181,42 @@ public actor StationHub {
             failuresSeen = journal.failedCommits
             mustReload = true
         }
-        if mustReload { try await reload() }
+        while mustReload || reloading != nil {
+            if let reloading {
+                try await reloading.value
+            } else {
+                // Runs on this actor, so it starts only once `reloading` is set,
+                // and clears it itself before anyone waiting resumes.
+                let task = Task { try await self.reload() }
+                reloading = task
+                try await task.value
+            }
+        }
     }
 
+    /// Reads the book and the stations again. Run only as `reloading`, so one at
+    /// a time, while every decision waits.
     private func reload() async throws {
-        book = try await journal.loadBook(finishedBefore: Self.cutoff(retention, lastNow))
-        stations = [:]
         mustReload = false
+        upsertsDuringReload = []
+        defer {
+            upsertsDuringReload = nil
+            reloading = nil
+        }
+        // Whatever was queued before is written (or refused) first, so that the
+        // disk cannot get ahead of the book read from it.
+        await journal.flush()
+        failuresSeen = journal.failedCommits
+        var fresh: OrderBook
+        do {
+            fresh = try await journal.loadBook(finishedBefore: Self.cutoff(retention, lastNow))
+        } catch {
+            mustReload = true
+            throw error
+        }
+        for orders in upsertsDuringReload ?? [] { for order in orders { fresh.upsert(order) } }
+        book = fresh
+        stations = [:]
+        reloads += 1
     }
 }

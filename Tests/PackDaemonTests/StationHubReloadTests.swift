@@ -1,0 +1,114 @@
+import Foundation
+import PackCore
+import PackDaemon
+import PackStore
+import Testing
+
+/// A journal that can be told a commit failed and whose book loads wait at a gate:
+/// enough to make two reloads of the station hub overlap.
+final class GatedJournal: PackJournal, @unchecked Sendable {
+    let inner: SQLiteJournal
+    private let lock = NSLock()
+    private var failures = 0
+    private var loads = 0
+    private var gateOpen = true
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ inner: SQLiteJournal) { self.inner = inner }
+
+    var loadCount: Int { lock.withLock { loads } }
+    func failCommit() { lock.withLock { failures += 1 } }
+    func closeGate() { lock.withLock { gateOpen = false } }
+    func openGate() {
+        let resumed = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            gateOpen = true
+            defer { waiting = [] }
+            return waiting
+        }
+        for continuation in resumed { continuation.resume() }
+    }
+
+    func importOrders(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary {
+        try await inner.importOrders(orders, at: time)
+    }
+    func importOrders(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting?) async throws -> ImportSummary {
+        try await inner.importOrders(orders, at: time, approval: approval)
+    }
+    func loadBook() async throws -> OrderBook { try await loadBook(finishedBefore: nil) }
+    func loadBook(finishedBefore cutoff: Timestamp?) async throws -> OrderBook {
+        let book = try await inner.loadBook(finishedBefore: cutoff)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let pass = lock.withLock { () -> Bool in
+                loads += 1
+                if gateOpen { return true }
+                waiting.append(continuation)
+                return false
+            }
+            if pass { continuation.resume() }
+        }
+        return book
+    }
+    func flush() async { await inner.flush() }
+    func loadStation(_ id: String) async throws -> StationState? { try await inner.loadStation(id) }
+    func record(_ commit: ScanCommit) async throws { try await inner.record(commit) }
+    func enqueue(_ commit: ScanCommit) -> CommitTicket { inner.enqueue(commit) }
+    var failedCommits: Int { lock.withLock { failures } + inner.failedCommits }
+    func stockLevels() async throws -> [StockLevel] { try await inner.stockLevels() }
+    func stockMovements(sku: String?, limit: Int) async throws -> [StockMovement] {
+        try await inner.stockMovements(sku: sku, limit: limit)
+    }
+    func setStock(sku: String, quantity: Int, at time: Timestamp, note: String?) async throws -> StockMovement {
+        try await inner.setStock(sku: sku, quantity: quantity, at: time, note: note)
+    }
+    func outbox(limit: Int) async throws -> [OutboxEntry] { try await inner.outbox(limit: limit) }
+}
+
+@Suite struct StationHubReloadTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-reload-\(UUID().uuidString)").path
+    let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
+
+    /// After a failed write every station waits for one reload: a second one,
+    /// finishing last with an older book, would undo what was decided meanwhile.
+    @Test(.timeLimit(.minutes(1)))
+    func stationsWaitingForAReloadShareOne() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let orders = SyntheticOrders.make(count: 2, prefix: "L", skusPerOrder: 1, catalogueSize: 10)
+        let sqlite = try SQLiteJournal(directory: dir)
+        _ = try await sqlite.importOrders(orders, at: t0)
+        let journal = GatedJournal(sqlite)
+        let hub = try await StationHub(journal: journal, config: PackConfig())
+        #expect(journal.loadCount == 1)
+
+        journal.failCommit()
+        journal.closeGate()
+        let t0 = self.t0
+        let first = Task {
+            try await hub.handle(Scan(code: orders[0].parcels[0].waybill, device: "a", atMs: 0), station: "st-1", now: t0)
+        }
+        try await waitFor { journal.loadCount == 2 }
+        let second = Task {
+            try await hub.handle(Scan(code: orders[1].parcels[0].waybill, device: "b", atMs: 0), station: "st-2", now: t0)
+        }
+        // The second station waits for the reload in flight instead of loading its
+        // own. (A window to let a second load show, not a synchronisation: the
+        // outcome does not depend on its length.)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(journal.loadCount == 2)
+        journal.openGate()
+        #expect(try await first.value.outcome.kind == .parcelOpened)
+        #expect(try await second.value.outcome.kind == .parcelOpened)
+        #expect(journal.loadCount == 2)
+        // Both openings hold in the book.
+        #expect(try await hub.view(of: "st-1").parcel?.openAt == "st-1")
+        #expect(try await hub.view(of: "st-2").parcel?.openAt == "st-2")
+    }
+
+    /// Waits up to 10 s for `condition`.
+    func waitFor(_ condition: () -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(10)
+        while !condition() {
+            guard Date() < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+}
