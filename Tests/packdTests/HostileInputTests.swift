@@ -157,4 +157,45 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains("recipient.address1: is 65537 bytes long; at most 65536 are allowed"), "\(result.stderr)")
     }
+
+    @Test func picturesBeyondTheLimitsAreRefusedNamingTheSize() throws {
+        // A carrier's PNG: fine at 800 x 1200, refused at 4001 x 4001 (16 million pixels and more).
+        for (width, height, refused) in [(800, 1200, false), (4_001, 4_001, true), (10_001, 10, true)] {
+            let png = TestPNG.white(width: width, height: height)
+            let json = try sampleOrder { order in
+                firstParcel(&order) { $0["label"] = ["document": ["format": "png", "base64": Data(png).base64EncodedString()]] }
+            }
+            let result = try Packd.run(
+                ["label", "render", "--order", dir.file("doc.json", json), "--format", "zpl", "-o", "/dev/null"] + at)
+            if refused {
+                #expect(result.status == 2, "\(width)x\(height): \(result.stderr)")
+                #expect(result.stderr.contains("a \(width) x \(height) PNG is too large"), "\(result.stderr)")
+            } else {
+                #expect(result.status == 0, "\(width)x\(height): \(result.stderr)")
+            }
+        }
+        // A template's image is held to the same limits.
+        let templates = dir.sub("big")
+        try FileManager.default.createDirectory(atPath: templates, withIntermediateDirectories: true)
+        try Data(TestPNG.white(width: 10_001, height: 2)).write(to: URL(fileURLWithPath: "\(templates)/wide.png"))
+        try #"{"size": {"width": 100, "height": 150}, "elements": [{"type": "image", "file": "wide.png", "x": 1, "y": 1, "width": 20, "height": 20}]}"#
+            .write(toFile: "\(templates)/t.json", atomically: true, encoding: .utf8)
+        let result = try Packd.run(
+            ["label", "render", "--order", Packd.sample("orders.json"), "--template", "\(templates)/t.json", "--format", "png", "-o", "/dev/null"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("a 10001 x 2 PNG is too large"), "\(result.stderr)")
+    }
+
+    @Test func aPDFOfManyPagesIsNotALabel() throws {
+        for (pages, refused) in [(2, false), (51, true)] {
+            let pdf = TestPDF.blank(pages: pages)
+            let json = try sampleOrder { order in
+                firstParcel(&order) { $0["label"] = ["document": ["format": "pdf", "base64": Data(pdf).base64EncodedString()]] }
+            }
+            let result = try Packd.run(
+                ["label", "render", "--order", dir.file("pdf.json", json), "--format", "zpl", "-o", "/dev/null"] + at)
+            #expect(result.status == (refused ? 2 : 0), "\(pages): \(result.stderr)")
+            if refused { #expect(result.stderr.contains("has 51 pages; a label document has at most 50"), "\(result.stderr)") }
+        }
+    }
 }

@@ -16,12 +16,14 @@ enum BitmapDocument {
     static func pdf(_ bitmap: Bitmap, dpi: Int) throws(LabelError) -> [UInt8] {
         let points = 72.0 / Double(dpi)
         let sink = CairoStream()
-        let surface = cairo_pdf_surface_create_for_stream(
-            CairoStream.write, sink.opaque, Double(bitmap.width) * points, Double(bitmap.height) * points)!
+        let surface = try CairoSurface.checked(
+            cairo_pdf_surface_create_for_stream(
+                CairoStream.write, sink.opaque, Double(bitmap.width) * points, Double(bitmap.height) * points),
+            subject: "document")
         defer { cairo_surface_destroy(surface) }
-        let image = RasterRenderer.surface(of: bitmap, inkIsSet: true)
+        let image = try RasterRenderer.surface(of: bitmap, inkIsSet: true)
         defer { cairo_surface_destroy(image) }
-        let cr = cairo_create(surface)!
+        let cr = try CairoSurface.context(on: surface, subject: "document")
         defer { cairo_destroy(cr) }
         cairo_scale(cr, points, points)
         cairo_set_source_rgb(cr, 0, 0, 0)

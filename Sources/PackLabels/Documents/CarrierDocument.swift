@@ -75,9 +75,9 @@ public struct CarrierDocument: Sendable {
 
     /// The document drawn to fit `width` x `height` dots, thresholded to 1 bit.
     private func raster(width: Int, height: Int) throws(LabelError) -> Bitmap {
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))!
+        let surface = try CairoSurface.image(CAIRO_FORMAT_RGB24, width: width, height: height, subject: "document")
         defer { cairo_surface_destroy(surface) }
-        let cr = cairo_create(surface)!
+        let cr = try CairoSurface.context(on: surface, subject: "document")
         defer { cairo_destroy(cr) }
         cairo_set_source_rgb(cr, 1, 1, 1)
         cairo_paint(cr)
@@ -86,9 +86,7 @@ public struct CarrierDocument: Sendable {
             let pages = try PDFPages(bytes: bytes)
             try pages.drawFirstPage(on: cr, width: Double(width), height: Double(height))
         default:
-            guard let picture = ImageMask.decode(png: bytes) else {
-                throw LabelError("document", "the PNG document is corrupt or not a PNG")
-            }
+            let picture = try ImageMask.decode(png: bytes, subject: "document")
             defer { cairo_surface_destroy(picture) }
             Fitting.draw(
                 width: Double(cairo_image_surface_get_width(picture)), height: Double(cairo_image_surface_get_height(picture)),

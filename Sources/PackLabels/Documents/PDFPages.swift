@@ -1,5 +1,6 @@
 import CPangoCairo
 import CPoppler
+import PackCore
 
 /// A PDF opened with poppler, for drawing its first page onto a label.
 final class PDFPages {
@@ -16,8 +17,11 @@ final class PDFPages {
             throw LabelError("document", "the PDF document cannot be read: \(message)")
         }
         self.document = document
-        guard poppler_document_get_n_pages(document) >= 1 else {
-            throw LabelError("document", "the PDF document has no pages")
+        let pages = Int(poppler_document_get_n_pages(document))
+        guard pages >= 1 else { throw LabelError("document", "the PDF document has no pages") }
+        // A carrier's label is a page or two; thousands are not a label.
+        guard pages <= InputLimits.pdfPages else {
+            throw LabelError("document", "the PDF document has \(pages) pages; a label document has at most \(InputLimits.pdfPages)")
         }
     }
 

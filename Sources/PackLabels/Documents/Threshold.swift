@@ -6,7 +6,7 @@ enum Threshold {
         let width = Int(cairo_image_surface_get_width(surface))
         let height = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = UnsafeRawPointer(cairo_image_surface_get_data(surface)!)
+        let data = UnsafeRawPointer(CairoSurface.data(of: surface))
         var out = Bitmap(width: width, height: height)
         for y in 0..<height {
             let row = (data + y * stride).assumingMemoryBound(to: UInt32.self)

@@ -7,12 +7,14 @@ enum PDFEncoder {
         let pointsPerDot = 72.0 / Double(layout.dpi)
         // `sink` is read after the surface is finished, so it outlives every callback.
         let sink = CairoStream()
-        let surface = cairo_pdf_surface_create_for_stream(
-            CairoStream.write, sink.opaque, Double(layout.widthDots) * pointsPerDot,
-            Double(layout.heightDots) * pointsPerDot)!
+        let surface = try CairoSurface.checked(
+            cairo_pdf_surface_create_for_stream(
+                CairoStream.write, sink.opaque, Double(layout.widthDots) * pointsPerDot,
+                Double(layout.heightDots) * pointsPerDot),
+            subject: "label")
         defer { cairo_surface_destroy(surface) }
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "packd")
-        let cr = cairo_create(surface)!
+        let cr = try CairoSurface.context(on: surface, subject: "label")
         defer { cairo_destroy(cr) }
         cairo_scale(cr, pointsPerDot, pointsPerDot)
         try LabelPainter(cr: cr, target: .vector, text: text).paint(layout)

@@ -5,7 +5,7 @@ import CPangoCairo
 enum PNGEncoder {
     static func encode(_ bitmap: Bitmap) throws(LabelError) -> [UInt8] {
         // cairo writes A1 as 1-bit grey with a set bit as white: paper is set.
-        let surface = RasterRenderer.surface(of: bitmap, inkIsSet: false)
+        let surface = try RasterRenderer.surface(of: bitmap, inkIsSet: false)
         defer { cairo_surface_destroy(surface) }
         let sink = CairoStream()
         let status = withExtendedLifetime(sink) {

@@ -20,23 +20,22 @@ enum ImageMask {
 
     /// Decodes PNG bytes into an alpha mask: (1 - luminance) x opacity.
     static func mask(png: [UInt8], subject: String) throws(LabelError) -> OpaquePointer {
-        guard let picture = decode(png: png) else {
-            throw LabelError(subject, "the image is not a PNG cairo can read")
-        }
+        let picture = try decode(png: png, subject: subject)
         defer { cairo_surface_destroy(picture) }
         let width = cairo_image_surface_get_width(picture)
         let height = cairo_image_surface_get_height(picture)
-        let argb = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height)!
-        let cr = cairo_create(argb)!
+        let argb = try CairoSurface.image(CAIRO_FORMAT_ARGB32, width: Int(width), height: Int(height), subject: subject)
+        defer { cairo_surface_destroy(argb) }
+        let cr = try CairoSurface.context(on: argb, subject: subject)
         cairo_set_source_surface(cr, picture, 0, 0)
         cairo_paint(cr)
         cairo_destroy(cr)
         cairo_surface_flush(argb)
-        let mask = cairo_image_surface_create(CAIRO_FORMAT_A8, width, height)!
+        let mask = try CairoSurface.image(CAIRO_FORMAT_A8, width: Int(width), height: Int(height), subject: subject)
         let srcStride = Int(cairo_image_surface_get_stride(argb))
         let dstStride = Int(cairo_image_surface_get_stride(mask))
-        let src = cairo_image_surface_get_data(argb)!
-        let dst = cairo_image_surface_get_data(mask)!
+        let src = CairoSurface.data(of: argb)
+        let dst = CairoSurface.data(of: mask)
         for y in 0..<Int(height) {
             let row = UnsafeRawPointer(src + y * srcStride).assumingMemoryBound(to: UInt32.self)
             for x in 0..<Int(width) {
@@ -50,20 +49,22 @@ enum ImageMask {
                 dst[y * dstStride + x] = UInt8(clamping: 255 - luminance)
             }
         }
-        cairo_surface_destroy(argb)
         cairo_surface_mark_dirty(mask)
         return mask
     }
 
-    static func decode(png: [UInt8]) -> OpaquePointer? {
+    /// The PNG as a cairo surface; its size is checked from its header first.
+    static func decode(png: [UInt8], subject: String) throws(LabelError) -> OpaquePointer {
+        if let problem = PNGHeader.problem(png) { throw LabelError(subject, problem) }
         let stream = CairoStream(bytes: png)
         let surface = withExtendedLifetime(stream) {
             cairo_image_surface_create_from_png_stream(CairoStream.read, stream.opaque)
         }
-        guard let surface else { return nil }
-        if cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS {
+        guard let surface else { throw LabelError(subject, "the PNG cannot be read") }
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
             cairo_surface_destroy(surface)
-            return nil
+            throw LabelError(subject, "the PNG cannot be read: \(String(cString: cairo_status_to_string(status)))")
         }
         return surface
     }

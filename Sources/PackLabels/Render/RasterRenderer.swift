@@ -5,11 +5,10 @@ enum RasterRenderer {
     static func render(_ layout: LabelLayout, text: TextSetter, skip: (PlacedElement) -> Bool = { _ in false })
         throws(LabelError) -> Bitmap
     {
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_A1, Int32(layout.widthDots), Int32(layout.heightDots)),
-            cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS
-        else { throw LabelError("label", "cannot allocate a \(layout.widthDots)x\(layout.heightDots) image") }
+        let surface = try CairoSurface.image(
+            CAIRO_FORMAT_A1, width: layout.widthDots, height: layout.heightDots, subject: "label", pictureLimits: false)
         defer { cairo_surface_destroy(surface) }
-        let cr = cairo_create(surface)!
+        let cr = try CairoSurface.context(on: surface, subject: "label")
         defer { cairo_destroy(cr) }
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE)
         try LabelPainter(cr: cr, target: .raster, text: text).paint(layout, skip: skip)
@@ -23,7 +22,7 @@ enum RasterRenderer {
         let width = Int(cairo_image_surface_get_width(surface))
         let height = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = cairo_image_surface_get_data(surface)!
+        let data = CairoSurface.data(of: surface)
         let bytesPerRow = (width + 7) / 8
         let reverse = isLittleEndian
         let lastMask: UInt8 = width % 8 == 0 ? 0xFF : ~(0xFF >> UInt8(width % 8))
@@ -41,10 +40,11 @@ enum RasterRenderer {
     }
 
     /// Writes a `Bitmap` into a new A1 surface (for PNG output).
-    static func surface(of bitmap: Bitmap, inkIsSet: Bool) -> OpaquePointer {
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_A1, Int32(bitmap.width), Int32(bitmap.height))!
+    static func surface(of bitmap: Bitmap, inkIsSet: Bool) throws(LabelError) -> OpaquePointer {
+        let surface = try CairoSurface.image(
+            CAIRO_FORMAT_A1, width: bitmap.width, height: bitmap.height, subject: "label", pictureLimits: false)
         let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = cairo_image_surface_get_data(surface)!
+        let data = CairoSurface.data(of: surface)
         let reverse = isLittleEndian
         for y in 0..<bitmap.height {
             for i in 0..<stride {
