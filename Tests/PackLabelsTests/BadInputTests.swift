@@ -120,7 +120,7 @@ struct BadInputTests {
 
     @Test func corruptImage() throws {
         let image = element("logo", .image(LabelImage(png: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3])))
-        #expect(try #require(render([image])).description.contains(#"elements[0] "logo": the image is not a PNG"#))
+        #expect(try #require(render([image])).description.contains(#"elements[0] "logo": the image is corrupt or not a PNG"#))
     }
 
     @Test func unsupportedResolution() throws {

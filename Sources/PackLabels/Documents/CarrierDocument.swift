@@ -86,7 +86,7 @@ public struct CarrierDocument: Sendable {
             let pages = try PDFPages(bytes: bytes)
             try pages.drawFirstPage(on: cr, width: Double(width), height: Double(height))
         default:
-            let picture = try ImageMask.decode(png: bytes, subject: "document")
+            let picture = try ImageMask.decode(png: bytes, subject: "document", noun: "PNG document")
             defer { cairo_surface_destroy(picture) }
             Fitting.draw(
                 width: Double(cairo_image_surface_get_width(picture)), height: Double(cairo_image_surface_get_height(picture)),

@@ -71,9 +71,9 @@ enum PNGHeader {
         return (be32(16), be32(20))
     }
 
-    /// Why the PNG may not be decoded, or nil.
-    static func problem(_ png: [UInt8]) -> String? {
-        guard let (width, height) = size(of: png) else { return "not a PNG" }
+    /// Why the PNG may not be decoded, or nil; `noun` names it ("image").
+    static func problem(_ png: [UInt8], noun: String) -> String? {
+        guard let (width, height) = size(of: png) else { return "the \(noun) is corrupt or not a PNG" }
         if width == 0 || height == 0 || width > InputLimits.imageSide || height > InputLimits.imageSide
             || width * height > InputLimits.imagePixels
         {

@@ -54,17 +54,18 @@ enum ImageMask {
     }
 
     /// The PNG as a cairo surface; its size is checked from its header first.
-    static func decode(png: [UInt8], subject: String) throws(LabelError) -> OpaquePointer {
-        if let problem = PNGHeader.problem(png) { throw LabelError(subject, problem) }
+    static func decode(png: [UInt8], subject: String, noun: String = "image") throws(LabelError) -> OpaquePointer {
+        if let problem = PNGHeader.problem(png, noun: noun) { throw LabelError(subject, problem) }
         let stream = CairoStream(bytes: png)
         let surface = withExtendedLifetime(stream) {
             cairo_image_surface_create_from_png_stream(CairoStream.read, stream.opaque)
         }
-        guard let surface else { throw LabelError(subject, "the PNG cannot be read") }
+        guard let surface else { throw LabelError(subject, "the \(noun) is corrupt or not a PNG") }
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else {
             cairo_surface_destroy(surface)
-            throw LabelError(subject, "the PNG cannot be read: \(String(cString: cairo_status_to_string(status)))")
+            throw LabelError(
+                subject, "the \(noun) is corrupt or not a PNG (\(String(cString: cairo_status_to_string(status))))")
         }
         return surface
     }
