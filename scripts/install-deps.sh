@@ -29,6 +29,7 @@ packages=(
   zbar-tools       # the tests: zbarimg decodes rendered labels
   poppler-utils    # the tests: pdftoppm renders PDF labels
   systemd          # the tests: systemd-analyze verify/security on systemd/packd.service
+  strace           # the tests: every confirmed shipment follows a sync of the journal
 )
 
 sudo_cmd=()

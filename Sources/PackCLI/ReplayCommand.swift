@@ -62,7 +62,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
 
         var session = ReplaySession(engine: engine, book: book, station: stationState, start: startTime)
-        let printer = ReplayPrinter(format: format)
+        let printer = ReplayPrinter(format: format, immediate: journal != nil)
         var lastAt: Int64 = 0
         for step in steps {
             switch step {

@@ -3,12 +3,17 @@ import PackCore
 /// Prints a replay as JSON lines (contracts.md section 3) or as text for people.
 struct ReplayPrinter {
     let format: ReplayFormat
+    /// Each line is written as soon as it is printed: with a journal, a line
+    /// confirms a decision that is on disk, and says so at once.
+    var immediate = false
 
     func print(_ step: ReplaySession.Step) {
-        switch format {
-        case .json: Output.line(ReplayOutput.line(for: step).serialized())
-        case .text: Output.line(textLine(step))
-        }
+        let text =
+            switch format {
+            case .json: ReplayOutput.line(for: step).serialized()
+            case .text: textLine(step)
+            }
+        if immediate { Output.lineNow(text) } else { Output.line(text) }
     }
 
     func printSummary(_ session: ReplaySession) {
