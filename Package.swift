@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "packd", targets: ["packd"]),
         .executable(name: "packd-bench", targets: ["PackBench"]),
+        .executable(name: "packd-fuzz", targets: ["packd-fuzz"]),
         .library(name: "PackCore", targets: ["PackCore"]),
         .library(name: "PackStore", targets: ["PackStore"]),
         .library(name: "PackDevices", targets: ["PackDevices"]),
@@ -137,6 +138,18 @@ let package = Package(
             dependencies: ["PackCLI"],
             swiftSettings: strict
         ),
+        // Fuzz targets: one input through each entry point for outside data
+        // (scripts/fuzz.sh builds packd-fuzz with libFuzzer; tests replay the corpora).
+        .target(
+            name: "PackFuzzTargets",
+            dependencies: ["PackCore", "PackDaemon", "PackDevices", "PackLabels"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "packd-fuzz",
+            dependencies: ["PackFuzzTargets", "CPackdLinux"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "PackBench",
             dependencies: [
@@ -197,7 +210,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PackDaemonTests",
-            dependencies: ["PackDaemon", "PackCore", "PackStore", "PackDevices", "PackPrint", "PackTestSupport"],
+            dependencies: ["PackDaemon", "PackCore", "PackStore", "PackDevices", "PackPrint", "PackTestSupport", "PackFuzzTargets"],
             swiftSettings: strict
         ),
         .testTarget(

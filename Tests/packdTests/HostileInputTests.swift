@@ -198,4 +198,33 @@ import Testing
             if refused { #expect(result.stderr.contains("has 51 pages; a label document has at most 50"), "\(result.stderr)") }
         }
     }
+
+    /// Found by the config fuzzer: toml++ (inside TOMLKit) aborted on a table
+    /// header with no name.
+    @Test(arguments: ["[[\nstation = \"pack-02\"\n", "[[[1]]]\n", "a = 1\n[ =\n", "[ # comment\n"])
+    func aTableHeaderWithNoNameIsAnErrorNotACrash(_ toml: String) throws {
+        let result = try Packd.run(["config", "check", dir.file("bad.toml", toml)])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("a table header needs a name"), "\(result.stderr)")
+    }
+
+    @Test func arraysAndStringsThatSpanLinesAreNotHeaders() throws {
+        // Lines starting with "[" inside a value are not headers: the file gets
+        // TOML's own verdict (here, unknown keys), not the header check's.
+        let toml = #"""
+            [api]
+            listen = "127.0.0.1:7780"
+            [labels]
+            extra = [
+              [ 1, 2 ],
+            [ "x" ] ]
+            note = """
+            [ not a header
+            """
+            """#
+        let result = try Packd.run(["config", "check", dir.file("spans.toml", toml)])
+        #expect(result.status == 2)
+        #expect(!result.stderr.contains("a table header needs a name"), "\(result.stderr)")
+        #expect(result.stderr.contains("extra"), "\(result.stderr)")
+    }
 }

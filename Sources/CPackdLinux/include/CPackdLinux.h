@@ -1,6 +1,7 @@
 #ifndef CPACKD_LINUX_H
 #define CPACKD_LINUX_H
 
+#include <stdint.h>
 #include <stddef.h>
 #include <linux/input.h>
 
@@ -20,5 +21,10 @@ int packd_evdev_grab(int fd, int grab);
 
 /// EVIOCGNAME: the device's name into `name`. Returns its length or -1 with errno.
 int packd_evdev_name(int fd, char *name, size_t name_length);
+
+/// libFuzzer's driver, for a fuzz binary with a main of its own (SwiftPM names
+/// an executable's entry point itself). Defined only in builds with
+/// -sanitize=fuzzer (scripts/fuzz.sh); declared here for packd-fuzz.
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));
 
 #endif

@@ -28,6 +28,9 @@ public enum ConfigLoader {
     }
 
     public static func parse(_ text: String, file: String) throws(ConfigError) -> PackConfig {
+        if let line = TOMLHeaderCheck.firstNamelessHeader(in: text) {
+            throw ConfigError(file: file, line: line, message: "not valid TOML: a table header needs a name ([name] or [[name]])")
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)

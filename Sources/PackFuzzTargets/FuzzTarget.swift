@@ -1,0 +1,53 @@
+import Foundation
+import PackCore
+import PackDaemon
+import PackDevices
+import PackLabels
+
+/// What packd takes from outside, one entry point each, for libFuzzer (`packd-fuzz`)
+/// and for the tests that replay the seed corpora. Each runs one input through the
+/// code a user's input goes through and checks what must hold whatever the input:
+/// nothing crashes, and whatever is accepted can be written and read back.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    case orderJSON = "order-json"
+    case orderCSV = "order-csv"
+    case config
+    case template
+    case scannedCode = "scanned-code"
+    case serialFramer = "serial-framer"
+    case hidPOS = "hid-pos"
+    case keyboard
+    case carrierPDF = "carrier-pdf"
+    case carrierPNG = "carrier-png"
+
+    /// Runs one input. Returns normally for every input; a broken property is a
+    /// `fatalError` (which libFuzzer reports as a crash, with the input).
+    public func run(_ bytes: [UInt8]) {
+        switch self {
+        case .orderJSON:
+            if let orders = try? OrderDecoder().decodeFile(bytes) { FuzzChecks.acceptedOrders(orders) }
+        case .orderCSV:
+            if let orders = try? CSVOrderReader.read(bytes) { FuzzChecks.acceptedOrders(orders) }
+        case .config:
+            guard let text = String(validating: bytes, as: UTF8.self) else { return }
+            _ = try? ConfigLoader.parse(text, file: "fuzz.toml")
+        case .template:
+            guard let template = try? TemplateDecoder().decode(bytes, fallbackName: "fuzz") else { return }
+            _ = try? LabelRenderer().render(template, data: FuzzChecks.labelData, format: .zpl, dpi: 203)
+        case .scannedCode:
+            FuzzChecks.scan(String(decoding: bytes, as: UTF8.self))
+        case .serialFramer:
+            FuzzChecks.serial(bytes)
+        case .hidPOS:
+            FuzzChecks.hidPOS(bytes)
+        case .keyboard:
+            FuzzChecks.keyboard(bytes)
+        // A small label: the decoders (poppler, libpng through cairo) are what is
+        // fuzzed; drawing the full 100 x 150 mm would only slow each run.
+        case .carrierPDF:
+            _ = try? CarrierDocument(format: .pdf, bytes: bytes).convert(to: .zpl, dpi: 203, widthMm: 20, heightMm: 30)
+        case .carrierPNG:
+            _ = try? CarrierDocument(format: .png, bytes: bytes).convert(to: .zpl, dpi: 203, widthMm: 20, heightMm: 30)
+        }
+    }
+}
