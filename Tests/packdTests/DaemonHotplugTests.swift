@@ -36,7 +36,7 @@ import Testing
         func send(_ command: String) { input.fileHandleForWriting.write(Data((command + "\n").utf8)) }
         defer {
             send("quit")
-            process.waitUntilExit()
+            process.waitUntilExit(seconds: 60)
         }
         #expect(notify.wait(for: "READY=1", timeout: 30), "\(log.lines)")
         let status = notify.matched ?? ""

@@ -60,7 +60,7 @@ struct DemoCommandTests {
         while process.isRunning, Date() < deadline { usleep(20_000) }
         #expect(!process.isRunning)
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        process.waitUntilExit(seconds: 60)
         #expect(process.terminationStatus == 0)
     }
 }

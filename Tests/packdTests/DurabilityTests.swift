@@ -57,7 +57,7 @@ enum ShipLoop {
         let reader = LineWatcher(out.fileHandleForReading)
         let reached = reader.wait(seconds: 90) { $0.count >= threshold }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.waitUntilExit(seconds: 60)
         let lines = reader.untilEnd()
         guard reached else {
             throw CLIFailure("ship-loop confirmed only \(lines.count) shipments in 90 s (exit \(process.terminationStatus))")

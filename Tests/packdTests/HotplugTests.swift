@@ -44,7 +44,7 @@ import Testing
         func send(_ command: String) { input.fileHandleForWriting.write(Data((command + "\n").utf8)) }
         defer {
             send("quit")
-            process.waitUntilExit()
+            process.waitUntilExit(seconds: 60)
         }
 
         #expect(stderr.wait { $0.contains { $0.contains("watching for scanners") } }, "\(stderr.lines)")

@@ -114,3 +114,14 @@ final class TempDirectory {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
+
+extension Process {
+    /// Waits at most `seconds`; a process still running then is killed (SIGKILL),
+    /// so that no test hangs on it.
+    func waitUntilExit(seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while isRunning, Date() < deadline { usleep(5_000) }
+        if isRunning { kill(processIdentifier, SIGKILL) }
+        waitUntilExit()
+    }
+}

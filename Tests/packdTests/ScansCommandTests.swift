@@ -20,7 +20,7 @@ import Testing
         #expect(log.wait { !$0.isEmpty })
         pty.send("]C10109501101530003\u{1D}10LOT\r\nSECOND\r")
         let lines = LineWatcher(out.fileHandleForReading)
-        process.waitUntilExit()
+        process.waitUntilExit(seconds: 60)
         let printed = lines.untilEnd()
         #expect(process.terminationStatus == 0)
         #expect(log.untilEnd().first?.contains("opened \(pty.slavePath) at 115200 baud") == true)
