@@ -34,7 +34,7 @@ enum CommitBench {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let sqlite = try SQLiteJournal(directory: dir)
-        let journal: any PackJournal = grouped ? sqlite : OneTransactionPerCommit(base: sqlite)
+        let journal: any PackJournal = grouped ? sqlite : OneTransactionPerCommit(sqlite: sqlite)
         let total = stations * shipmentsPerStation
         let orders = SyntheticOrders.make(count: total, prefix: "BN", skusPerOrder: 2, catalogueSize: 500)
         _ = try await sqlite.importOrders(orders, at: Timestamp(millisecondsSinceEpoch: 1_800_000_000_000))
@@ -78,31 +78,9 @@ enum CommitBench {
 }
 
 /// The naive journal: every decision in a transaction of its own.
-struct OneTransactionPerCommit: PackJournal {
-    let base: SQLiteJournal
+struct OneTransactionPerCommit: ForwardingJournal {
+    let sqlite: SQLiteJournal
+    var base: any PackJournal { sqlite }
 
-    func record(_ commit: ScanCommit) async throws { try await base.recordIndividually(commit) }
-    func enqueue(_ commit: ScanCommit) -> CommitTicket { base.enqueue(commit) }
-    var failedCommits: Int { base.failedCommits }
-    func importOrders(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting?) async throws -> ImportSummary {
-        try await base.importOrders(orders, at: time, approval: approval)
-    }
-
-    func loadBook(finishedBefore: Timestamp?) async throws -> OrderBook { try await base.loadBook(finishedBefore: finishedBefore) }
-
-    func flush() async { await base.flush() }
-
-    func importOrders(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary {
-        try await base.importOrders(orders, at: time)
-    }
-    func loadBook() async throws -> OrderBook { try await base.loadBook() }
-    func loadStation(_ id: String) async throws -> StationState? { try await base.loadStation(id) }
-    func stockLevels() async throws -> [StockLevel] { try await base.stockLevels() }
-    func stockMovements(sku: String?, limit: Int) async throws -> [StockMovement] {
-        try await base.stockMovements(sku: sku, limit: limit)
-    }
-    func setStock(sku: String, quantity: Int, at time: Timestamp, note: String?) async throws -> StockMovement {
-        try await base.setStock(sku: sku, quantity: quantity, at: time, note: note)
-    }
-    func outbox(limit: Int) async throws -> [OutboxEntry] { try await base.outbox(limit: limit) }
+    func record(_ commit: ScanCommit) async throws { try await sqlite.recordIndividually(commit) }
 }

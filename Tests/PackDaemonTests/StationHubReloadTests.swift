@@ -6,8 +6,9 @@ import Testing
 
 /// A journal that can be told a commit failed and whose book loads wait at a gate:
 /// enough to make two reloads of the station hub overlap.
-final class GatedJournal: PackJournal, @unchecked Sendable {
+final class GatedJournal: ForwardingJournal, @unchecked Sendable {
     let inner: SQLiteJournal
+    var base: any PackJournal { inner }
     private let lock = NSLock()
     private var failures = 0
     private var loads = 0
@@ -28,13 +29,6 @@ final class GatedJournal: PackJournal, @unchecked Sendable {
         for continuation in resumed { continuation.resume() }
     }
 
-    func importOrders(_ orders: [Order], at time: Timestamp) async throws -> ImportSummary {
-        try await inner.importOrders(orders, at: time)
-    }
-    func importOrders(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting?) async throws -> ImportSummary {
-        try await inner.importOrders(orders, at: time, approval: approval)
-    }
-    func loadBook() async throws -> OrderBook { try await loadBook(finishedBefore: nil) }
     func loadBook(finishedBefore cutoff: Timestamp?) async throws -> OrderBook {
         let book = try await inner.loadBook(finishedBefore: cutoff)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -48,19 +42,7 @@ final class GatedJournal: PackJournal, @unchecked Sendable {
         }
         return book
     }
-    func flush() async { await inner.flush() }
-    func loadStation(_ id: String) async throws -> StationState? { try await inner.loadStation(id) }
-    func record(_ commit: ScanCommit) async throws { try await inner.record(commit) }
-    func enqueue(_ commit: ScanCommit) -> CommitTicket { inner.enqueue(commit) }
     var failedCommits: Int { lock.withLock { failures } + inner.failedCommits }
-    func stockLevels() async throws -> [StockLevel] { try await inner.stockLevels() }
-    func stockMovements(sku: String?, limit: Int) async throws -> [StockMovement] {
-        try await inner.stockMovements(sku: sku, limit: limit)
-    }
-    func setStock(sku: String, quantity: Int, at time: Timestamp, note: String?) async throws -> StockMovement {
-        try await inner.setStock(sku: sku, quantity: quantity, at: time, note: note)
-    }
-    func outbox(limit: Int) async throws -> [OutboxEntry] { try await inner.outbox(limit: limit) }
 }
 
 @Suite struct StationHubReloadTests {
