@@ -19,6 +19,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case keyboard
     case carrierPDF = "carrier-pdf"
     case carrierPNG = "carrier-png"
+    case bookRecord = "book-record"
 
     /// Runs one input. Returns normally for every input; a broken property is a
     /// `fatalError` (which libFuzzer reports as a crash, with the input).
@@ -48,6 +49,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = try? CarrierDocument(format: .pdf, bytes: bytes).convert(to: .zpl, dpi: 203, widthMm: 20, heightMm: 30)
         case .carrierPNG:
             _ = try? CarrierDocument(format: .png, bytes: bytes).convert(to: .zpl, dpi: 203, widthMm: 20, heightMm: 30)
+        // A damaged journal: a compact book record read at every start must not
+        // crash it (the start would crash again after every restart).
+        case .bookRecord:
+            if let order = BookRecord.decode(bytes) {
+                var book = FuzzChecks.station.book
+                book.upsert(order)
+                _ = ScanEngine().decide(
+                    Scan(code: order.parcels.first?.waybill ?? order.id, device: "fuzz", atMs: 0),
+                    state: StationState(station: "fuzz"), book: book, now: Timestamp(millisecondsSinceEpoch: 0))
+            }
         }
     }
 }
