@@ -28,11 +28,11 @@ final class BookBuilder: @unchecked Sendable {
     func add(_ orders: [Order]) {
         guard !orders.isEmpty else { return }
         slots.wait()
-        let finished = done.withLock { batches in
-            defer { batches.removeAll(keepingCapacity: true) }
+        // Taken out under the lock, freed here when dropped.
+        _ = done.withLock { batches in
+            defer { batches = [] }
             return batches
         }
-        _ = consume finished
         queue.async {
             self.reservePlatformIndex(likeIn: orders)
             for order in orders { self.book.upsert(order) }

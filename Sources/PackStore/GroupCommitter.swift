@@ -72,9 +72,9 @@ final class GroupCommitter: Sendable {
         // queue order) are refused: writing them would make a later decision
         // durable after an earlier one failed.
         let failuresNow = failures
-        let firstCurrent = batch.firstIndex { $0.0.decidedAfterFailures.map { $0 >= failuresNow } ?? true } ?? batch.count
-        refuse(batch[..<firstCurrent])
-        let batch = Array(batch[firstCurrent...])
+        func isStale(_ commit: ScanCommit) -> Bool { commit.decidedAfterFailures.map { $0 < failuresNow } ?? false }
+        refuse(batch.filter { isStale($0.0) }[...])
+        let batch = batch.filter { !isStale($0.0) }
         guard !batch.isEmpty else { return }
         let commits = batch.map(\.0)
         let mode = self.mode

@@ -27,10 +27,11 @@ private func selectTarget() {
     selected = target
 }
 
+// libFuzzer's runtime is linked whole, and its own main refers to this symbol:
+// it must exist even though the driver above is handed the callback.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    selected?.run(bytes)
+    selected?.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
 }
 #else

@@ -12,12 +12,16 @@ final class GatedJournal: ForwardingJournal, @unchecked Sendable {
     private let lock = NSLock()
     private var failures = 0
     private var loads = 0
+    private var failureReads = 0
     private var gateOpen = true
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
     init(_ inner: SQLiteJournal) { self.inner = inner }
 
     var loadCount: Int { lock.withLock { loads } }
+    /// How often the hub asked whether a commit failed: it asks first thing when a
+    /// scan arrives, so a rise says a scan has reached the hub.
+    var failureReadCount: Int { lock.withLock { failureReads } }
     func failCommit() { lock.withLock { failures += 1 } }
     func closeGate() { lock.withLock { gateOpen = false } }
     func openGate() {
@@ -42,7 +46,12 @@ final class GatedJournal: ForwardingJournal, @unchecked Sendable {
         }
         return book
     }
-    var failedCommits: Int { lock.withLock { failures } + inner.failedCommits }
+    var failedCommits: Int {
+        lock.withLock {
+            failureReads += 1
+            return failures
+        } + inner.failedCommits
+    }
 }
 
 @Suite struct StationHubReloadTests {
@@ -68,13 +77,14 @@ final class GatedJournal: ForwardingJournal, @unchecked Sendable {
             try await hub.handle(Scan(code: orders[0].parcels[0].waybill, device: "a", atMs: 0), station: "st-1", now: t0)
         }
         try await waitFor { journal.loadCount == 2 }
+        let readsBefore = journal.failureReadCount
         let second = Task {
             try await hub.handle(Scan(code: orders[1].parcels[0].waybill, device: "b", atMs: 0), station: "st-2", now: t0)
         }
-        // The second station waits for the reload in flight instead of loading its
-        // own. (A window to let a second load show, not a synchronisation: the
-        // outcome does not depend on its length.)
-        try await Task.sleep(for: .milliseconds(200))
+        // The second scan has reached the hub (it asked about failures), so in the
+        // same turn it either waits for the reload in flight or starts its own;
+        // its own load would pass the gate once it opens, and be counted below.
+        try await waitFor { journal.failureReadCount > readsBefore }
         #expect(journal.loadCount == 2)
         journal.openGate()
         #expect(try await first.value.outcome.kind == .parcelOpened)

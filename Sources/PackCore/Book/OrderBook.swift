@@ -54,9 +54,11 @@ public struct OrderBook: Sendable {
         var carried: [String: (shipped: Bool, openAt: StationSlot?, generation: UInt32)] = [:]
         // The claim queues the old version was in: their tops may now be stale.
         var oldClaimSkus: [SkuID] = []
+        var oldBarcodeUses: [BarcodeUse] = []
         if let existing = slotByOrderId[folded] {
             slot = existing
             let old = orders[Int(slot)]
+            oldBarcodeUses = old.barcodeUses
             for parcel in old.parcels {
                 if let sku = parcel.singleUnitSku { oldClaimSkus.append(sku) }
                 carried[CodeText.fold(parcel.id)] = (parcel.shipped, parcel.openAt, parcel.claimGeneration)
@@ -81,7 +83,6 @@ public struct OrderBook: Sendable {
         }
         // The old version's barcodes go after the new one's came, so that a barcode
         // both give never leaves the catalogue in between.
-        let oldBarcodeUses = Int(slot) < orders.count ? orders[Int(slot)].barcodeUses : []
         defer { for use in oldBarcodeUses { catalog.removeUse(use) } }
         let skuBySku: [String: SkuID]? =
             lineSkus.count > 16 ? Dictionary(lineSkus.map { ($0.sku, $0.id) }, uniquingKeysWith: { _, last in last }) : nil

@@ -22,18 +22,18 @@ public struct ScannedCode: Sendable, Equatable {
         var gs1: GS1ElementString?
         if aim?.isGS1 == true || ScannedCode.looksLikeGS1(text) {
             gs1 = GS1ElementString.parse(body)
-        } else if text.utf8.first == UInt8(ascii: "h") || text.utf8.first == UInt8(ascii: "H") {
-            gs1 = GS1DigitalLink.parse(body)
         }
         self.gs1 = gs1
         self.gtin = GTIN.normalize(text) ?? gs1?.gtin
     }
 
     /// Without an AIM identifier a GS1 string is recognised by its GS separators,
-    /// its brackets, or an AI (01) with a valid GTIN followed by more data.
+    /// its brackets, an AI (01) with a valid GTIN followed by more data, or as a
+    /// possible Digital Link URI (anything starting with h or H; the parse decides).
     static func looksLikeGS1(_ text: String) -> Bool {
         if text.utf8.contains(GS1ElementString.groupSeparator) { return true }
         if text.hasPrefix("(") { return true }
+        if let first = text.utf8.first, first | 0x20 == UInt8(ascii: "h") { return true }
         let utf8 = Array(text.utf8.prefix(16))
         guard utf8.count == 16, utf8[0] == 48, utf8[1] == 49 else { return false }
         return GTIN.normalize(String(decoding: utf8[2...], as: UTF8.self)) != nil

@@ -65,10 +65,15 @@ struct CSVOrderGrouping {
     }
 
     let header: [String]
+    /// The decoder's, so that a cell is held to the limits its order will be.
+    let limits: OrderLimits
     var orders: OrderedDictionary<String, PendingOrder> = [:]
     var problems: [OrderFieldError] = []
 
-    init(header: [String]) { self.header = header }
+    init(header: [String], limits: OrderLimits) {
+        self.header = header
+        self.limits = limits
+    }
 
     mutating func add(_ row: [String], number: Int) {
         var cells: [String: String] = [:]
@@ -79,7 +84,6 @@ struct CSVOrderGrouping {
         guard let orderId = cells["order_id"], !orderId.isEmpty else { return fail("order_id", "is required") }
         guard let sku = cells["sku"], !sku.isEmpty else { return fail("sku", "is required") }
         guard let waybill = cells["waybill"], !waybill.isEmpty else { return fail("waybill", "is required") }
-        let limits = OrderLimits()
         guard let qtyText = cells["qty"], let qty = Int(qtyText), qty > 0, qty <= limits.maxQuantity else {
             return fail(
                 "qty", "must be a whole number from 1 to \(limits.maxQuantity), not \"\(cells["qty"] ?? "")\"")

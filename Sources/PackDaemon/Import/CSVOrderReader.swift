@@ -57,7 +57,7 @@ public enum CSVOrderReader {
             throw single("row 1", "unknown column \"\(first)\" (docs/orders-csv.md lists the columns)")
         }
 
-        var grouping = CSVOrderGrouping(header: header)
+        var grouping = CSVOrderGrouping(header: header, limits: decoder.limits)
         var rowNumber = 1
         while let row = reader.next() {
             rowNumber += 1
