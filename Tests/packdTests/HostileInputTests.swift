@@ -208,6 +208,29 @@ import Testing
         #expect(result.stderr.contains("a table header needs a name"), "\(result.stderr)")
     }
 
+    /// Found by the config fuzzer: toml++ aborted on an array element that
+    /// starts with '}' or a Unicode line separator.
+    @Test(arguments: [
+        ("a = [}\n", 1, TOMLAbortGuardMessages.brace),
+        ("a = [1,\n  # c\n  }]\n", 3, TOMLAbortGuardMessages.brace),
+        ("a = [{ b = 1 }, }]\n", 1, TOMLAbortGuardMessages.brace),
+        ("x = \"}\"\na = [\u{2028}1]\n", 2, TOMLAbortGuardMessages.separator),
+        ("a = [\u{85}]\n", 1, TOMLAbortGuardMessages.separator),
+        ("a = [1, \u{2029}]\n", 1, TOMLAbortGuardMessages.separator),
+    ])
+    func anArrayElementTOMLCannotStartIsAnErrorNotACrash(_ toml: String, line: Int, message: String) throws {
+        let result = try Packd.run(["config", "check", dir.file("bad.toml", toml)])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(":\(line):"), "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test func bracesAndSeparatorsInsideStringsAndCommentsAreFine() throws {
+        let toml = "state_dir = \"/tmp/}\u{2028}\"\n# [} \u{2028}\n[api]\nlisten = \"127.0.0.1:7780\"\n"
+        let result = try Packd.run(["config", "check", dir.file("fine.toml", toml)])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
     @Test func arraysAndStringsThatSpanLinesAreNotHeaders() throws {
         // Lines starting with "[" inside a value are not headers: the file gets
         // TOML's own verdict (here, unknown keys), not the header check's.
@@ -227,4 +250,10 @@ import Testing
         #expect(!result.stderr.contains("a table header needs a name"), "\(result.stderr)")
         #expect(result.stderr.contains("extra"), "\(result.stderr)")
     }
+}
+
+/// The guard's words as a user reads them (the test target cannot see PackDaemon's internals).
+enum TOMLAbortGuardMessages {
+    static let brace = "an array element cannot start with '}'"
+    static let separator = "may only appear in strings and comments"
 }

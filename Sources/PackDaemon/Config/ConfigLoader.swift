@@ -28,8 +28,8 @@ public enum ConfigLoader {
     }
 
     public static func parse(_ text: String, file: String) throws(ConfigError) -> PackConfig {
-        if let line = TOMLHeaderCheck.firstNamelessHeader(in: text) {
-            throw ConfigError(file: file, line: line, message: "not valid TOML: a table header needs a name ([name] or [[name]])")
+        if let finding = TOMLAbortGuard.firstFinding(in: text) {
+            throw ConfigError(file: file, line: finding.line, message: "not valid TOML: \(finding.message)")
         }
         let root: TOMLTable
         do {
