@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // The domain: orders, codes, the scan engine. Pure; no I/O.
@@ -96,12 +98,27 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The link to the ERP's core: outbound events delivered, the order feed pulled.
+        .target(
+            name: "PackCoreLink",
+            dependencies: [
+                "PackCore",
+                "PackStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Configuration and wiring of the daemon's parts.
         .target(
             name: "PackDaemon",
             dependencies: [
                 "PackCore",
                 "PackStore",
+                "PackCoreLink",
                 "PackDevices",
                 "PackLabels",
                 "PackPrint",

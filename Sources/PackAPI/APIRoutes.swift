@@ -9,7 +9,8 @@ public enum APIRoutes {
     public static let table: [(method: String, path: String)] = [
         ("POST", "/v1/orders"), ("GET", "/v1/orders/{id}"), ("POST", "/v1/print"), ("GET", "/v1/jobs/{id}"),
         ("POST", "/v1/stations/{id}/scans"), ("GET", "/v1/stations/{id}"), ("GET", "/v1/stations/{id}/events"),
-        ("GET", "/v1/devices"), ("GET", "/healthz"), ("GET", "/metrics"),
+        ("GET", "/v1/devices"), ("GET", "/v1/outbox"), ("POST", "/v1/outbox/retry"), ("POST", "/v1/outbox/drop"),
+        ("GET", "/healthz"), ("GET", "/metrics"),
     ]
 
     /// The methods a path takes (`{id}` matches one segment); empty for no route.
@@ -73,6 +74,15 @@ public enum APIRoutes {
                 })
         }
         router.get("/v1/devices") { _, _ in Response.json(try await operations.devices()) }
+        router.get("/v1/outbox") { _, _ in Response.json(try await operations.outbox()) }
+        router.post("/v1/outbox/retry") { request, _ in
+            let body = try await JSONBody.read(request, limit: smallBody)
+            return Response.json(try await operations.retryDeadLetters(body))
+        }
+        router.post("/v1/outbox/drop") { request, _ in
+            let body = try await JSONBody.read(request, limit: smallBody)
+            return Response.json(try await operations.dropDeadLetters(body))
+        }
         return router
     }
 }

@@ -18,4 +18,10 @@ public protocol PackOperations: Sendable {
     func devices() async throws(APIProblem) -> JSONValue
     /// Prometheus text format.
     func metrics() async -> String
+    /// `GET /v1/outbox`: counts by state, dead letters, refused inputs.
+    func outbox() async throws(APIProblem) -> JSONValue
+    /// `POST /v1/outbox/retry`: `{"ids": [...]}` (absent: every dead letter) sent again.
+    func retryDeadLetters(_ body: JSONValue) async throws(APIProblem) -> JSONValue
+    /// `POST /v1/outbox/drop`: `{"ids": [...], "reason": "..."}` let go.
+    func dropDeadLetters(_ body: JSONValue) async throws(APIProblem) -> JSONValue
 }

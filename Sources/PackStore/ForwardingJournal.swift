@@ -30,4 +30,11 @@ extension ForwardingJournal {
         try await base.setStock(sku: sku, quantity: quantity, at: time, note: note)
     }
     public func outbox(limit: Int) async throws -> [OutboxEntry] { try await base.outbox(limit: limit) }
+    public func importFeedPage(
+        _ orders: [Order], positions: [Int]?, rejected: [InputDeadLetter], cursor: String, feed: String, at time: Timestamp,
+        approval: ApprovalPrinting?
+    ) async throws -> (summary: ImportSummary, accepted: [Order], rejected: [InputDeadLetter]) {
+        try await base.importFeedPage(
+            orders, positions: positions, rejected: rejected, cursor: cursor, feed: feed, at: time, approval: approval)
+    }
 }

@@ -134,6 +134,52 @@ enum JournalSchema {
             // this index instead of reading every parcel.
             try db.execute(sql: "CREATE INDEX parcels_not_pending ON parcels(order_id) WHERE in_order = 1 AND state <> 'pending'")
         }
+        migrator.registerMigration("v6: delivery to the core, the order feed") { db in
+            // SQLite cannot change a CHECK constraint: the outbox is copied into a
+            // table that also knows `dropped` (a dead letter the operator let go)
+            // and what delivery needs to say (when, and the core's refusal).
+            try db.execute(sql: """
+                CREATE TABLE outbox_v6 (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    order_id TEXT NOT NULL,
+                    parcel_id TEXT,
+                    occurred_at INTEGER NOT NULL,
+                    payload TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead', 'dropped', 'applied')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER,
+                    last_error TEXT,
+                    delivered_at INTEGER,
+                    dead_at INTEGER,
+                    dead_status INTEGER,
+                    dead_response TEXT,
+                    drop_reason TEXT
+                );
+                INSERT INTO outbox_v6 (seq, id, type, order_id, parcel_id, occurred_at, payload, state, attempts, next_attempt_at, last_error)
+                    SELECT seq, id, type, order_id, parcel_id, occurred_at, payload, state, attempts, next_attempt_at, last_error FROM outbox;
+                DROP TABLE outbox;
+                ALTER TABLE outbox_v6 RENAME TO outbox;
+                CREATE INDEX outbox_by_state ON outbox(state, seq);
+                CREATE INDEX outbox_undelivered ON outbox(seq) WHERE state IN ('pending', 'dead');
+                CREATE INDEX outbox_by_order ON outbox(order_id, seq) WHERE state IN ('pending', 'dead');
+                CREATE TABLE feed_cursors (
+                    feed TEXT PRIMARY KEY,
+                    cursor TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE input_dead_letters (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source TEXT NOT NULL,
+                    order_id TEXT,
+                    path TEXT,
+                    error TEXT NOT NULL,
+                    body TEXT,
+                    at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -27,6 +27,13 @@ public protocol PackJournal: Sendable {
     /// Records a stock count: the ledger gets the difference to what it held.
     func setStock(sku: String, quantity: Int, at time: Timestamp, note: String?) async throws -> StockMovement
     func outbox(limit: Int) async throws -> [OutboxEntry]
+    /// A page of the core's order feed: each order on its own (one that clashes
+    /// becomes an input dead letter), the page's rejects and the cursor, in one
+    /// transaction. Returns what was imported and the orders taken.
+    func importFeedPage(
+        _ orders: [Order], positions: [Int]?, rejected: [InputDeadLetter], cursor: String, feed: String, at time: Timestamp,
+        approval: ApprovalPrinting?
+    ) async throws -> (summary: ImportSummary, accepted: [Order], rejected: [InputDeadLetter])
 }
 
 /// What one scan changes durably, written in one transaction.
@@ -108,6 +115,8 @@ public struct OutboxEntry: Sendable, Equatable {
         case delivered
         /// Refused by the core for good; kept for the operator.
         case dead
+        /// A dead letter the operator let go (`packd outbox drop`), with a reason.
+        case dropped
         /// Local mode: applied to the embedded stock ledger.
         case applied
     }

@@ -10,7 +10,7 @@ extension SQLiteJournal {
     }
 
     /// Deletes, before `cutoff`: events already delivered (or applied to the local
-    /// ledger), finished print jobs with their documents, and finished orders none
+    /// ledger, or dropped by the operator), finished print jobs with their documents, and finished orders none
     /// of whose events still wait. The stock ledger is never pruned. Works in
     /// batches, so that no transaction holds the writer for long.
     public func prune(before cutoff: Timestamp, batch: Int = 5_000) async throws -> Pruned {
@@ -21,7 +21,7 @@ extension SQLiteJournal {
                 try db.execute(
                     sql: """
                         DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox
-                        WHERE state IN ('delivered', 'applied') AND occurred_at < ? LIMIT ?)
+                        WHERE state IN ('delivered', 'applied', 'dropped') AND occurred_at < ? LIMIT ?)
                         """, arguments: [ms, batch])
                 return db.changesCount
             }
@@ -46,7 +46,7 @@ extension SQLiteJournal {
                     db,
                     sql: """
                         SELECT b.order_id FROM order_books b WHERE b.finished_at < ?
-                        AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.order_id = b.order_id AND e.state = 'pending')
+                        AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.order_id = b.order_id AND e.state IN ('pending', 'dead'))
                         AND NOT EXISTS (SELECT 1 FROM print_jobs j WHERE j.order_id = b.order_id AND j.state IN ('queued', 'sent'))
                         AND NOT EXISTS (SELECT 1 FROM parcels p WHERE p.order_id = b.order_id AND p.state = 'open')
                         LIMIT ?

@@ -21,6 +21,7 @@ final class RunningPackd {
     /// `listen`: where the API listens; port 0 (the default) lets the kernel choose.
     init(dir: String, config: String = "", environment: [String: String] = [:], listen: String = "127.0.0.1:0", start: Bool = true) throws {
         self.dir = dir
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         notify = try NotifyListener(path: "\(dir)/notify.sock")
         var env = ProcessInfo.processInfo.environment
         env["PACKD_STATE"] = nil

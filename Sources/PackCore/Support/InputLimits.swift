@@ -16,6 +16,10 @@ public enum InputLimits {
     public static let smallBodyBytes = 64 << 10
     /// Orders in one `POST /v1/orders` request.
     public static let ordersPerRequest = 10_000
+    /// A page of the core's order feed (`GET {core.url}/v1/orders`).
+    public static let feedPageBytes = 64 << 20
+    /// The core's answer to a batch of events (only its status and first words matter).
+    public static let coreAnswerBytes = 1 << 20
     /// The configuration file.
     public static let configFileBytes = 1 << 20
     /// A label template file.
@@ -66,6 +70,8 @@ public enum InputLimits {
         ("apiBodyBytes", apiBodyBytes, "bytes"),
         ("smallBodyBytes", smallBodyBytes, "bytes"),
         ("ordersPerRequest", ordersPerRequest, "orders"),
+        ("feedPageBytes", feedPageBytes, "bytes"),
+        ("coreAnswerBytes", coreAnswerBytes, "bytes"),
         ("configFileBytes", configFileBytes, "bytes"),
         ("templateFileBytes", templateFileBytes, "bytes"),
         ("templateImageBytes", templateImageBytes, "bytes"),

@@ -51,12 +51,7 @@ public struct DaemonOperations: PackOperations {
             parts.logger.error("orders not imported", metadata: ["error": "\(error)"])
             throw .unavailable("the orders could not be written to the journal: \(error)")
         }
-        for label in summary.labels {
-            await parts.ring(printer: label.request.printer)
-            if let station = label.request.station {
-                await parts.events.publish(station: station, event: "label", data: LabelEvent.queued(label.request, reason: label.reason))
-            }
-        }
+        await parts.announce(summary)
         parts.logger.info(
             "orders imported",
             metadata: ["added": "\(summary.added)", "replaced": "\(summary.replaced)", "labels": "\(summary.labels.count)"])

@@ -47,7 +47,12 @@ public enum ConfigLoader {
             at: "")
         config.stateDirectory = try reader.string(root, "state_dir", at: "")
         if let core = try reader.table(root, "core", at: "") {
-            try reader.onlyKeys(core, ["mode", "url", "token_file", "feed", "poll_interval_ms"], at: "core")
+            try reader.onlyKeys(
+                core,
+                [
+                    "mode", "url", "token_file", "feed", "poll_interval_ms", "ca_file", "connect_timeout_ms", "request_timeout_ms",
+                    "batch_size", "linger_ms", "max_requests_per_second", "backoff_base_ms", "backoff_max_ms", "feed_page_size",
+                ], at: "core")
             if let mode = try reader.string(core, "mode", at: "core") {
                 guard let m = CoreMode(rawValue: mode) else {
                     throw reader.error("core.mode", "must be \"local\" or \"remote\", not \"\(mode)\"")

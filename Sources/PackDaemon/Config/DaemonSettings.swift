@@ -30,6 +30,16 @@ public struct CoreSettings: Sendable, Equatable {
     public var tokenFile: String?
     public var feed = Feed.none
     public var pollIntervalMs = 2000
+    /// PEM file of the CAs trusted for an https core (default: the system's).
+    public var caFile: String?
+    public var connectTimeoutMs = 3_000
+    public var requestTimeoutMs = 10_000
+    public var batchSize = 500
+    public var lingerMs = 0
+    public var maxRequestsPerSecond = 20.0
+    public var backoffBaseMs = 500
+    public var backoffMaxMs = 60_000
+    public var feedPageSize = 500
 
     public init() {}
 }

@@ -32,6 +32,7 @@ public final class DaemonMetrics: Sendable {
         ]
         factory.durationHistogramBuckets["packd_scan_to_outcome_seconds"] = fine
         factory.durationHistogramBuckets["packd_print_job_seconds"] = fine + [.seconds(10), .seconds(30), .seconds(60)]
+        factory.durationHistogramBuckets["packd_core_delivery_seconds"] = fine + [.seconds(10), .seconds(60), .seconds(600), .seconds(3600)]
         MetricsSystem.bootstrap(factory)
         return DaemonMetrics(registry: registry)
     }
@@ -68,5 +69,22 @@ extension Duration {
     var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
+    }
+}
+
+extension DaemonMetrics {
+    /// Events the core took, and how long after they happened.
+    public func coreDelivered(_ count: Int, ages: [Duration]) {
+        Counter(label: "packd_core_events_delivered_total").increment(by: count)
+        let timer = Metrics.Timer(label: "packd_core_delivery_seconds")
+        for age in ages { timer.recordNanoseconds(age.nanoseconds) }
+    }
+
+    public func coreFailed(_ count: Int, dead: Bool) {
+        Counter(label: dead ? "packd_core_events_dead_lettered_total" : "packd_core_delivery_retries_total").increment(by: count)
+    }
+
+    public func coreReachable(_ reachable: Bool) {
+        Metrics.Gauge(label: "packd_core_reachable").record(reachable ? 1 : 0)
     }
 }

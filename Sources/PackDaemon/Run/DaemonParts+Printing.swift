@@ -15,6 +15,8 @@ extension DaemonParts {
         guard let job = try? await journal.printJob(id: id) else { return }
         let request = job.request
         if state == .completed || state == .failed {
+            // label.printed / label.failed are in the outbox now.
+            await outboxDoorbell.ring()
             let latency = Duration.milliseconds(max(0, WallClock.now().millisecondsSinceEpoch - request.createdAt.millisecondsSinceEpoch))
             metrics?.printed(printer: request.printer, state: state.rawValue, latency: state == .completed ? latency : nil)
         }

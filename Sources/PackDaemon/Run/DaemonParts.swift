@@ -19,6 +19,8 @@ public final class DaemonParts: Sendable {
     public let ready = Gate()
     /// One per printer the configuration names.
     public let doorbells: [String: Doorbell]
+    /// Rung when events reach the outbox, so that delivery to the core starts at once.
+    public let outboxDoorbell = Doorbell()
     private let ids = Mutex(ULIDGenerator(rng: SystemRandomNumberGenerator()))
     private let lanesBox = Mutex<StationLanes?>(nil)
     /// Scans decided per station since start: the outcome's `seq`.
@@ -77,6 +79,17 @@ public final class DaemonParts: Sendable {
 
     public func ring(printer: String) async { await doorbells[printer]?.ring() }
 
+    /// Orders arrived (API or feed): their printers hear of the labels queued, and
+    /// the stations show them.
+    public func announce(_ summary: ImportSummary) async {
+        for label in summary.labels {
+            await ring(printer: label.request.printer)
+            if let station = label.request.station {
+                await events.publish(station: station, event: "label", data: LabelEvent.queued(label.request, reason: label.reason))
+            }
+        }
+    }
+
     func decided(
         station: String, scan: Scan, decision: ScanDecision, labels: [PrintRequest], received: ContinuousClock.Instant
     ) async -> JSONValue {
@@ -90,6 +103,7 @@ public final class DaemonParts: Sendable {
             line = .object(members)
         }
         metrics?.scanned(outcome: decision.outcome.kind.rawValue, latency: ContinuousClock.now - received)
+        if !decision.events.isEmpty { await outboxDoorbell.ring() }
         await events.publish(station: station, event: "outcome", data: line)
         for label in labels {
             await ring(printer: label.printer)

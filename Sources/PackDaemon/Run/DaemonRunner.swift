@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 import PackAPI
 import PackCore
+import PackCoreLink
 import PackStore
 public import ServiceLifecycle
 import UnixSignals
@@ -87,6 +88,12 @@ public enum DaemonRunner {
             await options.onReady?(parts, listen.description, token.token)
             await parts.ready.open()
         }
+        let coreLink: CoreLinkSettings?
+        do {
+            coreLink = try CoreLinkService.settings(of: config)
+        } catch {
+            throw StartError(description: "\(error)")
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: JournalService(parts: parts)),
             // With no scanner or printer configured these have nothing to do and end.
@@ -94,6 +101,13 @@ public enum DaemonRunner {
             .init(service: options.printService?(parts) ?? PrintService(parts: parts), successTerminationBehavior: .ignore),
             .init(service: WatchdogService(parts: parts, notifier: notifier)),
             .init(service: RetentionService(parts: parts)),
+        ]
+        let deliver = config.coreMode == .remote
+        let pull = config.core.feed == .pull
+        if let coreLink, deliver || pull {
+            services.append(.init(service: CoreLinkService(parts: parts, settings: coreLink, deliver: deliver, pull: pull)))
+        }
+        services += [
             .init(service: APIService(parts: parts, token: token.token, onRunning: ready), successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),
         ]

@@ -1,5 +1,6 @@
 public import PackCore
 public import PackStore
+public import PackCoreLink
 
 /// Owns the order book and every station's state, and turns scans into durable
 /// decisions.
@@ -153,6 +154,19 @@ public actor StationHub {
         changeLog?.append(.upserts(orders))
         upsertsDuringReload?.append(orders)
         return summary
+    }
+
+    /// A page of the core's feed: journaled with its cursor (bad orders as input
+    /// dead letters), then the orders taken go into the book.
+    public func applyFeedPage(_ page: FeedPage, at time: Timestamp, approval: ApprovalPrinting?) async throws -> ImportSummary {
+        try await reloadIfBehind()
+        let result = try await journal.importFeedPage(
+            page.orders, positions: page.positions, rejected: page.rejected, cursor: page.cursor, feed: "core", at: time,
+            approval: approval)
+        for order in result.accepted { book.upsert(order) }
+        changeLog?.append(.upserts(result.accepted))
+        upsertsDuringReload?.append(result.accepted)
+        return result.summary
     }
 
     public func state(of station: String) async throws -> StationState { try await stationState(station) }

@@ -1,0 +1,131 @@
+public import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import PackCore
+
+/// The HTTP side of the core link: one AsyncHTTPClient with the core's timeouts
+/// and trust, used by delivery and the feed. Answers are read up to 1 MiB (an
+/// event batch's answer is small; a feed page has its own limit).
+public final class CoreClient: Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var body: [UInt8]
+        public var retryAfter: String?
+
+        public var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        /// The core could not be reached, did not answer in time, or broke the connection.
+        case transport(String)
+        /// The answer was larger than packd reads.
+        case tooLarge(Int)
+
+        public var description: String {
+            switch self {
+            case .transport(let why): why
+            case .tooLarge(let limit): "the core's answer is larger than \(limit) bytes"
+            }
+        }
+    }
+
+    let settings: CoreLinkSettings
+    let http: HTTPClient
+
+    public init(settings: CoreLinkSettings) throws {
+        self.settings = settings
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let ca = settings.caFile { tls.trustRoots = .file(ca) }
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            timeout: .init(
+                connect: .milliseconds(Int64(settings.connectTimeoutMs)), read: .milliseconds(Int64(settings.requestTimeoutMs))))
+        // The core is one server: a small pool, kept warm between batches.
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4)
+        configuration.redirectConfiguration = .disallow
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// `POST {url}/v1/outbound-events` with `{"events":[...]}` made of the journaled payloads.
+    public func postEvents(_ payloads: [String]) async throws(Failure) -> Response {
+        var body = ByteBuffer()
+        body.reserveCapacity(payloads.reduce(16) { $0 + $1.utf8.count + 1 })
+        body.writeString("{\"events\":[")
+        for (i, payload) in payloads.enumerated() {
+            if i > 0 { body.writeString(",") }
+            body.writeString(payload)
+        }
+        body.writeString("]}")
+        var request = HTTPClientRequest(url: settings.endpoint("/v1/outbound-events"))
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(body)
+        return try await send(request, limit: InputLimits.coreAnswerBytes)
+    }
+
+    /// `GET {url}/v1/orders?updatedSince=CURSOR&limit=N`.
+    public func getOrders(cursor: String?, limit: Int, maxBytes: Int) async throws(Failure) -> Response {
+        var url = settings.endpoint("/v1/orders") + "?limit=\(limit)"
+        if let cursor { url += "&updatedSince=" + Self.percentEncoded(cursor) }
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        return try await send(request, limit: maxBytes)
+    }
+
+    private func send(_ request: HTTPClientRequest, limit: Int) async throws(Failure) -> Response {
+        var request = request
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "packd")
+        if let token = settings.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        do {
+            let response = try await http.execute(request, timeout: .milliseconds(Int64(settings.requestTimeoutMs)))
+            let body: ByteBuffer
+            do {
+                body = try await response.body.collect(upTo: limit)
+            } catch is NIOTooManyBytesError {
+                throw Failure.tooLarge(limit)
+            }
+            return Response(
+                status: Int(response.status.code), body: Array(buffer: body),
+                retryAfter: response.headers.first(name: "Retry-After"))
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw .transport(Self.describe(error))
+        }
+    }
+
+    /// A short, stable description for logs and `last_error`.
+    static func describe(_ error: any Error) -> String {
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .deadlineExceeded, .readTimeout: return "timed out"
+            case .connectTimeout: return "connect timed out"
+            case .remoteConnectionClosed: return "connection closed by the core"
+            default: return "\(client)"
+            }
+        }
+        return "\(error)"
+    }
+
+    /// RFC 3986 unreserved characters stay, everything else is %XX: an opaque cursor travels intact.
+    static func percentEncoded(_ s: String) -> String {
+        var out = ""
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
+            }
+        }
+        return out
+    }
+}

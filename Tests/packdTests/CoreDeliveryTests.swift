@@ -1,0 +1,161 @@
+import Foundation
+import Glibc
+import PackTestSupport
+import Testing
+
+/// Outbound events from a running packd to a real HTTP core (the reference
+/// core, scripts/reference-core.py): once each, in order per order, ids stable,
+/// and a refused event costing only itself.
+@Suite(.serialized)
+struct CoreDeliveryTests {
+    let dir = TempDirectory()
+
+    /// Orders SO-i (i in `range`), each with `parcels` one-line parcels whose
+    /// waybill is W-i-k and whose SKU is SKU-i-k.
+    static func orders(_ range: ClosedRange<Int>, parcels: Int = 1, status: String = "approved") -> String {
+        let orders = range.map { i in
+            let lines = (1...parcels).map { k in #"{"sku": "SKU-\#(i)-\#(k)", "qty": 1}"# }
+            let boxes = (1...parcels).map { k in
+                #"{"id": "SO-\#(i)-\#(k)", "waybill": "W-\#(i)-\#(k)", "lines": [{"sku": "SKU-\#(i)-\#(k)", "qty": 1}]}"#
+            }
+            return #"{"id": "SO-\#(i)", "status": "\#(status)", "approvedAt": "2026-11-22T08:00:00Z", "lines": [\#(lines.joined(separator: ","))], "parcels": [\#(boxes.joined(separator: ","))]}"#
+        }
+        return #"{"orders": [\#(orders.joined(separator: ","))]}"#
+    }
+
+    static func coreConfig(_ core: ReferenceCore, extra: String = "") -> String {
+        """
+        [core]
+        mode = "remote"
+        url = "\(core.url)"
+        request_timeout_ms = 1500
+        connect_timeout_ms = 500
+        backoff_base_ms = 50
+        backoff_max_ms = 400
+        \(extra)
+        """
+    }
+
+    /// Scans a parcel's waybill and its one item through the API: it ships.
+    static func ship(_ packd: RunningPackd, order i: Int, parcel k: Int = 1) throws {
+        #expect(try packd.scan("W-\(i)-\(k)")["outcome"] as? String == "parcel_opened")
+        #expect(try packd.scan("SKU-\(i)-\(k)")["outcome"] as? String == "parcel_completed")
+    }
+
+    /// Polls `GET /v1/outbox` until its counts satisfy `condition` (at most `seconds`).
+    @discardableResult
+    static func waitForOutbox(_ packd: RunningPackd, seconds: Double = 30, _ condition: ([String: Int]) -> Bool) throws -> [String: Int] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var counts: [String: Int] = [:]
+        while Date() < deadline {
+            counts = jsonObject(try packd.get("/v1/outbox"))["counts"] as? [String: Int] ?? [:]
+            if condition(counts) { return counts }
+            usleep(50_000)
+        }
+        throw HTTPClient.ClientError("the outbox never got there: \(counts)")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func everyEventArrivesOnceInOrderPerOrder() throws {
+        let core = try ReferenceCore(dataDir: dir.sub("core"))
+        let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.coreConfig(core))
+        #expect(try packd.post("/v1/orders", Self.orders(1...10, parcels: 2)).status == 200)
+        // Parcel 1 of every order, then parcel 2 of every order: each order's two
+        // events are far apart in the outbox and may travel in different batches.
+        for k in 1...2 { for i in 1...10 { try Self.ship(packd, order: i, parcel: k) } }
+        let state = try core.waitFor("20 parcel.shipped events", seconds: 30) { $0.events.count >= 20 }
+        #expect(state.events.count == 20)
+        #expect(state.duplicates == 0, "under normal conditions nothing is sent twice")
+        let ids = state.events.compactMap { $0["id"] as? String }
+        #expect(Set(ids).count == 20)
+        for i in 1...10 {
+            let parcels = state.events.filter { $0["orderId"] as? String == "SO-\(i)" }.compactMap { $0["parcelId"] as? String }
+            #expect(parcels == ["SO-\(i)-1", "SO-\(i)-2"], "order SO-\(i) arrived as \(parcels)")
+        }
+        let shipped = state.events.first { $0["parcelId"] as? String == "SO-3-2" }
+        #expect(shipped?["type"] as? String == "parcel.shipped")
+        #expect(shipped?["station"] as? String == "pack-01")
+        #expect(shipped?["waybill"] as? String == "W-3-2")
+        #expect((shipped?["items"] as? [[String: Any]])?.first?["sku"] as? String == "SKU-3-2")
+        // packd's own account agrees (once the core's answers are journaled): all delivered.
+        let counts = try Self.waitForOutbox(packd) { $0["pending"] == 0 }
+        #expect(counts["delivered"] == 20, "\(counts)")
+        let station = jsonObject(try packd.get("/v1/stations/pack-01"))
+        #expect(station["outboxBacklog"] as? Int == 0)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aRefusedEventIsADeadLetterAloneAndIsSentAgainOnceTheCoreIsFixed() throws {
+        let core = try ReferenceCore(dataDir: dir.sub("core"))
+        try core.control("refuse", #"{"orderIds": ["SO-3"]}"#)
+        let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.coreConfig(core, extra: "linger_ms = 300"))
+        #expect(try packd.post("/v1/orders", Self.orders(1...6, parcels: 2)).status == 200)
+        // With a linger, the first parcels of all six orders go in one batch, which
+        // the core refuses as a whole because of SO-3's event.
+        for i in 1...6 { try Self.ship(packd, order: i) }
+        try core.waitFor("the five good events") { $0.events.count >= 5 }
+        // SO-3's second event waits behind its dead letter; the others go on.
+        for i in 1...6 { try Self.ship(packd, order: i, parcel: 2) }
+        try core.waitFor("ten events") { $0.events.count >= 10 }
+        let outbox = jsonObject(try packd.get("/v1/outbox"))
+        let letters = outbox["deadLetters"] as? [[String: Any]] ?? []
+        #expect(letters.count == 1, "\(outbox)")
+        #expect(letters.first?["orderId"] as? String == "SO-3")
+        #expect(letters.first?["status"] as? Int == 422)
+        #expect((letters.first?["response"] as? String)?.contains("order SO-3 is refused") == true)
+        #expect(letters.first?["holds"] as? Int == 1)
+        let arrived = try core.state().events.compactMap { $0["orderId"] as? String }
+        #expect(!arrived.contains("SO-3"), "\(arrived)")
+        // The CLI shows the same, from the journal the daemon is using.
+        let listed = try Packd.run(["outbox", "--state", packd.statePath])
+        #expect(listed.status == 0)
+        #expect(listed.stdout.contains("dead 1"), "\(listed.stdout)")
+        #expect(listed.stdout.contains("HTTP 422") && listed.stdout.contains("holds 1 later event(s)"), "\(listed.stdout)")
+        let metrics = try packd.get("/metrics").text
+        #expect(metrics.contains("packd_core_events_dead_lettered_total 1"), "\(metrics)")
+        // Naming an event that is not a dead letter changes nothing.
+        let wrong = try Packd.run(["outbox", "retry", "01NOTADEADLETTER0000000000", "--state", packd.statePath])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("not a dead letter: 01NOTADEADLETTER0000000000"), "\(wrong.stderr)")
+        // The core is fixed; the operator sends the dead letter again.
+        try core.control("refuse", #"{"orderIds": []}"#)
+        let retried = try Packd.run(["outbox", "retry", "--all", "--state", packd.statePath])
+        #expect(retried.status == 0, "\(retried.stderr)")
+        #expect(retried.stdout.contains("1 dead letter(s) will be sent again"))
+        let state = try core.waitFor("all twelve events") { $0.events.count >= 12 }
+        let so3 = state.events.filter { $0["orderId"] as? String == "SO-3" }.compactMap { $0["parcelId"] as? String }
+        #expect(so3 == ["SO-3-1", "SO-3-2"], "the held event never overtakes the dead letter: \(so3)")
+        #expect(state.duplicates == 0)
+        let counts = try Self.waitForOutbox(packd) { $0["delivered"] == 12 }
+        #expect(counts["dead"] == 0 && counts["pending"] == 0, "\(counts)")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func droppingADeadLetterNeedsAReasonAndReleasesTheEventsBehindIt() throws {
+        let core = try ReferenceCore(dataDir: dir.sub("core"))
+        try core.control("refuse", #"{"orderIds": ["SO-1"]}"#)
+        let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.coreConfig(core))
+        #expect(try packd.post("/v1/orders", Self.orders(1...1, parcels: 2)).status == 200)
+        try Self.ship(packd, order: 1)
+        var letters: [[String: Any]] = []
+        let deadline = Date().addingTimeInterval(20)
+        while letters.isEmpty, Date() < deadline {
+            letters = jsonObject(try packd.get("/v1/outbox"))["deadLetters"] as? [[String: Any]] ?? []
+            usleep(50_000)
+        }
+        let id = try #require(letters.first?["id"] as? String)
+        try core.control("refuse", #"{"orderIds": []}"#)
+        try Self.ship(packd, order: 1, parcel: 2)
+        let noReason = try packd.post("/v1/outbox/drop", #"{"ids": ["\#(id)"]}"#)
+        #expect(noReason.status == 422)
+        #expect(noReason.text.contains("reason"))
+        let unknown = try packd.post("/v1/outbox/drop", #"{"ids": ["nope"], "reason": "x"}"#)
+        #expect(unknown.status == 404)
+        let dropped = try packd.post("/v1/outbox/drop", #"{"ids": ["\#(id)"], "reason": "booked by hand in the ERP"}"#)
+        #expect(dropped.status == 200, "\(dropped.text)")
+        let state = try core.waitFor("the event behind the dropped one") { $0.events.count >= 1 }
+        #expect(state.events.compactMap { $0["parcelId"] as? String } == ["SO-1-2"])
+        let listed = try Packd.run(["outbox", "--all", "--state", packd.statePath])
+        #expect(listed.stdout.contains("dropped: ") && listed.stdout.contains("booked by hand in the ERP"), "\(listed.stdout)")
+    }
+}
