@@ -30,6 +30,7 @@ packages=(
   poppler-utils    # the tests: pdftoppm renders PDF labels
   systemd          # the tests: systemd-analyze verify/security on systemd/packd.service
   strace           # the tests: every confirmed shipment follows a sync of the journal
+  python3          # the tests and integrators: scripts/reference-core.py, the reference core
 )
 
 sudo_cmd=()

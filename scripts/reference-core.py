@@ -14,7 +14,8 @@ can be stopped and started again without forgetting. It prints each request on
 stderr, so an integrator sees the traffic.
 
 For tests, /control/* changes its behaviour while it runs (no token needed):
-  POST /control/fault   {"mode": "ok"|"error"|"hang"|"drop", "status": 500, "seconds": 5}
+  POST /control/fault   {"mode": "ok"|"error"|"hang"|"drop", "status": 500, "seconds": 5,
+                         "pageSeconds": 0.1}   (each feed page takes that long)
   POST /control/refuse  {"orderIds": ["SO-1"]}   events of these orders get 422
   POST /control/orders  {"orders": [...]}        upserts orders (the feed shows them)
   GET  /control/state                            what it holds and counted
@@ -150,6 +151,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._answer(404, {"error": "no such route"})
         if not self._authorized():
             return self._answer(401, {"error": "bad token"})
+        # A slow core (tests): each page takes this long.
+        time.sleep(float(self.core.fault.get("pageSeconds", 0)))
         query = parse_qs(url.query)
         try:
             since = int(query.get("updatedSince", ["0"])[0])

@@ -27,6 +27,11 @@ extension SQLiteJournal {
         }
     }
 
+    /// How many versions of the order the journal has taken (1: the first).
+    public func orderRevision(id: String) async throws -> Int? {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT revision FROM orders WHERE id = ?", arguments: [id]) }
+    }
+
     /// Events not yet delivered to the core, the oldest one's time, and dead letters.
     public func outboxBacklog() async throws -> (pending: Int, oldest: Timestamp?, dead: Int) {
         try await pool.read { db in

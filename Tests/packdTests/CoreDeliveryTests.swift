@@ -55,6 +55,19 @@ struct CoreDeliveryTests {
         throw HTTPClient.ClientError("the outbox never got there: \(counts)")
     }
 
+    /// Polls `GET /v1/outbox` until `condition` holds for the whole answer.
+    @discardableResult
+    static func waitForOutboxJSON(_ packd: RunningPackd, seconds: Double = 30, _ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last: [String: Any] = [:]
+        while Date() < deadline {
+            last = jsonObject(try packd.get("/v1/outbox"))
+            if condition(last) { return last }
+            usleep(50_000)
+        }
+        throw HTTPClient.ClientError("the outbox never got there: \(last)")
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func everyEventArrivesOnceInOrderPerOrder() throws {
         let core = try ReferenceCore(dataDir: dir.sub("core"))

@@ -92,6 +92,9 @@ public struct DaemonOperations: PackOperations {
                         })
                     return .object(p)
                 })
+            // How many versions of the order packd has taken (1: the first).
+            let revision = try await parts.journal.orderRevision(id: order.id)
+            members["revision"] = revision.map { .int(Int64($0)) } ?? .null
             return .object(members)
         } catch let problem as APIProblem {
             throw problem
