@@ -34,6 +34,11 @@ if CommandLine.arguments.contains("bookbuild") {
     exit(0)
 }
 
+if CommandLine.arguments.contains("corelink") {
+    try await CoreLinkBench.report()
+    exit(0)
+}
+
 if CommandLine.arguments.contains("daemon") {
     if let r = try await DaemonBench.scanToLastByte(labels: 100) {
         print("### The whole daemon: completing scan on a pty scanner → the label's last byte at a socket printer (ZPL from the 100x150 template, \(r.labelBytes) bytes, 100 labels)")

@@ -162,6 +162,8 @@ struct CoreDeliveryTests {
         let noReason = try packd.post("/v1/outbox/drop", #"{"ids": ["\#(id)"]}"#)
         #expect(noReason.status == 422)
         #expect(noReason.text.contains("reason"))
+        let unnamed = try packd.post("/v1/outbox/drop", #"{"reason": "x"}"#)
+        #expect(unnamed.status == 422 && unnamed.text.contains("name the dead letters to drop"), "\(unnamed.text)")
         let unknown = try packd.post("/v1/outbox/drop", #"{"ids": ["nope"], "reason": "x"}"#)
         #expect(unknown.status == 404)
         let dropped = try packd.post("/v1/outbox/drop", #"{"ids": ["\#(id)"], "reason": "booked by hand in the ERP"}"#)

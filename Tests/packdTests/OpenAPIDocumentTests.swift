@@ -1,5 +1,6 @@
 import Foundation
 import PackAPI
+import PackCore
 import PackTestSupport
 import Testing
 
@@ -13,6 +14,18 @@ struct OpenAPIDocumentTests {
         let document = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let paths = document["paths"] as! [String: [String: Any]]
         return Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
+    }
+
+    /// docs/core-openapi.json: what packd calls on the core, and every event type it sends.
+    @Test func theCoreDocumentListsWhatPackdCallsAndEveryEventType() throws {
+        let data = try Data(contentsOf: Packd.repository.appendingPathComponent("docs/core-openapi.json"))
+        let document = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let paths = document["paths"] as! [String: [String: Any]]
+        let calls = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
+        #expect(calls == ["POST /v1/outbound-events", "GET /v1/orders"])
+        let event = ((document["components"] as! [String: Any])["schemas"] as! [String: Any])["Event"] as! [String: Any]
+        let types = ((event["properties"] as! [String: Any])["type"] as! [String: Any])["enum"] as! [String]
+        #expect(Set(types) == Set(EventType.allCases.map(\.rawValue)))
     }
 
     @Test func theDocumentListsExactlyTheRoutes() throws {

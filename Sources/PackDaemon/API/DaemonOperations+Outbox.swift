@@ -40,6 +40,10 @@ extension DaemonOperations {
 
     public func dropDeadLetters(_ body: JSONValue) async throws(APIProblem) -> JSONValue {
         let ids = try Self.eventIds(body)
+        // Dropping is for good: every dead letter only when asked in so many words.
+        if ids == nil, case .object(let members) = body, members["all"] != .bool(true) {
+            throw .invalid("name the dead letters to drop (ids), or say \"all\": true", field: "ids")
+        }
         guard case .object(let members) = body, case .string(let reason)? = members["reason"],
             !reason.trimmingCharacters(in: .whitespaces).isEmpty, reason.utf8.count <= 1000
         else { throw .invalid("reason must say why the events are dropped (1 to 1000 bytes)", field: "reason") }

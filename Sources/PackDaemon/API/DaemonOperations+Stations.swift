@@ -94,6 +94,8 @@ extension DaemonOperations {
         return [
             "id": .string(id), "operator": .optional(view.state.operatorId), "openParcel": open, "pendingError": pending,
             "printer": printer, "outboxBacklog": .int(Int64(backlog.pending)),
+            "outboxOldestAgeSeconds": backlog.oldest.map { .int(max(0, (WallClock.now().millisecondsSinceEpoch - $0.millisecondsSinceEpoch) / 1000)) } ?? .null,
+            "outboxDeadLetters": .int(Int64(backlog.dead)),
             "labelPolicy": .string(parts.config.engineConfig(forStation: id).labelPolicy.rawValue),
         ]
     }

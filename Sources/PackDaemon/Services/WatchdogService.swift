@@ -35,7 +35,10 @@ public struct WatchdogService: Service {
                     for station in parts.stations {
                         await parts.events.publish(
                             station: station, event: "backlog",
-                            data: ["pending": .int(Int64(backlog.pending)), "dead": .int(Int64(backlog.dead))])
+                            data: [
+                                "pending": .int(Int64(backlog.pending)), "dead": .int(Int64(backlog.dead)),
+                                "oldestAgeSeconds": backlog.pending > 0 ? .int(Int64(max(0, age))) : .null,
+                            ])
                     }
                 }
                 notifier.notify("WATCHDOG=1")
