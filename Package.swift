@@ -231,6 +231,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "PackCoreLinkTests",
+            dependencies: ["PackCoreLink", "PackCore", "PackStore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "packdTests",
             dependencies: [
                 "packd", "packd-umockdev-harness", "PackCLI", "PackDaemon", "PackAPI", "PackCore", "PackStore", "PackTestSupport",
