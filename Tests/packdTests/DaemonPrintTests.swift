@@ -164,6 +164,32 @@ struct DaemonPrintTests {
         #expect(stopped?.status == 0, "\(packd.log.suffix(4000))")
     }
 
+    /// Orders pulled from the core's feed print on approval exactly like pushed ones.
+    @Test(.timeLimit(.minutes(3)))
+    func anApprovalArrivingByTheFeedPrintsOncePerLabelRevision() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let core = try ReferenceCore(dataDir: dir.sub("core"))
+        try core.control("orders", "{\"orders\": [\(Self.order("A", waybill: "YTA1", station: "pack-02"))]}")
+        let feed = "\n[core]\nfeed = \"pull\"\nurl = \"\(core.url)\"\npoll_interval_ms = 100\n"
+        let packd = try RunningPackd(dir: dir.sub("packd"), config: config(cups: cups, scanner: nil) + feed)
+        func text(_ job: [UInt8]) -> String { String(decoding: job, as: UTF8.self) }
+        #expect(text(try printer.nextJob(timeout: 60).bytes).contains("YTA1"))
+        // The same version again, then another order: only the other order prints.
+        try core.control("orders", "{\"orders\": [\(Self.order("A", waybill: "YTA1", station: "pack-02"))]}")
+        try core.control("orders", "{\"orders\": [\(Self.order("B", waybill: "YTB1", station: "pack-02"))]}")
+        #expect(text(try printer.nextJob(timeout: 60).bytes).contains("YTB1"))
+        // A new waybill by the feed: the new label, once, with the reason.
+        try core.control("orders", "{\"orders\": [\(Self.order("A", waybill: "YTA2", station: "pack-02"))]}")
+        #expect(text(try printer.nextJob(timeout: 60).bytes).contains("YTA2"))
+        try waitForLabel(packd, order: "A", state: "completed")
+        let a = (jsonObject(try packd.get("/v1/orders/A"))["parcels"] as! [[String: Any]])[0]
+        #expect((a["labels"] as! [[String: Any]]).map { $0["reason"] as! String } == ["approved", "waybill changed from YTA1 to YTA2"])
+        #expect(printer.jobs.count == 3)
+        #expect(packd.stop()?.status == 0)
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func printAndJobRoutesQueueALabelAndFollowIt() throws {
         let cups = try PrivateCups()
