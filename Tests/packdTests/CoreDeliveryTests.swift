@@ -124,6 +124,10 @@ struct CoreDeliveryTests {
         #expect(listed.status == 0)
         #expect(listed.stdout.contains("dead 1"), "\(listed.stdout)")
         #expect(listed.stdout.contains("HTTP 422") && listed.stdout.contains("holds 1 later event(s)"), "\(listed.stdout)")
+        let doctor = try Packd.run(["doctor", "--config", packd.configPath])
+        #expect(doctor.stdout.contains("FAIL outbox: 1 event(s) the core refused for good"), "\(doctor.stdout)")
+        #expect(doctor.stdout.contains("packd outbox retry --all"), "\(doctor.stdout)")
+        #expect(doctor.stdout.contains("ok   core: the core answers at \(core.url)"), "\(doctor.stdout)")
         let metrics = try packd.get("/metrics").text
         #expect(metrics.contains("packd_core_events_dead_lettered_total 1"), "\(metrics)")
         // Naming an event that is not a dead letter changes nothing.
@@ -170,6 +174,10 @@ struct CoreDeliveryTests {
         #expect(dropped.status == 200, "\(dropped.text)")
         let state = try core.waitFor("the event behind the dropped one") { $0.events.count >= 1 }
         #expect(state.events.compactMap { $0["parcelId"] as? String } == ["SO-1-2"])
+        // A core that is away is a problem doctor names, with what to check.
+        core.stop()
+        let doctor = try Packd.run(["doctor", "--config", packd.configPath])
+        #expect(doctor.stdout.contains("FAIL core: the core does not answer at \(core.url)"), "\(doctor.stdout)")
         let listed = try Packd.run(["outbox", "--all", "--state", packd.statePath])
         #expect(listed.stdout.contains("dropped: ") && listed.stdout.contains("booked by hand in the ERP"), "\(listed.stdout)")
     }

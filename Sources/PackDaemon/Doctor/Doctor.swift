@@ -28,6 +28,7 @@ public struct Doctor: Sendable {
         checks.append(udevRules())
         checks += printers()
         checks += await journal()
+        if let core = await core() { checks.append(core) }
         checks.append(api())
         return checks
     }
@@ -141,7 +142,7 @@ public struct Doctor: Sendable {
             if backlog.dead > 0 {
                 checks.append(.problem(
                     "outbox", "\(backlog.dead) event(s) the core refused for good (dead letters)",
-                    fix: "journalctl -u packd names each refused event and why; correct the order in the ERP"))
+                    fix: "packd outbox lists each with the core's answer; fix the cause at the core, then packd outbox retry --all (or packd outbox drop ID --reason WHY)"))
             }
             if let oldest = backlog.oldest, WallClock.now().millisecondsSinceEpoch - oldest.millisecondsSinceEpoch > backlogAgeLimitSeconds * 1000 {
                 checks.append(.problem(
