@@ -181,4 +181,36 @@ struct CoreDeliveryTests {
         let listed = try Packd.run(["outbox", "--all", "--state", packd.statePath])
         #expect(listed.stdout.contains("dropped: ") && listed.stdout.contains("booked by hand in the ERP"), "\(listed.stdout)")
     }
+
+    /// The core away: stations keep packing, the backlog and its age show on the
+    /// station, its event stream, the metrics and the log; back, it drains paced.
+    @Test(.timeLimit(.minutes(2)))
+    func withTheCoreAwayStationsPackAndTheBacklogDrainsPacedWhenItIsBack() throws {
+        let core = try ReferenceCore(dataDir: dir.sub("core"))
+        let port = core.port
+        core.stop()
+        let packd = try RunningPackd(
+            dir: dir.sub("packd"), config: Self.coreConfig(core, extra: "batch_size = 1\nmax_requests_per_second = 5"))
+        #expect(try packd.post("/v1/orders", Self.orders(1...15)).status == 200)
+        let events = try packd.events()
+        for i in 1...15 { try Self.ship(packd, order: i) }
+        let backlog = try events.collect { $0.event == "backlog" && $0.data.contains("\"pending\":15") }.last
+        #expect(backlog?.data.contains("\"oldestAgeSeconds\":") == true, "\(backlog?.data ?? "")")
+        let station = jsonObject(try packd.get("/v1/stations/pack-01"))
+        #expect(station["outboxBacklog"] as? Int == 15)
+        #expect(station["outboxOldestAgeSeconds"] is Int)
+        #expect(try packd.get("/metrics").text.contains("packd_core_reachable 0"))
+        #expect(packd.log.contains("core unreachable: stations keep packing"), "\(packd.log)")
+        // Back: the backlog drains in journal order, at most 5 requests a second
+        // (a burst of 5, then one every 0.2 s: 15 one-event requests take 2 s or more).
+        let back = try ReferenceCore(dataDir: dir.sub("core"), port: port)
+        let state = try back.waitFor("the backlog") { $0.events.count >= 15 }
+        #expect(state.events.compactMap { $0["orderId"] as? String } == (1...15).map { "SO-\($0)" })
+        let times = state.events.compactMap { $0["id"] as? String }.compactMap { state.receivedMs[$0] }
+        #expect(times.count == 15 && times.max()! - times.min()! >= 1_800, "paced: \(times)")
+        try Self.waitForOutbox(packd) { $0["pending"] == 0 }
+        let deadline = Date().addingTimeInterval(10)
+        while !packd.log.contains("core reachable again"), Date() < deadline { usleep(20_000) }
+        #expect(packd.log.contains("core reachable again: the backlog drains"))
+    }
 }
