@@ -110,8 +110,9 @@ enum CoreLinkBench {
     }
 
     /// The whole daemon: the completing scan sent (HTTP API) → the core has the
-    /// parcel's parcel.shipped. One parcel at a time, `count` parcels.
-    static func scanToReceipt(parcels count: Int, batchSize: Int) async throws -> Samples {
+    /// parcel's parcel.shipped. One parcel at a time, `count` parcels, a completing
+    /// scan every `spacingMs` at most (a busy warehouse: 10 a second).
+    static func scanToReceipt(parcels count: Int, batchSize: Int, spacingMs: Int = 100) async throws -> Samples {
         let core = try await BenchCore()
         defer { core.stop() }
         let warmUp = 10
@@ -137,6 +138,8 @@ enum CoreLinkBench {
             }
             guard let receipt else { throw PrinterError("the core never had \(parcel)") }
             if i >= warmUp { samples.add(receipt > start ? receipt - start : 0) }
+            let next = start + UInt64(spacingMs) * 1_000_000
+            if now() < next { usleep(UInt32((next - now()) / 1000)) }
         }
         return samples
     }
@@ -156,12 +159,12 @@ enum CoreLinkBench {
             print("| \(name) | \(r.events) | \(r.requests) | \(String(format: "%.2f", r.seconds)) | \(String(format: "%.0f", r.perSecond)) |")
         }
         print("")
-        print("### The completing scan sent → the core has its parcel.shipped (packd run, HTTP API scans, 500 parcels one at a time)")
+        print("### The completing scan sent → the core has its parcel.shipped (packd run, HTTP API scans, 300 parcels one at a time, one every 100 ms)")
         print("")
         print("| delivery | p50 | p99 | max |")
         print("|---|---|---|---|")
         for (name, batch) in [("batches (default: up to 500, no linger)", 500), ("baseline: one POST per event", 1)] {
-            let s = try await scanToReceipt(parcels: 500, batchSize: batch)
+            let s = try await scanToReceipt(parcels: 300, batchSize: batch)
             print("| \(name) | \(millis(s.percentile(50))) | \(millis(s.percentile(99))) | \(millis(s.percentile(100))) |")
         }
         print("")
