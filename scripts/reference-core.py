@@ -2,6 +2,7 @@
 """A reference core for packd: the two endpoints an ERP implements (docs/integration.md).
 
     scripts/reference-core.py --port 7790 --data /tmp/core [--token-file F] [--orders orders.json]
+                              [--tls-cert cert.pem --tls-key key.pem]
 
 - POST /v1/outbound-events  takes a batch, all or nothing, deduplicating on each
   event's id (a resent id is counted, not stored twice); answers 200 with
@@ -211,6 +212,8 @@ def main():
     parser.add_argument("--token-file", help="first line: the bearer token packd must send")
     parser.add_argument("--orders", help="a JSON file of orders ({\"orders\": [...]} or a list) to serve on the feed")
     parser.add_argument("--quiet", action="store_true", help="do not print each request")
+    parser.add_argument("--tls-cert", help="serve https with this certificate chain (PEM)")
+    parser.add_argument("--tls-key", help="the certificate's private key (PEM)")
     args = parser.parse_args()
     token = None
     if args.token_file:
@@ -226,6 +229,11 @@ def main():
     ThreadingHTTPServer.allow_reuse_address = True
     ThreadingHTTPServer.daemon_threads = True
     server = ThreadingHTTPServer((args.host, args.port), Handler)
+    if args.tls_cert:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print("listening on %s:%d" % (args.host, server.server_address[1]), flush=True)
     try:
         server.serve_forever()

@@ -12,9 +12,13 @@ final class ReferenceCore {
     let logPath: String
     static let script = Packd.repository.appendingPathComponent("scripts/reference-core.py").path
 
-    init(dataDir: String, port: Int = 0, orders: String? = nil, tokenFile: String? = nil) throws {
+    /// With `tls` (certificate chain, key): https. Control requests then go through curl.
+    let tls: (cert: String, key: String)?
+
+    init(dataDir: String, port: Int = 0, orders: String? = nil, tokenFile: String? = nil, tls: (cert: String, key: String)? = nil) throws {
         self.dataDir = dataDir
         self.port = port
+        self.tls = tls
         logPath = "\(dataDir).log"
         try start(orders: orders, tokenFile: tokenFile)
     }
@@ -23,6 +27,7 @@ final class ReferenceCore {
         var arguments = [Self.script, "--port", "\(port)", "--data", dataDir, "--quiet"]
         if let orders { arguments += ["--orders", orders] }
         if let tokenFile { arguments += ["--token-file", tokenFile] }
+        if let tls { arguments += ["--tls-cert", tls.cert, "--tls-key", tls.key] }
         try? FileManager.default.removeItem(atPath: logPath)
         daemon = try Daemon("/usr/bin/python3", ["-u"] + arguments, output: logPath)
         let deadline = Date().addingTimeInterval(20)
@@ -45,7 +50,7 @@ final class ReferenceCore {
         daemon = nil
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
 
     func control(_ path: String, _ json: String) throws {
         let r = try HTTPClient.json(port: port, method: "POST", path: "/control/\(path)", token: nil, json: json)
