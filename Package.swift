@@ -159,7 +159,7 @@ let package = Package(
         // (scripts/fuzz.sh builds packd-fuzz with libFuzzer; tests replay the corpora).
         .target(
             name: "PackFuzzTargets",
-            dependencies: ["PackCore", "PackDaemon", "PackDevices", "PackLabels"],
+            dependencies: ["PackCore", "PackCoreLink", "PackDaemon", "PackDevices", "PackLabels"],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null || export PATH="$PATH:/opt/swift/usr/bin"
 
-targets=(order-json order-csv config template scanned-code serial-framer hid-pos keyboard carrier-pdf carrier-png book-record)
+targets=(order-json order-csv config template scanned-code serial-framer hid-pos keyboard carrier-pdf carrier-png book-record feed-page)
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "${targets[@]}"; exit 0; fi
 if [ $# -ne 2 ] || ! printf '%s\n' "${targets[@]}" | grep -qx -- "$1" || ! [[ "$2" =~ ^[0-9]+$ ]]; then
   echo "usage: scripts/fuzz.sh TARGET SECONDS   (targets: ${targets[*]})" >&2

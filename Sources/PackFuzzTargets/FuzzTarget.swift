@@ -1,5 +1,6 @@
 import Foundation
 import PackCore
+import PackCoreLink
 import PackDaemon
 import PackDevices
 import PackLabels
@@ -20,6 +21,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case carrierPDF = "carrier-pdf"
     case carrierPNG = "carrier-png"
     case bookRecord = "book-record"
+    case feedPage = "feed-page"
 
     /// Runs one input. Returns normally for every input; a broken property is a
     /// `fatalError` (which libFuzzer reports as a crash, with the input).
@@ -58,6 +60,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 _ = ScanEngine().decide(
                     Scan(code: order.parcels.first?.waybill ?? order.id, device: "fuzz", atMs: 0),
                     state: StationState(station: "fuzz"), book: book, now: Timestamp(millisecondsSinceEpoch: 0))
+            }
+        // A page of the core's order feed: each order taken or refused on its own.
+        case .feedPage:
+            if let page = try? FeedPage.decode(bytes, at: Timestamp(millisecondsSinceEpoch: 0)) {
+                guard page.orders.count + page.rejected.count == page.count, page.positions.count == page.orders.count else {
+                    fatalError("a feed page lost orders: \(page.count) in, \(page.orders.count) taken, \(page.rejected.count) refused")
+                }
+                FuzzChecks.acceptedOrders(page.orders)
             }
         }
     }
