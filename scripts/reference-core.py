@@ -16,6 +16,8 @@ stderr, so an integrator sees the traffic.
 
 For tests, /control/* changes its behaviour while it runs (no token needed):
   POST /control/fault   {"mode": "ok"|"error"|"hang"|"drop", "status": 500, "seconds": 5,
+                         "retryAfter": 2,      (error: a Retry-After header)
+                         "count": 1,           (only the next N requests, then ok)
                          "pageSeconds": 0.1}   (each feed page takes that long)
   POST /control/refuse  {"orderIds": ["SO-1"]}   events of these orders get 422
   POST /control/orders  {"orders": [...]}        upserts orders (the feed shows them)
@@ -43,6 +45,7 @@ class Core:
         self.duplicates = 0
         self.requests = 0
         self.fault = {"mode": "ok"}
+        self.faults_answered_ms = []
         self.refused_orders = set()
         self.orders = {}  # id -> (change number, order)
         self.change = 0
@@ -115,6 +118,7 @@ class Core:
                 "requests": self.requests,
                 "orders": len(self.orders),
                 "fault": self.fault,
+                "faultsAnsweredMs": self.faults_answered_ms,
             }
 
 
@@ -127,9 +131,11 @@ class Handler(BaseHTTPRequestHandler):
         if not self.quiet:
             sys.stderr.write("core: " + (fmt % args) + "\n")
 
-    def _answer(self, status, body):
+    def _answer(self, status, body, headers=None):
         data = json.dumps(body, ensure_ascii=False).encode()
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -179,7 +185,14 @@ class Handler(BaseHTTPRequestHandler):
             return self._answer(404, {"error": "no such route"})
         with self.core.lock:
             self.core.requests += 1
-        fault = self.core.fault
+        with self.core.lock:
+            fault = self.core.fault
+            if fault.get("count") is not None:
+                # A fault for the next N requests only, then the core answers normally.
+                if fault["count"] <= 0:
+                    fault = self.core.fault = {"mode": "ok"}
+                else:
+                    fault["count"] -= 1
         mode = fault.get("mode", "ok")
         if mode == "drop":
             # Half the request read, then the connection goes: the sender cannot know.
@@ -189,7 +202,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         raw = self._body()
         if mode == "error":
-            return self._answer(int(fault.get("status", 500)), {"error": "injected failure"})
+            with self.core.lock:
+                self.core.faults_answered_ms.append(int(time.time() * 1000))
+            headers = {"Retry-After": str(fault["retryAfter"])} if "retryAfter" in fault else {}
+            return self._answer(int(fault.get("status", 500)), {"error": "injected failure"}, headers)
         if not self._authorized():
             return self._answer(401, {"error": "bad token"})
         try:

@@ -66,6 +66,12 @@ public final class OrderFeed: Sendable {
         let page = try FeedPage.decode(response.body, at: now())
         if page.count == 0, page.cursor == cursor { return false }
         try await sink.apply(page)
+        if page.cursor == cursor {
+            // Orders without a new cursor: asking again at once would get them again,
+            // forever. Taken once per poll instead, and said.
+            logger.warning("the core sent orders without moving the cursor", metadata: ["cursor": "\(page.cursor)", "orders": "\(page.count)"])
+            return false
+        }
         for letter in page.rejected {
             logger.warning(
                 "feed order refused",

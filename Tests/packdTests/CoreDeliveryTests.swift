@@ -213,4 +213,22 @@ struct CoreDeliveryTests {
         while !packd.log.contains("core reachable again"), Date() < deadline { usleep(20_000) }
         #expect(packd.log.contains("core reachable again: the backlog drains"))
     }
+
+    /// 429 with Retry-After: packd waits as long as the core asked (not its own
+    /// shorter backoff), then sends the same event again.
+    @Test(.timeLimit(.minutes(2)))
+    func a429WithRetryAfterIsHonoured() throws {
+        let core = try ReferenceCore(dataDir: dir.sub("core"))
+        try core.control("fault", #"{"mode": "error", "status": 429, "retryAfter": 2, "count": 1}"#)
+        let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.coreConfig(core))
+        #expect(try packd.post("/v1/orders", Self.orders(1...1)).status == 200)
+        try Self.ship(packd, order: 1)
+        let state = try core.waitFor("the event after the 429") { $0.events.count == 1 }
+        let refusedAt = try #require(state.faultsAnsweredMs.first)
+        let id = try #require(state.events.first?["id"] as? String)
+        let takenAt = try #require(state.receivedMs[id])
+        // backoff_max_ms is 400 here: only Retry-After explains a wait of 2 s.
+        #expect(takenAt - refusedAt >= 1_900, "sent again \(takenAt - refusedAt) ms after the 429")
+        #expect(state.duplicates == 0)
+    }
 }

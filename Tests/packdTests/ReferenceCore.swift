@@ -62,6 +62,8 @@ final class ReferenceCore {
         var receivedMs: [String: Int]
         var duplicates: Int
         var requests: Int
+        /// When the core answered each injected error.
+        var faultsAnsweredMs: [Int]
     }
 
     func state() throws -> State {
@@ -71,7 +73,8 @@ final class ReferenceCore {
         }
         return State(
             events: o["events"] as? [[String: Any]] ?? [], receivedMs: o["receivedMs"] as? [String: Int] ?? [:],
-            duplicates: o["duplicates"] as? Int ?? 0, requests: o["requests"] as? Int ?? 0)
+            duplicates: o["duplicates"] as? Int ?? 0, requests: o["requests"] as? Int ?? 0,
+            faultsAnsweredMs: o["faultsAnsweredMs"] as? [Int] ?? [])
     }
 
     /// Polls the core's state until `condition` holds, for at most `seconds`.
