@@ -60,7 +60,7 @@ struct CoreSoakTests {
     }
 
     @Test(.timeLimit(.minutes(6)))
-    func nothingIsLostOrDoubledWhateverFails() throws {
+    func nothingIsLostOrDoubledWhateverFails() async throws {
         let core = try ReferenceCore(dataDir: dir.sub("core"))
         let pty = try PseudoTerminal()
         let config = CoreDeliveryTests.coreConfig(core, extra: "request_timeout_ms = 1000")
@@ -128,7 +128,7 @@ struct CoreSoakTests {
         #expect(packd.stop()?.status == 0)
         // The journal agrees with the core, event for event.
         let journal = try SQLiteJournal(directory: packd.statePath)
-        let outbox = try awaitResult { try await journal.outbox(limit: 10 * Self.parcels) }
+        let outbox = try await journal.outbox(limit: 10 * Self.parcels)
         let journaled = outbox.filter { $0.type == .parcelShipped }
         #expect(Set(journaled.map(\.id)) == Set(ids))
         #expect(journaled.allSatisfy { $0.state == .delivered })

@@ -45,7 +45,7 @@ struct OrderFeedTests {
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func tenThousandOrdersArriveOnceAtTheirLatestVersionAcrossARestart() throws {
+    func tenThousandOrdersArriveOnceAtTheirLatestVersionAcrossARestart() async throws {
         let file = dir.file("orders.json", CoreDeliveryTests.orders(1...10_000))
         let core = try ReferenceCore(dataDir: dir.sub("core"), orders: file)
         // Twenty pages of a tenth of a second each: packd is surely mid-pull below.
@@ -59,7 +59,7 @@ struct OrderFeedTests {
         // Killed mid-pull: the cursor is where the journal is, no further.
         packd.stop(SIGKILL)
         let killedAt = try SQLiteJournal(directory: packd.statePath)
-        #expect(try awaitResult { try await killedAt.order(id: "SO-10000") } == nil, "the pull was over already")
+        #expect(try await killedAt.order(id: "SO-10000") == nil, "the pull was over already")
         try packd.start()
         try Self.waitForOrder(packd, "SO-50") { $0["remark"] as? String == "v2" }
         try Self.waitForOrder(packd, "SO-9050") { $0["remark"] as? String == "v2" }
@@ -76,9 +76,9 @@ struct OrderFeedTests {
         #expect(try packd.scan("SKU-5000-1")["outcome"] as? String == "intercepted")
         #expect(packd.stop()?.status == 0)
         let journal = try SQLiteJournal(directory: packd.statePath)
-        let book = try awaitResult { try await journal.loadBook() }
+        let book = try await journal.loadBook()
         #expect(book.orderCount == 10_000)
-        let refused = try awaitResult { try await journal.inputDeadLetters() }
+        let refused = try await journal.inputDeadLetters()
         #expect(refused.isEmpty)
     }
 
@@ -101,22 +101,4 @@ struct OrderFeedTests {
         #expect(try Self.order(packd, "SO-CLASH") == nil)
         #expect(try Self.order(packd, "SO-1") != nil)
     }
-}
-
-/// Runs async work from a synchronous test.
-func awaitResult<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
-        done.signal()
-    }
-    guard done.wait(timeout: .now() + 60) == .success, let result = box.result else {
-        throw HTTPClient.ClientError("timed out")
-    }
-    return try result.get()
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
 }
