@@ -1,4 +1,7 @@
-/// How packd talks to the ERP's core (`[core]` in packd.toml; docs/integration.md).
+/// How packd talks to the ERP's core (`[core]` in packd.toml; docs/integration.md):
+/// where, with which token and trust, and how (`tuning`, whose fields read as the
+/// settings' own: `settings.batchSize`).
+@dynamicMemberLookup
 public struct CoreLinkSettings: Sendable, Equatable {
     /// The core's base URL: events go to `{url}/v1/outbound-events`, the feed reads `{url}/v1/orders`.
     public var url: String
@@ -6,6 +9,28 @@ public struct CoreLinkSettings: Sendable, Equatable {
     public var token: String?
     /// A PEM file of the CAs to trust instead of the system's (a core with a private CA).
     public var caFile: String?
+    public var tuning = CoreLinkTuning()
+
+    public init(url: String) {
+        self.url = url
+    }
+
+    public subscript<T>(dynamicMember field: WritableKeyPath<CoreLinkTuning, T>) -> T {
+        get { tuning[keyPath: field] }
+        set { tuning[keyPath: field] = newValue }
+    }
+
+    /// `url` with `path` appended, with exactly one slash between them.
+    func endpoint(_ path: String) -> String {
+        var base = url
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + path
+    }
+}
+
+/// Timeouts, batching, pacing and backoff of the core link, with their defaults
+/// (configuration.md lists the keys and their ranges).
+public struct CoreLinkTuning: Sendable, Equatable {
     public var connectTimeoutMs = 3_000
     /// From sending a request to the end of the answer.
     public var requestTimeoutMs = 10_000
@@ -25,14 +50,5 @@ public struct CoreLinkSettings: Sendable, Equatable {
     /// How often the feed asks when caught up.
     public var pollIntervalMs = 2_000
 
-    public init(url: String) {
-        self.url = url
-    }
-
-    /// `url` with `path` appended, with exactly one slash between them.
-    func endpoint(_ path: String) -> String {
-        var base = url
-        while base.hasSuffix("/") { base.removeLast() }
-        return base + path
-    }
+    public init() {}
 }

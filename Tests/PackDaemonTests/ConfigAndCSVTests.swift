@@ -37,7 +37,7 @@ import Testing
         #expect(config.coreMode == .remote)
         #expect(config.core.url == "https://erp.example/core")
         #expect(config.core.feed == .pull)
-        #expect(config.core.pollIntervalMs == 5000)
+        #expect(config.core.link.pollIntervalMs == 5000)
         #expect(config.api.listen == .unix(path: "/run/packd/api.sock"))
         #expect(config.api.tokenFile == "/etc/packd/api.token")
         #expect(config.display.language == "zh-CN")

@@ -14,16 +14,6 @@ struct CoreSoakTests {
 
     static let parcels = 500
 
-    func waitForScanner(_ packd: RunningPackd) throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let scanners = jsonObject(try packd.get("/v1/devices"))["scanners"] as? [[String: Any]] ?? []
-            if scanners.contains(where: { $0["state"] as? String == "reading" }) { return }
-            usleep(20_000)
-        }
-        throw HTTPClient.ClientError("the scanner was not opened within 30 s:\n\(packd.log)")
-    }
-
     func isShipped(_ packd: RunningPackd, _ i: Int) throws -> Bool {
         let parcels = jsonObject(try packd.get("/v1/orders/SO-\(i)"))["parcels"] as? [[String: Any]]
         return parcels?.first?["state"] as? String == "shipped"
@@ -68,7 +58,7 @@ struct CoreSoakTests {
             + "\n[[scanners]]\nstation = \"pack-01\"\ndevice = \"\(pty.slavePath)\"\n"
         let packd = try RunningPackd(dir: dir.sub("packd"), config: config)
         #expect(try packd.post("/v1/orders", CoreDeliveryTests.orders(1...Self.parcels)).status == 200)
-        try waitForScanner(packd)
+        try packd.waitForScanner()
         var kills = 0
         var failedBefore = 0
         for i in 1...Self.parcels {
@@ -82,7 +72,7 @@ struct CoreSoakTests {
                 packd.stop(SIGKILL)
                 kills += 1
                 try packd.start()
-                try waitForScanner(packd)
+                try packd.waitForScanner()
                 failedBefore = try retries(packd)
             case 161:
                 try waitForFailedDelivery(packd, since: failedBefore, "answering 500")
@@ -108,7 +98,7 @@ struct CoreSoakTests {
                 packd.stop(SIGKILL)
                 kills += 1
                 try packd.start()
-                try waitForScanner(packd)
+                try packd.waitForScanner()
                 failedBefore = try retries(packd)
             }
             try ship(i, pty: pty, packd: packd)

@@ -35,17 +35,6 @@ struct DaemonPrintTests {
             """
     }
 
-    /// Waits until the daemon reads the scanner.
-    func waitForScanner(_ packd: RunningPackd) throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let scanners = jsonObject(try packd.get("/v1/devices"))["scanners"] as? [[String: Any]] ?? []
-            if scanners.contains(where: { $0["state"] as? String == "reading" }) { return }
-            usleep(20_000)
-        }
-        throw HTTPClient.ClientError("the scanner was not opened within 30 s:\n\(packd.log)")
-    }
-
     /// Waits until the order's label (on approval) is in `state`.
     func waitForLabel(_ packd: RunningPackd, order: String, state: String) throws {
         let deadline = Date().addingTimeInterval(30)
@@ -87,7 +76,7 @@ struct DaemonPrintTests {
         #expect(try packd.post("/v1/orders", Self.order("SO-7", waybill: "YT7000000001", qty: 2)).status == 200)
         let events = try packd.events()
         // The scanner is read once the reader has opened the pty.
-        try waitForScanner(packd)
+        try packd.waitForScanner()
         pty.send("YT7000000001\r\n")
         #expect(try outcome(events, "YT7000000001") == "parcel_opened")
         pty.send("6901234567892\r\n")
@@ -233,7 +222,7 @@ struct DaemonPrintTests {
         let orders = waybills.enumerated().map { Self.order("K\($0.offset)", waybill: $0.element) }
         #expect(try packd.post("/v1/orders", "{\"orders\": [\(orders.joined(separator: ","))]}").status == 200)
         var events = try packd.events()
-        try waitForScanner(packd)
+        try packd.waitForScanner()
         var completed: [String] = []
         for waybill in waybills.prefix(4) {
             pty.send("\(waybill)\r\nRAZOR-01\r\n")
@@ -243,7 +232,7 @@ struct DaemonPrintTests {
         packd.stop(SIGKILL)
         try packd.start()
         events = try packd.events()
-        try waitForScanner(packd)
+        try packd.waitForScanner()
         for waybill in waybills.suffix(4) {
             pty.send("\(waybill)\r\nRAZOR-01\r\n")
             if try outcome(events, "RAZOR-01") == "parcel_completed" { completed.append(waybill) }

@@ -83,6 +83,17 @@ final class RunningPackd {
         try SSEClient(port: port, path: "/v1/stations/\(station)/events", token: token, lastEventId: lastEventId)
     }
 
+    /// Waits until packd reads a scanner (its reader has opened the device).
+    func waitForScanner(timeout: Double = 30) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let scanners = jsonObject(try get("/v1/devices"))["scanners"] as? [[String: Any]] ?? []
+            if scanners.contains(where: { $0["state"] as? String == "reading" }) { return }
+            usleep(20_000)
+        }
+        throw HTTPClient.ClientError("the scanner was not opened within \(timeout) s:\n\(log)")
+    }
+
     /// Sends `signal` and waits for packd to exit: its status and how long it took.
     @discardableResult
     func stop(_ signal: Int32 = SIGTERM, timeout: Double = 10) -> (status: Int32, seconds: Double)? {

@@ -64,21 +64,21 @@ extension TableReader {
             }
             settings.feed = f
         }
-        settings.pollIntervalMs = try int(core, "poll_interval_ms", at: "core", range: 100...3_600_000) ?? 2000
+        settings.link.pollIntervalMs = try int(core, "poll_interval_ms", at: "core", range: 100...3_600_000) ?? settings.link.pollIntervalMs
         settings.caFile = try path(core, "ca_file", at: "core")
-        settings.connectTimeoutMs = try int(core, "connect_timeout_ms", at: "core", range: 100...600_000) ?? settings.connectTimeoutMs
-        settings.requestTimeoutMs = try int(core, "request_timeout_ms", at: "core", range: 100...600_000) ?? settings.requestTimeoutMs
-        settings.batchSize = try int(core, "batch_size", at: "core", range: 1...10_000) ?? settings.batchSize
-        settings.lingerMs = try int(core, "linger_ms", at: "core", range: 0...60_000) ?? settings.lingerMs
+        settings.link.connectTimeoutMs = try int(core, "connect_timeout_ms", at: "core", range: 100...600_000) ?? settings.link.connectTimeoutMs
+        settings.link.requestTimeoutMs = try int(core, "request_timeout_ms", at: "core", range: 100...600_000) ?? settings.link.requestTimeoutMs
+        settings.link.batchSize = try int(core, "batch_size", at: "core", range: 1...10_000) ?? settings.link.batchSize
+        settings.link.lingerMs = try int(core, "linger_ms", at: "core", range: 0...60_000) ?? settings.link.lingerMs
         if let rate = try int(core, "max_requests_per_second", at: "core", range: 0...100_000) {
-            settings.maxRequestsPerSecond = Double(rate)
+            settings.link.maxRequestsPerSecond = Double(rate)
         }
-        settings.backoffBaseMs = try int(core, "backoff_base_ms", at: "core", range: 10...600_000) ?? settings.backoffBaseMs
-        settings.backoffMaxMs = try int(core, "backoff_max_ms", at: "core", range: 10...3_600_000) ?? settings.backoffMaxMs
-        if settings.backoffMaxMs < settings.backoffBaseMs {
-            throw error("core.backoff_max_ms", "must be at least core.backoff_base_ms (\(settings.backoffBaseMs))")
+        settings.link.backoffBaseMs = try int(core, "backoff_base_ms", at: "core", range: 10...600_000) ?? settings.link.backoffBaseMs
+        settings.link.backoffMaxMs = try int(core, "backoff_max_ms", at: "core", range: 10...3_600_000) ?? settings.link.backoffMaxMs
+        if settings.link.backoffMaxMs < settings.link.backoffBaseMs {
+            throw error("core.backoff_max_ms", "must be at least core.backoff_base_ms (\(settings.link.backoffBaseMs))")
         }
-        settings.feedPageSize = try int(core, "feed_page_size", at: "core", range: 1...InputLimits.ordersPerRequest) ?? settings.feedPageSize
+        settings.link.feedPageSize = try int(core, "feed_page_size", at: "core", range: 1...InputLimits.ordersPerRequest) ?? settings.link.feedPageSize
         if settings.feed == .pull, settings.url == nil {
             throw error("core.url", "is required when core.feed is \"pull\"")
         }

@@ -1,3 +1,4 @@
+public import PackCoreLink
 public import PackAPI
 import PackCore
 
@@ -29,17 +30,10 @@ public struct CoreSettings: Sendable, Equatable {
     public var url: String?
     public var tokenFile: String?
     public var feed = Feed.none
-    public var pollIntervalMs = 2000
     /// PEM file of the CAs trusted for an https core (default: the system's).
     public var caFile: String?
-    public var connectTimeoutMs = 3_000
-    public var requestTimeoutMs = 10_000
-    public var batchSize = 500
-    public var lingerMs = 0
-    public var maxRequestsPerSecond = 20.0
-    public var backoffBaseMs = 500
-    public var backoffMaxMs = 60_000
-    public var feedPageSize = 500
+    /// Timeouts, batching, pacing, backoff, the feed's page size and poll interval.
+    public var link = CoreLinkTuning()
 
     public init() {}
 }

@@ -35,17 +35,8 @@ public struct CoreLinkService: Service {
             }
             settings.token = line
         }
-        let core = config.core
-        settings.caFile = core.caFile
-        settings.connectTimeoutMs = core.connectTimeoutMs
-        settings.requestTimeoutMs = core.requestTimeoutMs
-        settings.batchSize = core.batchSize
-        settings.lingerMs = core.lingerMs
-        settings.maxRequestsPerSecond = core.maxRequestsPerSecond
-        settings.backoffBaseMs = core.backoffBaseMs
-        settings.backoffMaxMs = core.backoffMaxMs
-        settings.feedPageSize = core.feedPageSize
-        settings.pollIntervalMs = core.pollIntervalMs
+        settings.caFile = config.core.caFile
+        settings.tuning = config.core.link
         return settings
     }
 
