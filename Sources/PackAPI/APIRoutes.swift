@@ -10,7 +10,7 @@ public enum APIRoutes {
         ("POST", "/v1/orders"), ("GET", "/v1/orders/{id}"), ("POST", "/v1/print"), ("GET", "/v1/jobs/{id}"),
         ("POST", "/v1/stations/{id}/scans"), ("GET", "/v1/stations/{id}"), ("GET", "/v1/stations/{id}/events"),
         ("GET", "/v1/devices"), ("GET", "/v1/outbox"), ("POST", "/v1/outbox/retry"), ("POST", "/v1/outbox/drop"),
-        ("GET", "/healthz"), ("GET", "/metrics"),
+        ("GET", "/stations/{id}"), ("GET", "/healthz"), ("GET", "/metrics"),
     ]
 
     /// The methods a path takes (`{id}` matches one segment); empty for no route.
@@ -27,11 +27,11 @@ public enum APIRoutes {
     static let smallBody = InputLimits.smallBodyBytes
 
     public static func router(
-        operations: any PackOperations, token: String, maxBodyBytes: Int
+        operations: any PackOperations, token: String, displayToken: String? = nil, maxBodyBytes: Int
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: BearerAuthMiddleware(token: token))
+        router.add(middleware: BearerAuthMiddleware(token: token, displayToken: displayToken))
         router.get("/healthz") { _, _ in Response.json(["status": "ok"]) }
         router.get("/metrics") { _, _ in
             Response(
@@ -74,6 +74,26 @@ public enum APIRoutes {
                 })
         }
         router.get("/v1/devices") { _, _ in Response.json(try await operations.devices()) }
+        // The station display: a page that reads the station's event stream.
+        router.get("/stations/{id}") { request, context in
+            let station = try context.parameters.require("id")
+            // The page asks its own address for the station's state (what
+            // GET /v1/stations/{id} answers), which the display token may read.
+            if request.headers[.accept]?.contains("application/json") == true {
+                return Response.json(try await operations.station(id: station))
+            }
+            let html = try await operations.displayPage(
+                station: station, token: request.uri.queryParameters["token"].map(String.init))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                    // Nothing from elsewhere: the page is one document with its own style and script.
+                    .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+                    HTTPField.Name("Referrer-Policy")!: "no-referrer",
+                ],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        }
         router.get("/v1/outbox") { _, _ in Response.json(try await operations.outbox()) }
         router.post("/v1/outbox/retry") { request, _ in
             let body = try await JSONBody.read(request, limit: smallBody)

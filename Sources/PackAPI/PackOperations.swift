@@ -18,6 +18,8 @@ public protocol PackOperations: Sendable {
     func devices() async throws(APIProblem) -> JSONValue
     /// Prometheus text format.
     func metrics() async -> String
+    /// `GET /stations/{id}`: the station display page (HTML), with the token it was opened with.
+    func displayPage(station: String, token: String?) async throws(APIProblem) -> String
     /// `GET /v1/outbox`: counts by state, dead letters, refused inputs.
     func outbox() async throws(APIProblem) -> JSONValue
     /// `POST /v1/outbox/retry`: `{"ids": [...]}` (absent: every dead letter) sent again.

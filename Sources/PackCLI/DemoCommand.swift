@@ -59,8 +59,11 @@ struct DemoCommand: AsyncParsableCommand {
                 TerminalScanner(parts: parts, station: "pack-01", printer: "demo", script: steps) { Output.lineNow($0) }
             }
         ]
-        options.onReady = { _, listen, token in
-            Output.lineNow(Self.guide(listen: listen, token: token, state: state, labels: Self.relative(labelDirectory), interactive: interactive))
+        options.onReady = { _, listen, token, displayToken in
+            Output.lineNow(
+                Self.guide(
+                    listen: listen, token: token, displayToken: displayToken, state: state, labels: Self.relative(labelDirectory),
+                    interactive: interactive))
         }
         let metrics = DaemonRunner.bootstrap(level: .warning)
         do {
@@ -71,9 +74,11 @@ struct DemoCommand: AsyncParsableCommand {
         Output.lineNow("packd demo: done. Labels are in \(Self.relative(labelDirectory))/; the journal in \(state).")
     }
 
-    static func guide(listen: String, token: String, state: String, labels: String, interactive: Bool) -> String {
+    static func guide(listen: String, token: String, displayToken: String, state: String, labels: String, interactive: Bool) -> String {
         """
-        packd demo: the daemon is running on sample orders (station pack-01, stock in the local ledger).
+        packd demo: open the station screen in a browser, then scan:
+          Screen: http://\(listen)/stations/pack-01?token=\(displayToken)
+        The daemon is running on sample orders (station pack-01, stock in the local ledger).
           API:    http://\(listen)   token: \(token)
                   curl -H 'Authorization: Bearer \(token)' http://\(listen)/v1/stations/pack-01
           Labels: \(labels)/ (ZPL and PNG)   Journal: \(state)

@@ -76,7 +76,8 @@ extension DaemonOperations {
             }
             open = [
                 "order": .string(parcel.key.orderId), "parcel": .string(parcel.key.parcelId), "waybill": .string(parcel.waybill),
-                "lines": .array(lines),
+                "lines": .array(lines), "carrier": .optional(order?.carrier?.code), "service": .optional(order?.carrier?.service),
+                "country": .optional(order?.recipient?.country), "remark": .optional(order?.remark),
             ]
         }
         let pending: JSONValue = view.state.pendingError.map {
@@ -97,6 +98,8 @@ extension DaemonOperations {
             "outboxOldestAgeSeconds": backlog.oldest.map { .int(max(0, (WallClock.now().millisecondsSinceEpoch - $0.millisecondsSinceEpoch) / 1000)) } ?? .null,
             "outboxDeadLetters": .int(Int64(backlog.dead)),
             "labelPolicy": .string(parts.config.engineConfig(forStation: id).labelPolicy.rawValue),
+            "shipped": .int(Int64(parts.shippedCount(station: id))),
+            "scanners": .array(parts.devices.all.filter { $0.station == id }.map { ["name": .string($0.identity.name ?? $0.identity.devnode), "state": .string($0.state)] }),
         ]
     }
 }

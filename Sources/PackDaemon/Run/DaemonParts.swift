@@ -25,6 +25,9 @@ public final class DaemonParts: Sendable {
     private let lanesBox = Mutex<StationLanes?>(nil)
     /// Scans decided per station since start: the outcome's `seq`.
     private let scanCounts = Mutex<[String: Int]>([:])
+    /// Parcels shipped per station since start (the display's count for the shift).
+    private let shippedCounts = Mutex<[String: Int]>([:])
+
     /// Jobs CUPS is processing now.
     let printingJobs = Mutex<Set<String>>([])
 
@@ -79,6 +82,8 @@ public final class DaemonParts: Sendable {
 
     public func ring(printer: String) async { await doorbells[printer]?.ring() }
 
+    public func shippedCount(station: String) -> Int { shippedCounts.withLock { $0[station] ?? 0 } }
+
     /// Orders arrived (API or feed): their printers hear of the labels queued, and
     /// the stations show them.
     public func announce(_ summary: ImportSummary) async {
@@ -103,8 +108,12 @@ public final class DaemonParts: Sendable {
             line = .object(members)
         }
         metrics?.scanned(outcome: decision.outcome.kind.rawValue, latency: ContinuousClock.now - received)
+        if decision.outcome.kind == .parcelCompleted || decision.outcome.kind == .singleItemClaimed {
+            shippedCounts.withLock { $0[station, default: 0] += 1 }
+        }
         if !decision.events.isEmpty { await outboxDoorbell.ring() }
         await events.publish(station: station, event: "outcome", data: line)
+
         for label in labels {
             await ring(printer: label.printer)
             await events.publish(station: station, event: "label", data: LabelEvent.queued(label, reason: nil))

@@ -20,7 +20,7 @@ public enum DaemonRunner {
         /// More services after the API (the demo's terminal scanner).
         public var extraServices: [@Sendable (DaemonParts) -> any Service] = []
         /// Told once the API listens, with the token and where it is.
-        public var onReady: (@Sendable (DaemonParts, _ listen: String, _ token: String) async -> Void)?
+        public var onReady: (@Sendable (DaemonParts, _ listen: String, _ token: String, _ displayToken: String) async -> Void)?
 
         public init(config: PackConfig, stateDirectory: String, configPath: String? = nil) {
             self.config = config
@@ -69,6 +69,14 @@ public enum DaemonRunner {
             throw StartError(description: "API token: \(error)")
         }
         if token.created { logger.notice("API token created", metadata: ["file": "\(token.path)"]) }
+        let display: (token: String, path: String, created: Bool)
+        do {
+            display = try APIToken.resolve(
+                file: config.display.tokenFile, stateDirectory: options.stateDirectory, defaultName: "display.token")
+        } catch {
+            throw StartError(description: "display token: \(error)")
+        }
+        if display.created { logger.notice("display token created", metadata: ["file": "\(display.path)"]) }
         if !config.api.listen.isLocalOnly {
             logger.warning("the API listens beyond this machine", metadata: ["listen": "\(config.api.listen)"])
         }
@@ -85,7 +93,7 @@ public enum DaemonRunner {
                     "orders": "\(orders)", "startup_s": "\(String(format: "%.3f", elapsed))",
                 ])
             notifier.notify("READY=1\nSTATUS=ready: \(parts.stations.count) station(s), API on \(listen)")
-            await options.onReady?(parts, listen.description, token.token)
+            await options.onReady?(parts, listen.description, token.token, display.token)
             await parts.ready.open()
         }
         let coreLink: CoreLinkSettings?
@@ -108,7 +116,7 @@ public enum DaemonRunner {
             services.append(.init(service: CoreLinkService(parts: parts, settings: coreLink, deliver: deliver, pull: pull)))
         }
         services += [
-            .init(service: APIService(parts: parts, token: token.token, onRunning: ready), successTerminationBehavior: .gracefullyShutdownGroup,
+            .init(service: APIService(parts: parts, token: token.token, displayToken: display.token, onRunning: ready), successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
         for make in options.extraServices {

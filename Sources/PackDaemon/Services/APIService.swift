@@ -8,11 +8,15 @@ public import ServiceLifecycle
 public struct APIService: Service {
     let parts: DaemonParts
     let token: String
+    let displayToken: String?
     let onRunning: @Sendable (_ boundPort: Int?) async -> Void
 
-    public init(parts: DaemonParts, token: String, onRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void) {
+    public init(
+        parts: DaemonParts, token: String, displayToken: String? = nil, onRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void
+    ) {
         self.parts = parts
         self.token = token
+        self.displayToken = displayToken
         self.onRunning = onRunning
     }
 
@@ -24,8 +28,9 @@ public struct APIService: Service {
         }
         var logger = parts.logger
         logger.logLevel = .warning
+        let operations = DaemonOperations(parts: parts)
         let app = APIServer.application(
-            operations: DaemonOperations(parts: parts), token: token, address: address,
+            operations: operations, token: token, displayToken: displayToken, address: address,
             maxBodyBytes: parts.config.api.maxBodyBytes, logger: logger, onRunning: onRunning)
         let events = parts.events
         try await withGracefulShutdownHandler {

@@ -1,0 +1,97 @@
+import Foundation
+import Glibc
+import PackTestSupport
+
+/// Headless Chromium (Debian's chromium) driven through the DevTools protocol by
+/// Tests/Browser/cdp.py: load a page, read it with JavaScript, take screenshots.
+final class Browser {
+    static let available = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+    static let driver = Packd.repository.appendingPathComponent("Tests/Browser/cdp.py").path
+
+    let profile: String
+    let port: Int
+    private let process: Daemon
+    /// CSS pixels of the page for every command, as WIDTHxHEIGHT.
+    var viewport = "1366x768"
+
+    init(profile: String) throws {
+        self.profile = profile
+        try FileManager.default.createDirectory(atPath: profile, withIntermediateDirectories: true)
+        process = try Daemon(
+            "/usr/bin/chromium",
+            [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--remote-debugging-port=0", "--user-data-dir=\(profile)",
+                "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--lang=zh-CN", "about:blank",
+            ], output: "\(profile).log")
+        let deadline = Date().addingTimeInterval(30)
+        var found: Int?
+        while found == nil, Date() < deadline {
+            if let text = try? String(contentsOfFile: "\(profile)/DevToolsActivePort", encoding: .utf8) {
+                found = text.split(separator: "\n").first.flatMap { Int($0) }
+            }
+            if found == nil { usleep(50_000) }
+        }
+        guard let found else {
+            process.stop(SIGKILL)
+            throw HTTPClient.ClientError("chromium did not open its DevTools port")
+        }
+        port = found
+    }
+
+    @discardableResult
+    private func run(_ arguments: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = [Self.driver, "\(port)"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["CDP_VIEWPORT"] = viewport
+        p.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        p.waitUntilExit(seconds: 60)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard p.terminationStatus == 0 else {
+            let why = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw HTTPClient.ClientError("cdp \(arguments.first ?? ""): \(why.suffix(500))")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func navigate(_ url: String) throws { try run(["navigate", url]) }
+
+    /// The JSON of a JavaScript expression's value.
+    func evaluate(_ expression: String) throws -> Any? {
+        let text = try run(["eval", expression])
+        return try JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed)
+    }
+
+    /// The page's visible text.
+    func text() throws -> String { (try evaluate("document.body.innerText") as? String) ?? "" }
+
+    func screenshot(_ path: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try run(["screenshot", path])
+    }
+
+    /// Polls the page until `condition` holds for its text (at most `seconds`).
+    @discardableResult
+    func waitForText(_ what: String, seconds: Double = 20, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = try text()
+            if condition(last) { return last }
+            usleep(50_000)
+        }
+        throw HTTPClient.ClientError("the page never showed \(what); it shows:\n\(last)")
+    }
+
+    deinit {
+        process.stop(SIGKILL)
+        try? FileManager.default.removeItem(atPath: profile)
+    }
+}
