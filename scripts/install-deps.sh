@@ -31,6 +31,7 @@ packages=(
   systemd          # the tests: systemd-analyze verify/security on systemd/packd.service
   strace           # the tests: every confirmed shipment follows a sync of the journal
   python3          # the tests and integrators: scripts/reference-core.py, the reference core
+  chromium         # the tests: the station display page in a real browser (headless, DevTools protocol)
 )
 
 sudo_cmd=()
