@@ -22,6 +22,9 @@ struct DemoCommandTests {
         let labels = dir.sub("labels")
         let result = try Packd.run(["demo", "--labels", labels, "--port", "0"], timeout: 90)
         #expect(result.status == 0, "\(result.stderr)")
+        // The station screen's address comes first, so a newcomer opens it before the scans play.
+        let firstLines = result.stdout.split(separator: "\n").prefix(2).joined(separator: "\n")
+        #expect(firstLines.contains("Screen: http://127.0.0.1:") && firstLines.contains("/stations/pack-01?token="), "\(result.stdout.prefix(400))")
         #expect(result.stdout.contains("API:    http://127.0.0.1:"))
         #expect(result.stdout.contains("token: "))
         #expect(result.stdout.contains("parcel_completed: Parcel YT2412345678901 complete and shipped."))

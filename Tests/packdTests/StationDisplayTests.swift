@@ -189,6 +189,22 @@ struct StationDisplayTests {
         #expect(html.contains("\\u003c/script\\u003e"))
     }
 
+    /// The printable sheet's control codes scan as the codes the station acts on.
+    @Test(.timeLimit(.minutes(1)))
+    func theControlCodeSheetScans() throws {
+        let packd = try RunningPackd(dir: dir.path)
+        let page = try HTTPClient.request(port: packd.port, method: "GET", path: "/stations/pack-01", token: packd.token).text
+        let start = try #require(page.range(of: #"<script id="packd-config" type="application/json">"#))
+        let end = try #require(page.range(of: "</script>", range: start.upperBound..<page.endIndex))
+        let config = try #require(try JSONSerialization.jsonObject(with: Data(page[start.upperBound..<end.lowerBound].utf8)) as? [String: Any])
+        let barcodes = try #require(config["barcodes"] as? [String: String])
+        #expect(Set(barcodes.keys) == ["PACKD:ACK", "PACKD:CANCEL", "PACKD:REPRINT"])
+        for (code, uri) in barcodes {
+            let png = try #require(Data(base64Encoded: String(uri.dropFirst("data:image/png;base64,".count))))
+            #expect(try Decoders.zbar(png: Array(png)).contains(code), "\(code)")
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func theDisplayTokenOpensThePageAndItsStreamAndNothingElse() throws {
         let packd = try RunningPackd(dir: dir.path)

@@ -80,6 +80,7 @@ enum StationPageSource {
   <span class="item" id="backlog"></span>
   <span class="spacer"></span>
   <span class="item" id="connection"></span>
+  <button id="print" type="button"></button>
   <button id="sound" type="button"></button>
   <button id="language" type="button"></button>
 </header>
@@ -207,6 +208,7 @@ function render() {
   $("banner").className = live ? "" : "on";
   $("banner").textContent = live ? "" : t(view.connection) + " / " + t(view.connection, other());
   $("sound").textContent = soundOn ? t("soundOn") : t("soundOff");
+  $("print").textContent = t("sheet");
   $("language").textContent = language === "en" ? "中文" : "English";
   renderOutcome(); renderParcel(s); renderOverlay(s);
 }
@@ -301,7 +303,9 @@ function connect() {
   });
   source.addEventListener("label", (m) => {
     const l = JSON.parse(m.data);
-    view.label = l.state === "printed" ? t("labelPrinted") : l.state === "failed" ? t("labelFailed") : l.state === "queued" ? t("labelQueued") : view.label;
+    // Where the label went: its state and the printer.
+    const state = l.state === "printed" ? t("labelPrinted") : l.state === "failed" ? t("labelFailed") : l.state === "queued" ? t("labelQueued") : null;
+    if (state) view.label = state + (l.printer ? " → " + l.printer : "");
     render();
   });
   source.addEventListener("printer", (m) => { const s = view.station || (view.station = {}); s.printer = Object.assign({ name: "" }, JSON.parse(m.data)); render(); });
@@ -327,6 +331,7 @@ function renderSheet() {
   }
 }
 
+$("print").addEventListener("click", () => window.print());
 $("sound").addEventListener("click", () => { soundOn = !soundOn; localStorage.setItem(soundKey, soundOn ? "on" : "off"); render(); });
 $("language").addEventListener("click", () => { language = other(); localStorage.setItem("packd.language", language); render(); renderSheet(); });
 render(); renderSheet(); connect();
