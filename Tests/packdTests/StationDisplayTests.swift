@@ -94,6 +94,9 @@ struct StationDisplayTests {
         try browser.navigate("http://127.0.0.1:\(port)/stations/pack-01?token=\(displayToken)")
         try browser.waitForText("the idle screen") { $0.contains(words["idle"]!) }
         try shot(browser, language, "01-idle")
+        // Every tone the page plays, as frequencies and wave (the audio itself goes nowhere here).
+        _ = try browser.evaluate(
+            "window.__tones = []; const realTone = tone; tone = function (f, ms, type, v) { if (soundOn) __tones.push(f.join(',') + '/' + (type || 'sine')); return realTone(f, ms, type, v); }; true")
 
         _ = try packd.scan("YT0001")
         let opened = try browser.waitForText("the open parcel") { $0.contains("YT0001") && $0.contains("0 / 2") }
@@ -140,6 +143,20 @@ struct StationDisplayTests {
         }
         browser.viewport = "1366x768"
         _ = try packd.scan("PACKD:ACK")
+
+        // Distinct tones: progress, a completed parcel, an error, an interception.
+        let tones = try browser.evaluate("__tones") as? [String] ?? []
+        for expected in ["1046/sine", "660,880,1320/sine", "220/sawtooth", "880,440,880,440,880,440/square"] {
+            #expect(tones.contains(expected), "\(expected) in \(tones)")
+        }
+        // Muted for this station in this browser: no tone, and remembered.
+        #expect(try browser.evaluate("document.getElementById('sound').click(); localStorage.getItem('packd.sound.pack-01')") as? String == "off")
+        let before = try browser.evaluate("__tones.length") as? Int
+        _ = try packd.scan("UNKNOWN-CODE-1")
+        try browser.waitForText("the unknown code") { $0.contains("UNKNOWN-CODE-1") }
+        #expect(try browser.evaluate("__tones.length") as? Int == before)
+        _ = try packd.scan("PACKD:ACK")
+        #expect(try browser.evaluate("document.getElementById('sound').click(); localStorage.getItem('packd.sound.pack-01')") as? String == "on")
 
         // packd restarts: the page says it is reconnecting, then catches up by itself.
         #expect(packd.stop()?.status == 0)
