@@ -32,6 +32,7 @@ packages=(
   strace           # the tests: every confirmed shipment follows a sync of the journal
   python3          # the tests and integrators: scripts/reference-core.py, the reference core
   chromium         # the tests: the station display page in a real browser (headless, DevTools protocol)
+  openssl          # the tests: a private CA and a certificate for the https core
 )
 
 sudo_cmd=()
