@@ -60,7 +60,8 @@ struct PrintQueueTests {
     }
 
     /// cupsd stopped (SIGTERM) and restarted in the middle of a queue. Every label
-    /// reaches the printer exactly once. A job CUPS was finishing when it stopped
+    /// reaches the printer once from packd, in order (cupsd itself may send again
+    /// the one job it was sending when it stopped). A job CUPS was finishing when it stopped
     /// can come back "processing" on an idle printer for good: packd does not send
     /// it again (the printer has it) but marks it failed with a reason to check.
     @Test(.timeLimit(.minutes(2)))
@@ -76,8 +77,18 @@ struct PrintQueueTests {
         try cups.start()
         process.waitUntilExit(seconds: 60)
         #expect(process.terminationStatus == 0)
-        #expect(printer.jobs == labels.map { Array($0.utf8) }, "each label exactly once, in order")
         let jobs = try await SQLiteJournal(directory: state).printJobs(printer: nil, limit: 100)
+        var received = printer.jobs
+        if let again = received.indices.dropFirst().first(where: { received[$0] == received[$0 - 1] }) {
+            // cupsd restarts the job it was sending when it was stopped (its own
+            // at-least-once): the printer can get that one label twice, from CUPS. packd
+            // must not have sent it twice: its job went to CUPS once.
+            let label = received[again]
+            let job = jobs.first { $0.request.document == label }
+            #expect(job?.attempts == 1, "packd submitted the repeated label \(job?.attempts ?? 0) times")
+            received.remove(at: again)
+        }
+        #expect(received == labels.map { Array($0.utf8) }, "each label once from packd, in order")
         for job in jobs where job.state != .completed {
             #expect(job.state == .failed && job.lastError?.contains("it may have printed") == true)
         }
