@@ -78,8 +78,7 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let journal = try options.openJournal(try options.loadConfig())
-            try await OutboxCommand.requireDead(ids, journal)
-            let retried = try await journal.retryDeadLetters(ids: all ? nil : ids)
+            let retried = try await OutboxCommand.refusingUnknown { try await journal.retryDeadLetters(ids: all ? nil : ids) }
             Output.line("\(retried.count) dead letter(s) will be sent again")
         }
     }
@@ -108,17 +107,19 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let journal = try options.openJournal(try options.loadConfig())
-            try await OutboxCommand.requireDead(ids, journal)
-            let dropped = try await journal.dropDeadLetters(ids: all ? nil : ids, reason: reason, at: WallClock.now())
+            let dropped = try await OutboxCommand.refusingUnknown {
+                try await journal.dropDeadLetters(ids: all ? nil : ids, reason: reason, at: WallClock.now())
+            }
             Output.line("\(dropped.count) dead letter(s) dropped")
         }
     }
 
-    /// Changes nothing unless every id named is a dead letter.
-    static func requireDead(_ ids: [String], _ journal: SQLiteJournal) async throws {
-        guard !ids.isEmpty else { return }
-        let dead = Swift.Set(try await journal.deadLetters().map(\.id))
-        let unknown = ids.filter { !dead.contains($0) }
-        guard unknown.isEmpty else { throw CLIError("not a dead letter: \(unknown.joined(separator: ", "))") }
+    /// The journal changes nothing unless every id named is a dead letter; the user hears which are not.
+    static func refusingUnknown(_ work: () async throws -> [String]) async throws -> [String] {
+        do {
+            return try await work()
+        } catch let unknown as NotDeadLetters {
+            throw CLIError(unknown.description)
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the core's answer to a batch of events means (contracts.md section 4).
 public enum CoreAnswer: Sendable, Equatable {
     /// 2xx, or 409 (the core has them already): delivered.
@@ -25,20 +27,10 @@ public enum CoreAnswer: Sendable, Equatable {
     /// Retry-After in seconds (HTTP dates are rare from APIs and read as absent),
     /// at most ten minutes, so that a wrong header cannot stop delivery for long.
     static func parseRetryAfter(_ value: String) -> Int? {
-        let trimmed = value.trimmingCharactersInSet(" \t")
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let seconds = Int(trimmed.prefix(9)) else {
             return nil
         }
         return min(seconds, 600) * 1000
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharactersInSet(_ set: String) -> String {
-        let drop = Set(set)
-        var s = Substring(self)
-        while let c = s.first, drop.contains(c) { s.removeFirst() }
-        while let c = s.last, drop.contains(c) { s.removeLast() }
-        return String(s)
     }
 }

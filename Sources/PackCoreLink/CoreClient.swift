@@ -1,3 +1,4 @@
+import Foundation
 public import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
@@ -115,17 +116,8 @@ public final class CoreClient: Sendable {
 
     /// RFC 3986 unreserved characters stay, everything else is %XX: an opaque cursor travels intact.
     static func percentEncoded(_ s: String) -> String {
-        var out = ""
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
-            }
-        }
-        return out
+        s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s
     }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

@@ -8,7 +8,7 @@ public import PackStore
 ///
 /// The events stay in the journal until the core has them, so a crash or a
 /// restart resends them with the same ids (the core dedupes on the id). Nothing
-/// here is on a scan's path: a station only rings `wake()`.
+/// here is on a scan's path: a decision with events only rings the doorbell.
 public final class OutboxDelivery: Sendable {
     let store: any OutboxStore
     let client: CoreClient
@@ -31,9 +31,6 @@ public final class OutboxDelivery: Sendable {
         self.observer = observer
         self.now = now
     }
-
-    /// New events are in the journal.
-    public func wake() async { await doorbell.ring() }
 
     public func run() async {
         var pacer = RequestPacer(perSecond: settings.maxRequestsPerSecond)

@@ -66,3 +66,17 @@ public struct DeadLetter: Sendable, Equatable {
     /// Later events of the same order that wait behind it.
     public var held: Int
 }
+
+/// Ids named for retry or drop that are not dead letters: nothing was changed.
+public struct NotDeadLetters: Error, Sendable, Equatable, CustomStringConvertible {
+    public var ids: [String]
+    /// Where the first of them stands in the list given.
+    public var firstIndex: Int
+
+    public init(ids: [String], firstIndex: Int) {
+        self.ids = ids
+        self.firstIndex = firstIndex
+    }
+
+    public var description: String { "not a dead letter: \(ids.joined(separator: ", "))" }
+}

@@ -47,7 +47,8 @@ extension SQLiteJournal {
                 var attempt = summary
                 do {
                     try db.inSavepoint {
-                        let replaced = try OrderWriter.upsert(order, index: positions?[index] ?? index, at: time, to: db)
+                        let position = positions.flatMap { index < $0.count ? $0[index] : nil } ?? index
+                        let replaced = try OrderWriter.upsert(order, index: position, at: time, to: db)
                         if replaced { attempt.replaced += 1 } else { attempt.added += 1 }
                         if let approval {
                             try ApprovalLabelWriter.apply(order, approval: approval, at: time, to: db, summary: &attempt)

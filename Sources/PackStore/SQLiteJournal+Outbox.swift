@@ -115,7 +115,8 @@ extension SQLiteJournal: OutboxStore {
     }
 
     /// Sends dead letters again (the core was fixed): they become pending, due now.
-    /// `ids` nil: every dead letter. Returns the ids that were dead.
+    /// `ids` nil: every dead letter. Returns the ids that were dead; throws
+    /// `NotDeadLetters`, changing nothing, when an id named is not one.
     public func retryDeadLetters(ids: [String]?) async throws -> [String] {
         try await pool.write { db in
             let chosen = try Self.deadIds(ids, db)
@@ -131,7 +132,8 @@ extension SQLiteJournal: OutboxStore {
     }
 
     /// Lets dead letters go for good, with the operator's reason: the events
-    /// behind them in their order are sent. Returns the ids that were dead.
+    /// behind them in their order are sent. Returns the ids that were dead; throws
+    /// `NotDeadLetters`, changing nothing, when an id named is not one.
     public func dropDeadLetters(ids: [String]?, reason: String, at time: Timestamp) async throws -> [String] {
         try await pool.write { db in
             let chosen = try Self.deadIds(ids, db)
@@ -144,11 +146,14 @@ extension SQLiteJournal: OutboxStore {
         }
     }
 
+    /// The dead letters to act on, checked in the transaction that acts on them.
     private static func deadIds(_ ids: [String]?, _ db: Database) throws -> [String] {
         guard let ids else { return try String.fetchAll(db, sql: "SELECT id FROM outbox WHERE state = 'dead' ORDER BY seq") }
-        return try ids.filter { id in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE id = ? AND state = 'dead'", arguments: [id]) ?? false
+        let unknown = try ids.indices.filter { i in
+            try !(Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE id = ? AND state = 'dead'", arguments: [ids[i]]) ?? false)
         }
+        guard unknown.isEmpty else { throw NotDeadLetters(ids: unknown.map { ids[$0] }, firstIndex: unknown[0]) }
+        return ids
     }
 
     /// Events by state, counted.

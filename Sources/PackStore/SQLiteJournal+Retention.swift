@@ -7,11 +7,12 @@ extension SQLiteJournal {
         public var events = 0
         public var printJobs = 0
         public var orders = 0
+        public var inputDeadLetters = 0
     }
 
     /// Deletes, before `cutoff`: events already delivered (or applied to the local
-    /// ledger, or dropped by the operator), finished print jobs with their documents, and finished orders none
-    /// of whose events still wait. The stock ledger is never pruned. Works in
+    /// ledger, or dropped by the operator), finished print jobs with their documents, feed orders refused
+    /// on the way in, and finished orders none of whose events still wait. The stock ledger is never pruned. Works in
     /// batches, so that no transaction holds the writer for long.
     public func prune(before cutoff: Timestamp, batch: Int = 5_000) async throws -> Pruned {
         var pruned = Pruned()
@@ -60,6 +61,17 @@ extension SQLiteJournal {
                 return ids.count
             }
             pruned.orders += n
+            if n < batch { break }
+        }
+        // Refused feed orders: kept for the operator as long as delivered events.
+        while true {
+            let n = try await pool.write { db in
+                try db.execute(
+                    sql: "DELETE FROM input_dead_letters WHERE seq IN (SELECT seq FROM input_dead_letters WHERE at < ? LIMIT ?)",
+                    arguments: [ms, batch])
+                return db.changesCount
+            }
+            pruned.inputDeadLetters += n
             if n < batch { break }
         }
         return pruned

@@ -48,6 +48,11 @@ import Testing
         #expect(try await j.deliveryBatch(limit: 10, now: t0).events.map(\.orderId) == ["B"])
         let letters = try await j.deadLetters()
         #expect(letters.count == 1 && letters[0].held == 1 && letters[0].status == 422 && letters[0].response == "no such SKU")
+        // An id that is not a dead letter refuses the whole request, in its transaction.
+        await #expect(throws: NotDeadLetters(ids: ["nope"], firstIndex: 1)) {
+            try await j.retryDeadLetters(ids: [letters[0].id, "nope"])
+        }
+        #expect(try await j.deadLetters().count == 1)
         #expect(try await j.retryDeadLetters(ids: [letters[0].id]) == [letters[0].id])
         #expect(try await j.deliveryBatch(limit: 10, now: t0).events.map(\.orderId) == ["A", "A", "B"])
         try await j.markDead(all.events[0].seq, status: 422, response: "again", at: t0)

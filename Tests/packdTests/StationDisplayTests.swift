@@ -30,11 +30,13 @@ struct StationDisplayTests {
         "zh-CN": [
             "idle": "请扫描面单", "wrong": "不是这个包裹的商品", "intercepted": "拦截 — 不要发货", "completed": "包裹完成 — 可以发货",
             "ack": "扫描确认码继续", "reconnecting": "连接中断，正在重新连接", "shipped": "这个包裹已经发过货了",
+            "ackFirst": "请先扫描确认码",
         ],
         "en": [
             "idle": "Scan a waybill", "wrong": "Not in this parcel", "intercepted": "Intercepted — do not ship",
             "completed": "Parcel complete — ship it", "ack": "Scan the acknowledge code to continue",
             "reconnecting": "Connection lost, reconnecting", "shipped": "This parcel has already shipped",
+            "ackFirst": "Scan the acknowledge code first",
         ],
     ]
 
@@ -117,7 +119,7 @@ struct StationDisplayTests {
         #expect(wrong.contains(words["ack"]!) && wrong.contains("PACKD:ACK"), "\(wrong)")
         try shot(browser, language, "04-wrong-item")
         #expect(try packd.scan("6901234567892")["outcome"] as? String == "ack_required")
-        usleep(300_000)
+        try browser.waitForText("the refused scan") { $0.contains(words["ackFirst"]!) }
         #expect(try overlayShown(browser), "the error must stay while scans are refused")
         _ = try packd.scan("PACKD:ACK")
         let deadline = Date().addingTimeInterval(10)

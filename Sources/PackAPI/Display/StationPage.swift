@@ -39,7 +39,8 @@ public enum StationPage {
     }
 
     /// JSON inside a <script> element: `<`, `>` and `&` escaped so that no value
-    /// (a station id, a token) can end the element or open a comment.
+    /// (a station id, a token) can end the element or open a comment (the
+    /// serializer already escapes U+2028 and U+2029).
     static func scriptSafe(_ json: String) -> String {
         var out = ""
         out.reserveCapacity(json.utf8.count)
@@ -48,8 +49,6 @@ public enum StationPage {
             case "<": out += "\\u003c"
             case ">": out += "\\u003e"
             case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -26,13 +26,12 @@ extension DaemonOperations {
     public func retryDeadLetters(_ body: JSONValue) async throws(APIProblem) -> JSONValue {
         let ids = try Self.eventIds(body)
         do {
-            try await requireDead(ids)
             let retried = try await parts.journal.retryDeadLetters(ids: ids)
-            await parts.outboxDoorbell.ring()
+            await parts.outboxChanged()
             parts.logger.notice("dead letters sent again", metadata: ["count": "\(retried.count)"])
             return ["retried": .array(retried.map(JSONValue.string))]
-        } catch let problem as APIProblem {
-            throw problem
+        } catch let unknown as NotDeadLetters {
+            throw Self.problem(unknown)
         } catch {
             throw .unavailable("the journal could not be written: \(error)")
         }
@@ -48,13 +47,12 @@ extension DaemonOperations {
             !reason.trimmingCharacters(in: .whitespaces).isEmpty, reason.utf8.count <= 1000
         else { throw .invalid("reason must say why the events are dropped (1 to 1000 bytes)", field: "reason") }
         do {
-            try await requireDead(ids)
             let dropped = try await parts.journal.dropDeadLetters(ids: ids, reason: reason, at: WallClock.now())
-            await parts.outboxDoorbell.ring()
+            await parts.outboxChanged()
             parts.logger.notice("dead letters dropped", metadata: ["count": "\(dropped.count)", "reason": "\(reason)"])
             return ["dropped": .array(dropped.map(JSONValue.string))]
-        } catch let problem as APIProblem {
-            throw problem
+        } catch let unknown as NotDeadLetters {
+            throw Self.problem(unknown)
         } catch {
             throw .unavailable("the journal could not be written: \(error)")
         }
@@ -77,12 +75,8 @@ extension DaemonOperations {
         return ids
     }
 
-    /// Changes nothing unless every id named is a dead letter.
-    private func requireDead(_ ids: [String]?) async throws {
-        guard let ids else { return }
-        let dead = Set(try await parts.journal.deadLetters().map(\.id))
-        if let unknown = ids.firstIndex(where: { !dead.contains($0) }) {
-            throw APIProblem(status: 404, title: "Not a dead letter", detail: "\(ids[unknown]) is not a dead letter", field: "ids[\(unknown)]")
-        }
+    static func problem(_ unknown: NotDeadLetters) -> APIProblem {
+        APIProblem(
+            status: 404, title: "Not a dead letter", detail: "\(unknown.ids[0]) is not a dead letter", field: "ids[\(unknown.firstIndex)]")
     }
 }

@@ -31,14 +31,17 @@ public enum APIToken {
         return (token, path, true)
     }
 
-    static func read(_ path: String) throws(TokenError) -> String {
+    /// The token on the file's first line. packd's own tokens are at least 16
+    /// characters; one an ERP issued (`core.token_file`) is whatever it is.
+    static func read(_ path: String, minimumLength: Int = 16) throws(TokenError) -> String {
         guard let data = FileManager.default.contents(atPath: path), data.count <= 4096 else {
             throw TokenError(description: "\(path): cannot be read (missing, no permission, or over 4 KiB)")
         }
         let first = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         let token = first.trimmingCharacters(in: .whitespaces)
-        guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0.asciiValue! >= 0x21 }) else {
-            throw TokenError(description: "\(path): the first line must be a token of at least 16 printable ASCII characters")
+        guard token.count >= max(1, minimumLength), token.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0.asciiValue! >= 0x21 }) else {
+            throw TokenError(
+                description: "\(path): the first line must be a token of at least \(max(1, minimumLength)) printable ASCII characters")
         }
         return token
     }

@@ -16,7 +16,7 @@ extension DaemonParts {
         let request = job.request
         if state == .completed || state == .failed {
             // label.printed / label.failed are in the outbox now.
-            await outboxDoorbell.ring()
+            await outboxChanged()
             let latency = Duration.milliseconds(max(0, WallClock.now().millisecondsSinceEpoch - request.createdAt.millisecondsSinceEpoch))
             metrics?.printed(printer: request.printer, state: state.rawValue, latency: state == .completed ? latency : nil)
         }

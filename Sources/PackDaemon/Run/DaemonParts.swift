@@ -82,6 +82,12 @@ public final class DaemonParts: Sendable {
 
     public func ring(printer: String) async { await doorbells[printer]?.ring() }
 
+    /// Events reached the outbox: delivery to the core starts at once (in local
+    /// mode they were applied in their own transaction and nothing waits).
+    func outboxChanged() async {
+        if config.coreMode == .remote { await outboxDoorbell.ring() }
+    }
+
     public func shippedCount(station: String) -> Int { shippedCounts.withLock { $0[station] ?? 0 } }
 
     /// Orders arrived (API or feed): their printers hear of the labels queued, and
@@ -111,7 +117,7 @@ public final class DaemonParts: Sendable {
         if decision.outcome.kind == .parcelCompleted || decision.outcome.kind == .singleItemClaimed {
             shippedCounts.withLock { $0[station, default: 0] += 1 }
         }
-        if !decision.events.isEmpty { await outboxDoorbell.ring() }
+        if !decision.events.isEmpty { await outboxChanged() }
         await events.publish(station: station, event: "outcome", data: line)
 
         for label in labels {

@@ -27,13 +27,11 @@ public struct CoreLinkService: Service {
         guard let url = config.core.url else { return nil }
         var settings = CoreLinkSettings(url: url)
         if let file = config.core.tokenFile {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8),
-                let line = text.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }),
-                !line.isEmpty
-            else {
-                throw DaemonRunner.StartError(description: "core.token_file \(file) cannot be read or is empty")
+            do {
+                settings.token = try APIToken.read(file, minimumLength: 1)
+            } catch {
+                throw DaemonRunner.StartError(description: "core.token_file \(error)")
             }
-            settings.token = line
         }
         settings.caFile = config.core.caFile
         settings.tuning = config.core.link

@@ -40,6 +40,7 @@ public struct RetentionService: Service {
                 metadata: [
                     "book_before": "\(before)", "book_after": "\(after)", "pruned_events": "\(pruned.events)",
                     "pruned_print_jobs": "\(pruned.printJobs)", "pruned_orders": "\(pruned.orders)",
+                    "pruned_input_dead_letters": "\(pruned.inputDeadLetters)",
                 ])
         } catch is CancellationError {
         } catch {

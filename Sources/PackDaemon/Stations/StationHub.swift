@@ -150,9 +150,7 @@ public actor StationHub {
     public func upsert(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting? = nil) async throws -> ImportSummary {
         try await reloadIfBehind()
         let summary = try await journal.importOrders(orders, at: time, approval: approval)
-        for order in orders { book.upsert(order) }
-        changeLog?.append(.upserts(orders))
-        upsertsDuringReload?.append(orders)
+        journaled(orders)
         return summary
     }
 
@@ -163,10 +161,15 @@ public actor StationHub {
         let result = try await journal.importFeedPage(
             page.orders, positions: page.positions, rejected: page.rejected, cursor: page.cursor, feed: "core", at: time,
             approval: approval)
-        for order in result.accepted { book.upsert(order) }
-        changeLog?.append(.upserts(result.accepted))
-        upsertsDuringReload?.append(result.accepted)
+        journaled(result.accepted)
         return result.summary
+    }
+
+    /// Orders now in the journal go into the book (and into a reload under way).
+    private func journaled(_ orders: [Order]) {
+        for order in orders { book.upsert(order) }
+        changeLog?.append(.upserts(orders))
+        upsertsDuringReload?.append(orders)
     }
 
     public func state(of station: String) async throws -> StationState { try await stationState(station) }
