@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // The domain: orders, codes, the scan engine. Pure; no I/O.
@@ -83,6 +84,18 @@ let package = Package(
             dependencies: [
                 "PackCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // The fleet's shared journal: one order book in PostgreSQL for many packd.
+        .target(
+            name: "PackFleet",
+            dependencies: [
+                "PackCore",
+                "PackStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -228,6 +241,11 @@ let package = Package(
         .testTarget(
             name: "PackDaemonTests",
             dependencies: ["PackDaemon", "PackCore", "PackStore", "PackDevices", "PackPrint", "PackTestSupport", "PackFuzzTargets"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PackFleetTests",
+            dependencies: ["PackFleet", "PackCore", "PackStore", "PackDaemon", "PackTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

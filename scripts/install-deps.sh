@@ -33,6 +33,7 @@ packages=(
   python3          # the tests and integrators: scripts/reference-core.py, the reference core
   chromium         # the tests: the station display page in a real browser (headless, DevTools protocol)
   openssl          # the tests: a private CA and a certificate for the https core
+  postgresql-15    # the tests: the fleet's shared store (a private server per test run)
 )
 
 sudo_cmd=()

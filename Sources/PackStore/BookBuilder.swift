@@ -1,12 +1,12 @@
 import Dispatch
-import PackCore
+package import PackCore
 import Synchronization
 
 /// Builds an order book on a thread of its own while the caller reads and
 /// decodes the next records: a start on a million orders uses both cores.
 /// Batches go in order, so the book is the same as one built in a loop.
-final class BookBuilder: @unchecked Sendable {
-    static let batchSize = 2_000
+package final class BookBuilder: @unchecked Sendable {
+    package static let batchSize = 2_000
 
     private let queue = DispatchQueue(label: "packd.book-builder")
     /// At most this many batches wait, so memory stays bounded.
@@ -20,12 +20,12 @@ final class BookBuilder: @unchecked Sendable {
     private var book = OrderBook()
     private var platformIndexReserved = false
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         expectedOrders = capacity
         book.reserveCapacity(capacity)
     }
 
-    func add(_ orders: [Order]) {
+    package func add(_ orders: [Order]) {
         guard !orders.isEmpty else { return }
         slots.wait()
         // Taken out under the lock, freed here when dropped.
@@ -43,7 +43,7 @@ final class BookBuilder: @unchecked Sendable {
 
     /// Waits for every batch and hands the book over (moved out, so that the
     /// caller's changes do not copy it).
-    func finish() -> OrderBook {
+    package func finish() -> OrderBook {
         queue.sync {
             done.withLock { $0.removeAll() }
             let built = book

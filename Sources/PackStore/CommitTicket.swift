@@ -6,7 +6,7 @@ public final class CommitTicket: Sendable {
     private let state = Mutex<(result: Result<Void, any Error>?, waiters: [CheckedContinuation<Void, any Error>])>(
         (nil, []))
 
-    init() {}
+    package init() {}
 
     /// Returns once the commit is durable; throws if it could not be written.
     public func wait() async throws {
@@ -19,7 +19,7 @@ public final class CommitTicket: Sendable {
         }
     }
 
-    func resolve(_ result: Result<Void, any Error>) {
+    package func resolve(_ result: Result<Void, any Error>) {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
             s.result = result
             defer { s.waiters = [] }

@@ -95,6 +95,13 @@ public struct StockLevel: Sendable, Equatable {
     public var quantity: Int
     public var movements: Int
     public var lastMovementAt: Timestamp
+
+    public init(sku: String, quantity: Int, movements: Int, lastMovementAt: Timestamp) {
+        self.sku = sku
+        self.quantity = quantity
+        self.movements = movements
+        self.lastMovementAt = lastMovementAt
+    }
 }
 
 public struct StockMovement: Sendable, Equatable {
@@ -106,6 +113,16 @@ public struct StockMovement: Sendable, Equatable {
     public var kind: Kind
     public var reference: String?
     public var at: Timestamp
+
+    public init(seq: Int64, sku: String, delta: Int, balance: Int, kind: Kind, reference: String?, at: Timestamp) {
+        self.seq = seq
+        self.sku = sku
+        self.delta = delta
+        self.balance = balance
+        self.kind = kind
+        self.reference = reference
+        self.at = at
+    }
 }
 
 public struct OutboxEntry: Sendable, Equatable {
@@ -125,6 +142,14 @@ public struct OutboxEntry: Sendable, Equatable {
     public var type: EventType
     public var state: State
     public var payload: String
+
+    public init(seq: Int64, id: String, type: EventType, state: State, payload: String) {
+        self.seq = seq
+        self.id = id
+        self.type = type
+        self.state = state
+        self.payload = payload
+    }
 }
 
 /// Where events go: the core's stock module, or the embedded ledger.
@@ -142,6 +167,18 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Not written because an earlier decision could not be: it was made on memory
     /// the disk does not have.
     case earlierCommitFailed
+    /// A shared store refused a transition another packd made first (the parcel was
+    /// opened, claimed or shipped elsewhere, or its order stopped shipping): the
+    /// decision is made again on the store's state.
+    case lostRace(ParcelKey, reason: String)
+
+    /// Another packd changed the parcel first (a shared store's refusal).
+    public var isLostRace: Bool {
+        switch self {
+        case .lostRace, .alreadyShipped: true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -153,6 +190,7 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownParcel(let k): "parcel \(k) is not in the journal"
         case .corrupt(let what): "the journal is damaged: \(what)"
         case .earlierCommitFailed: "not written: an earlier decision could not be written (scan again)"
+        case .lostRace(let k, let reason): "parcel \(k) \(reason)"
         }
     }
 }

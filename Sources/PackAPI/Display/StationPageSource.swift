@@ -98,7 +98,7 @@ const config = JSON.parse(document.getElementById("packd-config").textContent);
 const TEXT = {
   "zh-CN": {
     parcel_opened: "包裹已打开", item_verified: "已核对", parcel_completed: "包裹完成 — 可以发货",
-    parcel_in_progress: "还有一个包裹没有完成", no_parcel_open: "请先扫描面单", wrong_item: "不是这个包裹的商品",
+    parcel_in_progress: "还有一个包裹没有完成", parcel_open_elsewhere: "这个包裹正在另一个工位打包", no_parcel_open: "请先扫描面单", wrong_item: "不是这个包裹的商品",
     over_scan: "这个商品已经够数了", intercepted: "拦截 — 不要发货", already_shipped: "这个包裹已经发过货了",
     ambiguous_order: "这个订单有多个包裹，请扫描面单", unknown_code: "无法识别的条码", duplicate_ignored: "重复扫描，已忽略",
     single_item_claimed: "一单一件：已认领订单", no_pending_order: "没有等待这个商品的订单", ack_required: "请先扫描确认码",
@@ -113,7 +113,7 @@ const TEXT = {
   },
   "en": {
     parcel_opened: "Parcel opened", item_verified: "Item checked", parcel_completed: "Parcel complete — ship it",
-    parcel_in_progress: "Another parcel is still open", no_parcel_open: "Scan the waybill first", wrong_item: "Not in this parcel",
+    parcel_in_progress: "Another parcel is still open", parcel_open_elsewhere: "Being packed at another station", no_parcel_open: "Scan the waybill first", wrong_item: "Not in this parcel",
     over_scan: "Already enough of this item", intercepted: "Intercepted — do not ship", already_shipped: "This parcel has already shipped",
     ambiguous_order: "This order has several parcels: scan the waybill", unknown_code: "Unknown code", duplicate_ignored: "Same scan, ignored",
     single_item_claimed: "Single item: order claimed", no_pending_order: "No order is waiting for this item", ack_required: "Scan the acknowledge code first",
@@ -128,6 +128,8 @@ const TEXT = {
   }
 };
 const ERRORS = new Set(["wrong_item", "over_scan", "intercepted", "already_shipped", "unknown_code", "parcel_in_progress", "no_parcel_open"]);
+// Refused but nothing to acknowledge: shown and sounded as errors, never kept as pending.
+const REFUSALS = new Set(["parcel_open_elsewhere"]);
 const GOOD = new Set(["parcel_opened", "item_verified", "acknowledged", "operator_login", "reprinted", "cancelled"]);
 const DONE = new Set(["parcel_completed", "single_item_claimed"]);
 
@@ -169,7 +171,7 @@ function tone(freqs, ms, type = "sine", volume = 0.2) {
 function sound(outcome) {
   if (DONE.has(outcome)) tone([660, 880, 1320], 110);
   else if (outcome === "intercepted") tone([880, 440, 880, 440, 880, 440], 160, "square", 0.3);
-  else if (ERRORS.has(outcome) || outcome === "ack_required") tone([220], 450, "sawtooth", 0.25);
+  else if (ERRORS.has(outcome) || REFUSALS.has(outcome) || outcome === "ack_required") tone([220], 450, "sawtooth", 0.25);
   else if (GOOD.has(outcome)) tone([1046], 70);
 }
 document.addEventListener("click", () => { if (audio && audio.state === "suspended") audio.resume(); });
@@ -220,7 +222,7 @@ function renderOutcome() {
     const next = view.station && view.station.openParcel ? "scanItems" : "idle";
     box.className = ""; primary.textContent = t(next); secondary.textContent = t(next, other()); return;
   }
-  box.className = DONE.has(o.outcome) ? "done" : ERRORS.has(o.outcome) || o.outcome === "ack_required" ? "bad" : "ok";
+  box.className = DONE.has(o.outcome) ? "done" : ERRORS.has(o.outcome) || REFUSALS.has(o.outcome) || o.outcome === "ack_required" ? "bad" : "ok";
   let extra = "";
   if (o.outcome === "item_verified" && o.sku) extra = " · " + o.sku + " " + o.verified + "/" + o.expected;
   if (DONE.has(o.outcome) && o.order) extra = " · " + t("order") + " " + o.order + (o.parcel ? " / " + o.parcel : "");

@@ -33,6 +33,17 @@ struct ClaimQueue: Sendable {
     func peek(sku: SkuID) -> Candidate? { heaps[sku]?.min }
 
     /// Drops stale entries from the top of one SKU's queue.
+    /// Up to `limit` candidates in claim order that `isValid` accepts (a copy of
+    /// the heap is taken apart: for the rare caller, not the scan path).
+    func first(_ limit: Int, sku: SkuID, isValid: (Candidate) -> Bool) -> [Candidate] {
+        guard var heap = heaps[sku] else { return [] }
+        var found: [Candidate] = []
+        while found.count < limit, let top = heap.popMin() {
+            if isValid(top) { found.append(top) }
+        }
+        return found
+    }
+
     mutating func clean(sku: SkuID, isValid: (Candidate) -> Bool) {
         guard var heap = heaps.removeValue(forKey: sku) else { return }
         while let top = heap.min, !isValid(top) { heap.removeMin() }

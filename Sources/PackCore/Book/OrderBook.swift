@@ -148,6 +148,31 @@ public struct OrderBook: Sendable {
         for change in changes { apply(change) }
     }
 
+    /// Sets a parcel's state to what a shared store says it is, whatever the book
+    /// held: another packd opened, released or shipped it, or a decision this book
+    /// applied early lost its race in the store. Returns false for a parcel the
+    /// book does not have.
+    @discardableResult
+    public mutating func restate(_ key: ParcelKey, to state: ParcelState) -> Bool {
+        guard let ref = resolve(key) else { return false }
+        let s = Int(ref.slot)
+        let i = Int(ref.index)
+        switch state {
+        case .pending:
+            orders[s].parcels[i].shipped = false
+            orders[s].parcels[i].openAt = nil
+        case .open(let station):
+            orders[s].parcels[i].shipped = false
+            orders[s].parcels[i].openAt = stationSlot(station)
+        case .shipped:
+            orders[s].parcels[i].shipped = true
+            orders[s].parcels[i].openAt = nil
+        }
+        orders[s].parcels[i].claimGeneration &+= 1
+        enqueueClaimIfEligible(ref)
+        return true
+    }
+
     // MARK: Claim queue upkeep
 
     private func isClaimable(_ ref: ParcelRef) -> Bool {
@@ -172,14 +197,26 @@ public struct OrderBook: Sendable {
 
     private mutating func cleanClaims(sku: SkuID) {
         let orders = self.orders
-        claims.clean(sku: sku) { candidate in
-            guard Int(candidate.ref.slot) < orders.count else { return false }
-            let order = orders[Int(candidate.ref.slot)]
-            guard Int(candidate.ref.index) < order.parcels.count else { return false }
-            let parcel = order.parcels[Int(candidate.ref.index)]
-            return parcel.claimGeneration == candidate.generation && order.status == .approved && !parcel.shipped
-                && parcel.openAt == nil && parcel.singleUnitSku == sku
-        }
+        claims.clean(sku: sku) { Self.isCurrent($0, sku: sku, in: orders) }
+    }
+
+    private static func isCurrent(_ candidate: ClaimQueue.Candidate, sku: SkuID, in orders: [BookOrder]) -> Bool {
+        guard Int(candidate.ref.slot) < orders.count else { return false }
+        let order = orders[Int(candidate.ref.slot)]
+        guard Int(candidate.ref.index) < order.parcels.count else { return false }
+        let parcel = order.parcels[Int(candidate.ref.index)]
+        return parcel.claimGeneration == candidate.generation && order.status == .approved && !parcel.shipped
+            && parcel.openAt == nil && parcel.singleUnitSku == sku
+    }
+
+    /// The orders this book would offer next for single-item claims of the same
+    /// item as `key`'s parcel, oldest first (empty when it is not a one-unit
+    /// parcel). A fleet member that lost a claim reads them from the shared store
+    /// at once, instead of losing to each of them in turn.
+    public func claimCandidates(like key: ParcelKey, limit: Int) -> [String] {
+        guard let ref = resolve(key), let sku = orders[Int(ref.slot)].parcels[Int(ref.index)].singleUnitSku else { return [] }
+        let orders = self.orders
+        return claims.first(limit, sku: sku) { Self.isCurrent($0, sku: sku, in: orders) }.map(\.orderId)
     }
 
     // MARK: Indexes
@@ -283,19 +320,38 @@ public struct OrderBook: Sendable {
     func order(_ ref: ParcelRef) -> BookOrder { orders[Int(ref.slot)] }
     func bookParcel(_ ref: ParcelRef) -> BookParcel { orders[Int(ref.slot)].parcels[Int(ref.index)] }
 
+    /// The station verifying the parcel now, if any.
+    func openStation(_ ref: ParcelRef) -> String? {
+        orders[Int(ref.slot)].parcels[Int(ref.index)].openAt.map { stationNames[Int($0.raw)] }
+    }
+
     func isShipped(_ ref: ParcelRef) -> Bool {
         let order = orders[Int(ref.slot)]
         return order.status == .shipped || order.parcels[Int(ref.index)].shipped
     }
 
-    /// The oldest claimable single-unit parcel of any of these SKUs.
-    func nextClaim(for skus: [SkuID]) -> (ref: ParcelRef, sku: SkuID)? {
-        var best: (ClaimQueue.Candidate, SkuID)?
-        for sku in skus {
-            guard let top = claims.peek(sku: sku) else { continue }
-            if best == nil || top < best!.0 { best = (top, sku) }
+    /// The oldest claimable single-unit parcel of any of these SKUs; with a rank,
+    /// the (rank+1)-th oldest (or the youngest, when there are fewer).
+    func nextClaim(for skus: [SkuID], rank: Int = 0) -> (ref: ParcelRef, sku: SkuID)? {
+        guard rank > 0 else {
+            var best: (ClaimQueue.Candidate, SkuID)?
+            for sku in skus {
+                guard let top = claims.peek(sku: sku) else { continue }
+                if best == nil || top < best!.0 { best = (top, sku) }
+            }
+            return best.map { ($0.0.ref, $0.1) }
         }
-        return best.map { ($0.0.ref, $0.1) }
+        // Only a fleet asks for a rank: the oldest few are read off a copy of each
+        // queue (its cost grows with the queue, paid only by a fleet's claims).
+        let orders = self.orders
+        var oldest: [(ClaimQueue.Candidate, SkuID)] = []
+        for sku in skus {
+            oldest += claims.first(rank + 1, sku: sku) { Self.isCurrent($0, sku: sku, in: orders) }.map { ($0, sku) }
+        }
+        guard !oldest.isEmpty else { return nil }
+        oldest.sort { $0.0 < $1.0 }
+        let chosen = oldest[min(rank, oldest.count - 1)]
+        return (chosen.0.ref, chosen.1)
     }
 
     /// What a station shows and reports about a parcel.
@@ -311,6 +367,13 @@ public struct OrderBook: Sendable {
             orderStatus: order.status, shipped: isShipped(ref), openAt: parcel.openAt.map { stationNames[Int($0.raw)] },
             items: parcel.items.map { ParcelLine(sku: catalog.sku($0.sku), qty: Int($0.qty)) })
     }
+}
+
+/// Where a parcel stands, as a journal records it.
+public enum ParcelState: Sendable, Hashable {
+    case pending
+    case open(station: String)
+    case shipped
 }
 
 /// A parcel as the book holds it now.

@@ -9,6 +9,11 @@ public struct EngineConfig: Sendable, Equatable {
     public var debounceMs: Int64 = 300
     public var labelPolicy: LabelPolicy = .onComplete
     public var controlCodes = ControlCodes()
+    /// Which of the claimable parcels a single-item claim takes: 0 the oldest (the
+    /// contract), n the (n+1)-th oldest, or the youngest when there are fewer. A
+    /// fleet sets it per station, so that many stations scanning the same item at
+    /// once do not all race for one order in the shared store.
+    public var claimRank = 0
 
     public init() {}
 }

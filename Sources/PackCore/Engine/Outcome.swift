@@ -4,6 +4,9 @@ public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
     case itemVerified = "item_verified"
     case parcelCompleted = "parcel_completed"
     case parcelInProgress = "parcel_in_progress"
+    /// The parcel is being verified at another station (named in the message and
+    /// `station`): nothing was acted on. An addition to contracts.md section 2.
+    case parcelOpenElsewhere = "parcel_open_elsewhere"
     case noParcelOpen = "no_parcel_open"
     case wrongItem = "wrong_item"
     case overScan = "over_scan"
@@ -37,7 +40,7 @@ public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
         case .parcelCompleted, .singleItemClaimed: .complete
         case .intercepted: .intercept
         case .parcelOpened, .itemVerified, .acknowledged, .cancelled, .reprinted, .operatorLogin: .accept
-        case .parcelInProgress, .noParcelOpen, .wrongItem, .overScan, .alreadyShipped, .ambiguousOrder,
+        case .parcelInProgress, .parcelOpenElsewhere, .noParcelOpen, .wrongItem, .overScan, .alreadyShipped, .ambiguousOrder,
             .unknownCode, .noPendingOrder, .ackRequired:
             .error
         }

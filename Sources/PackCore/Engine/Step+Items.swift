@@ -74,7 +74,7 @@ extension Step {
                    sku: book.catalog.sku(candidates[0]))
             return
         }
-        guard let (ref, skuID) = book.nextClaim(for: candidates) else {
+        guard let (ref, skuID) = book.nextClaim(for: candidates, rank: config.claimRank) else {
             finish(.noPendingOrder, message: "No waiting single-item order for \(code.text).",
                    sku: book.catalog.sku(candidates[0]))
             return

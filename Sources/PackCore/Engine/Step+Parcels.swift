@@ -70,6 +70,13 @@ extension Step {
             finish(.intercepted, message: interceptMessage(order.status), order: order.id, parcel: parcel.id)
             return
         }
+        if let elsewhere = book.openStation(ref), elsewhere != state.station {
+            // Two packers must never verify one parcel: the other station has it.
+            finish(.parcelOpenElsewhere,
+                   message: "Parcel \(parcel.waybill) is being packed at station \(elsewhere). Hand it over there.",
+                   order: order.id, parcel: parcel.id)
+            return
+        }
         let key = ParcelKey(orderId: order.id, parcelId: parcel.id)
         state.open = OpenParcel(key: key, waybill: parcel.waybill)
         effects.append(.book(.open(key, station: state.station)))

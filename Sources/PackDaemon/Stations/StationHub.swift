@@ -47,10 +47,15 @@ public actor StationHub {
     private enum Logged {
         case upserts([Order])
         case changes([BookChange])
+        case adopted([SharedOrder])
     }
     private var changeLog: [Logged]?
     /// The latest time a caller gave, for reloads.
     private var lastNow: Timestamp?
+    /// The journal, when many packd share it (a fleet).
+    private let shared: (any SharedBookJournal)?
+    /// Orders to read from the shared store before the next decision.
+    private var staleOrders: Set<String> = []
 
     public init(
         journal: any PackJournal, config: PackConfig, durability: Durability = .consequential, retention: Duration? = nil,
@@ -61,6 +66,7 @@ public actor StationHub {
         self.durability = durability
         self.retention = retention
         self.lastNow = now
+        self.shared = journal as? any SharedBookJournal
         self.failuresSeen = journal.failedCommits
         self.book = try await journal.loadBook(finishedBefore: Self.cutoff(retention, now))
     }
@@ -86,6 +92,7 @@ public actor StationHub {
             switch entry {
             case .upserts(let orders): for order in orders { fresh.upsert(order) }
             case .changes(let changes): fresh.apply(changes)
+            case .adopted(let shared): fresh.adopt(shared)
             }
         }
         let before = book.orderCount
@@ -115,34 +122,128 @@ public actor StationHub {
         -> (decision: ScanDecision, labels: [PrintRequest])
     {
         lastNow = now
-        var previous: StationState
-        repeat {
-            try await reloadIfBehind()
-            // Reading the station may wait for the disk, and a reload may start meanwhile.
-            previous = try await stationState(station)
-        } while mustReload || reloading != nil || journal.failedCommits != failuresSeen
-        let engine = ScanEngine(config: config.engineConfig(forStation: station))
-        let decision = engine.decide(scan, state: previous, book: book, now: now)
-        let events = decision.events.map { $0.identified(by: ids.next(at: $0.occurredAt)) }
-        stations[station] = decision.state
-        book.apply(decision.bookChanges)
-        if !decision.bookChanges.isEmpty { changeLog?.append(.changes(decision.bookChanges)) }
-        var commit = ScanCommit(decision: decision, previous: previous, events: events)
-        commit.decidedAfterFailures = failuresSeen
-        commit.labels = printRequests(decision, station: station, now: now)
-        guard !commit.isEmpty else { return (decision, []) }
-        do {
-            if durability == .everyDecision {
-                try await journal.record(commit)
-            } else {
-                let ticket = journal.enqueue(commit)
-                if ScanCommit.hasConsequences(decision) { try await ticket.wait() }
+        var racesLost = 0
+        while true {
+            var previous: StationState
+            repeat {
+                try await reloadIfBehind()
+                // Reading the station may wait for the disk, and a reload may start meanwhile.
+                previous = try await stationState(station)
+            } while mustReload || reloading != nil || journal.failedCommits != failuresSeen || !staleOrders.isEmpty
+            var engineConfig = config.engineConfig(forStation: station)
+            if shared != nil { engineConfig.claimRank = Self.claimRank(station: station, racesLost: racesLost) }
+            let engine = ScanEngine(config: engineConfig)
+            let decision = engine.decide(scan, state: previous, book: book, now: now)
+            let events = decision.events.map { $0.identified(by: ids.next(at: $0.occurredAt)) }
+            stations[station] = decision.state
+            book.apply(decision.bookChanges)
+            if !decision.bookChanges.isEmpty { changeLog?.append(.changes(decision.bookChanges)) }
+            var commit = ScanCommit(decision: decision, previous: previous, events: events)
+            commit.decidedAfterFailures = failuresSeen
+            commit.labels = printRequests(decision, station: station, now: now)
+            guard !commit.isEmpty else { return (decision, []) }
+            do {
+                if let shared {
+                    try await recordShared(commit, in: shared, station: station, previous: previous)
+                } else if durability == .everyDecision {
+                    try await journal.record(commit)
+                } else {
+                    let ticket = journal.enqueue(commit)
+                    if ScanCommit.hasConsequences(decision) { try await ticket.wait() }
+                }
+            } catch let lost as LostRace {
+                guard racesLost < Self.maximumRacesLost else { throw lost.error }
+                // Another packd got there first: the book now holds what the store
+                // says, and the same scan is decided again (a claim takes the next
+                // candidate; a parcel open elsewhere says where).
+                racesLost += 1
+                continue
+            } catch {
+                if shared == nil { mustReload = true }
+                throw error
             }
-        } catch {
-            mustReload = true
-            throw error
+            return (decision, commit.labels)
         }
-        return (decision, commit.labels)
+    }
+
+    /// How many times one scan is decided again after losing races in a shared
+    /// store before the packer hears of it (each loss means another station took
+    /// something: a claim moves on to the next candidate).
+    static let maximumRacesLost = 32
+    /// How many of the oldest claimable parcels a fleet's stations spread over.
+    static let claimWindow = 16
+
+    /// Which of the oldest claimable parcels a station of a fleet takes: a rank of
+    /// its own at first (stations scanning the same item at once aim at different
+    /// orders), any of the window after losing a race. Approval order holds
+    /// within the window.
+    static func claimRank(station: String, racesLost: Int) -> Int {
+        guard racesLost == 0 else { return Int.random(in: 0..<claimWindow) }
+        // FNV-1a: the same rank in every process (Swift's hashes are seeded per process).
+        var hash: UInt32 = 2_166_136_261
+        for byte in station.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash % UInt32(claimWindow))
+    }
+
+    /// How many of the next claim candidates a lost claim reads from the store.
+    static let claimLookahead = 32
+
+    private struct LostRace: Error {
+        var error: JournalError
+    }
+
+    /// Records a decision in a shared store, which decides the transitions other
+    /// stations could race. If the store refuses one, or cannot be reached, the
+    /// decision's orders and the station are read from the store again before the
+    /// next decision, so memory never stays ahead of it.
+    private func recordShared(
+        _ commit: ScanCommit, in shared: any SharedBookJournal, station: String, previous: StationState
+    ) async throws {
+        do {
+            try await shared.record(commit)
+        } catch {
+            let orders = Set(commit.changes.map(\.parcel.orderId))
+            switch error as? JournalError {
+            case .some(let lost) where lost.isLostRace:
+                stations[station] = previous
+                staleOrders.formUnion(orders)
+                // A lost claim: the next candidates were likely taken too.
+                for case .ship(let key) in commit.changes {
+                    staleOrders.formUnion(book.claimCandidates(like: key, limit: Self.claimLookahead))
+                }
+                try await refreshStaleOrders()
+                throw LostRace(error: lost)
+            default:
+                // Unknown whether it was written: the station and the orders are read again.
+                stations[station] = nil
+                staleOrders.formUnion(orders)
+                throw error
+            }
+        }
+    }
+
+    /// Orders another packd changed (its notification), or that a decision here
+    /// changed in memory without the store confirming it: read from the store and
+    /// taken as it holds them.
+    public func follow(orderIds: some Sequence<String>) async throws {
+        staleOrders.formUnion(orderIds)
+        try await refreshStaleOrders()
+    }
+
+    private func refreshStaleOrders() async throws {
+        guard let shared, !staleOrders.isEmpty else { return }
+        let ids = Array(staleOrders)
+        let current = try await shared.current(orderIds: ids)
+        book.adopt(current)
+        changeLog?.append(.adopted(current))
+        upsertsDuringReload?.append(current.compactMap(\.order))
+        staleOrders.subtract(ids)
+    }
+
+    /// The store's notifications were lost for a while (its connection broke):
+    /// everything is read again.
+    public func resynchronize() {
+        mustReload = true
     }
 
     /// Adds or replaces orders: journal first, then the book. With `approval`,
@@ -198,6 +299,7 @@ public actor StationHub {
             failuresSeen = journal.failedCommits
             mustReload = true
         }
+        try await refreshStaleOrders()
         while mustReload || reloading != nil {
             if let reloading {
                 try await reloading.value
@@ -215,6 +317,8 @@ public actor StationHub {
     /// a time, while every decision waits.
     private func reload() async throws {
         mustReload = false
+        // The whole book is read: nothing older needs reading on its own.
+        staleOrders = []
         upsertsDuringReload = []
         defer {
             upsertsDuringReload = nil

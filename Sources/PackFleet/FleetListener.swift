@@ -1,0 +1,88 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Follows what the other packd of the fleet change: every commit that touches an
+/// order announces it on `PostgresJournal.channel`, and this turns the
+/// announcements into batches of order ids for the station hub to read again.
+///
+/// Notifications are not kept for a listener that is away: after its connection
+/// broke, it listens again and only then asks for a full resynchronisation, so
+/// that nothing committed in between is missed.
+public final class FleetListener: Sendable {
+    private let journal: PostgresJournal
+    private let changed: @Sendable ([String]) async -> Void
+    private let resynchronize: @Sendable () async -> Void
+    private let pending = Mutex<Set<String>>([])
+    private let bell: AsyncStream<Void>.Continuation
+    private let rings: AsyncStream<Void>
+    /// Set once the first LISTEN is in place (tests and start-up wait for it).
+    private let listening = Mutex<Bool>(false)
+
+    public init(
+        journal: PostgresJournal, changed: @escaping @Sendable ([String]) async -> Void,
+        resynchronize: @escaping @Sendable () async -> Void
+    ) {
+        self.journal = journal
+        self.changed = changed
+        self.resynchronize = resynchronize
+        (rings, bell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    public var isListening: Bool { listening.withLock { $0 } }
+
+    /// Listens until cancelled, reconnecting after a lost connection.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.deliver() }
+            group.addTask { await self.listen() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Hands the ids that arrived to the hub, as many at a time as came meanwhile.
+    private func deliver() async {
+        for await _ in rings {
+            let ids = pending.withLock { ids in
+                defer { ids = [] }
+                return ids
+            }
+            if !ids.isEmpty { await changed(Array(ids)) }
+        }
+    }
+
+    private func listen() async {
+        var first = true
+        var pause = Duration.milliseconds(100)
+        let node = journal.node
+        while !Task.isCancelled {
+            do {
+                try await journal.client.withConnection { db in
+                    try await db.listen(on: PostgresJournal.channel) { notifications in
+                        if !first { await self.resynchronize() }
+                        first = false
+                        self.listening.withLock { $0 = true }
+                        pause = .milliseconds(100)
+                        for try await note in notifications {
+                            guard let split = note.payload.firstIndex(of: "\n") else { continue }
+                            // Our own changes are in our book already.
+                            guard note.payload[..<split] != node else { continue }
+                            let id = String(note.payload[note.payload.index(after: split)...])
+                            self.pending.withLock { _ = $0.insert(id) }
+                            self.bell.yield()
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { break }
+                journal.logger.warning(
+                    "store notifications lost; listening again", metadata: ["error": "\(FleetStoreError.describe(error))"])
+            }
+            first = false
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(2))
+        }
+        bell.finish()
+    }
+}

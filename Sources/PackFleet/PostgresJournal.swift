@@ -1,0 +1,184 @@
+import Foundation
+public import Logging
+public import PackCore
+public import PackStore
+import PostgresNIO
+
+/// The fleet's journal: one order book in PostgreSQL shared by many packd.
+///
+/// Each packd still matches scans against its own in-memory book; what another
+/// station could race (opening a parcel, a single-item claim, a shipment) is
+/// decided here, in the transaction that records it, with the order's row locked:
+/// a transition another packd made first fails the whole commit with
+/// `JournalError.lostRace`, and the order's status is read again in that same
+/// transaction, so a cancellation committed before a shipment is never shipped.
+public final class PostgresJournal: SharedBookJournal {
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+    /// This packd's name in the fleet: it owns its printers' jobs and its stations.
+    public let node: String
+    let mode: CoreMode
+    let logger: Logger
+    /// How long one operation may wait for the store before the caller hears it is away.
+    let deadline: Duration
+    private let serial: SerialCommits
+
+    /// The channel every transition is announced on (the payload: node, newline, order id).
+    public static let channel = "packd_orders"
+
+    /// Connects, and migrates the store to the current schema.
+    public init(
+        address: PostgresAddress, node: String, mode: CoreMode = .local, deadline: Duration = .seconds(5),
+        logger: Logger = Logger(label: "packd.store")
+    ) async throws {
+        let client = PostgresClient(configuration: address.clientConfiguration(), backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+        self.node = node
+        self.mode = mode
+        self.logger = logger
+        self.deadline = deadline
+        serial = SerialCommits()
+        do {
+            try await Self.within(deadline) { try await FleetSchema.migrate(client, logger: logger) }
+        } catch {
+            runner.cancel()
+            throw Self.cause(of: error)
+        }
+    }
+
+    deinit { runner.cancel() }
+
+    /// Closes the pool's connections.
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    // MARK: Running operations
+
+    /// Runs `body` in a transaction, giving up when the store does not answer
+    /// within the deadline. A deadlock or serialization failure PostgreSQL chose
+    /// this transaction for is tried again; any other error is the caller's.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let logger = self.logger
+        var attempt = 0
+        while true {
+            do {
+                return try await Self.within(deadline) {
+                    try await self.client.withTransaction(logger: logger) { db in try await body(db) }
+                }
+            } catch {
+                let cause = Self.cause(of: error)
+                if let psql = cause as? PSQLError, let code = psql.serverInfo?[.sqlState],
+                    ["40001", "40P01"].contains(code), attempt < 5
+                {
+                    attempt += 1
+                    continue
+                }
+                throw cause
+            }
+        }
+    }
+
+    /// A read outside a transaction, with the same deadline.
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await Self.within(deadline) { try await self.client.withConnection { db in try await body(db) } }
+        } catch {
+            throw Self.cause(of: error)
+        }
+    }
+
+    /// The error that matters: a transaction's own error rather than its wrapper.
+    static func cause(of error: any Error) -> any Error {
+        if let wrapped = error as? PostgresTransactionError {
+            if let closure = wrapped.closureError { return cause(of: closure) }
+            if let begin = wrapped.beginError { return cause(of: begin) }
+            if let commit = wrapped.commitError { return cause(of: commit) }
+        }
+        return error
+    }
+
+    static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw FleetStoreError.unreachable("no answer within \(limit.components.seconds) s")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    // MARK: The journal protocol
+
+    public func record(_ commit: ScanCommit) async throws {
+        guard !commit.isEmpty else { return }
+        let node = self.node
+        let mode = self.mode
+        let logger = self.logger
+        try await transaction { db in try await FleetCommitWriter.write(commit, node: node, mode: mode, to: db, logger: logger) }
+    }
+
+    /// Commits in call order, each in its own transaction.
+    public func enqueue(_ commit: ScanCommit) -> CommitTicket {
+        serial.enqueue { try await self.record(commit) }
+    }
+
+    /// Conflicts and outages are answered to the caller; none leaves memory ahead
+    /// of the store, so nothing needs reloading on their account.
+    public var failedCommits: Int { 0 }
+
+    public func flush() async { await serial.drain() }
+
+    public func loadStation(_ id: String) async throws -> StationState? {
+        let logger = self.logger
+        let json = try await read { db in
+            try await db.query("SELECT state FROM stations WHERE id = \(id)", logger: logger).decode(String.self)
+                .first { _ in true }
+        }
+        guard let json else { return nil }
+        do {
+            return try StationState(json: try JSONParser.parse(json))
+        } catch {
+            throw JournalError.corrupt("station \(id): \(error)")
+        }
+    }
+}
+
+/// Runs commits one after another in the order they were queued.
+final class SerialCommits: Sendable {
+    private let continuation: AsyncStream<@Sendable () async -> Void>.Continuation
+    private let worker: Task<Void, Never>
+
+    init() {
+        let (stream, continuation) = AsyncStream<@Sendable () async -> Void>.makeStream()
+        self.continuation = continuation
+        worker = Task { for await job in stream { await job() } }
+    }
+
+    deinit {
+        continuation.finish()
+        worker.cancel()
+    }
+
+    func enqueue(_ work: @escaping @Sendable () async throws -> Void) -> CommitTicket {
+        let ticket = CommitTicket()
+        continuation.yield {
+            do {
+                try await work()
+                ticket.resolve(.success(()))
+            } catch {
+                ticket.resolve(.failure(error))
+            }
+        }
+        return ticket
+    }
+
+    /// Returns once everything queued before has run.
+    func drain() async {
+        try? await enqueue {}.wait()
+    }
+}
