@@ -60,6 +60,7 @@ public final class PostgresJournal: SharedBookJournal {
     /// Runs `body` in a transaction, giving up when the store does not answer
     /// within the deadline. A deadlock or serialization failure PostgreSQL chose
     /// this transaction for is tried again; any other error is the caller's.
+    @discardableResult
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let logger = self.logger
         var attempt = 0
