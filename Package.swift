@@ -132,6 +132,7 @@ let package = Package(
                 "PackCore",
                 "PackStore",
                 "PackCoreLink",
+                "PackFleet",
                 "PackDevices",
                 "PackLabels",
                 "PackPrint",

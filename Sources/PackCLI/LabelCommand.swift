@@ -75,9 +75,7 @@ struct LabelCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("packd: warning: \(warning)\n".utf8))
             }
             if let output, output != "-" {
-                guard FileManager.default.createFile(atPath: output, contents: Data(label.bytes)) else {
-                    throw CLIError("\(output): cannot write the label")
-                }
+                try OutputFile.write(label.bytes, to: output)
             } else {
                 Output.flush()
                 FileHandle.standardOutput.write(Data(label.bytes))

@@ -111,13 +111,6 @@ extension PostgresJournal {
         }
     }
 
-    public func importFeedPage(
-        _ orders: [Order], positions: [Int]?, rejected: [InputDeadLetter], cursor: String, feed: String, at time: Timestamp,
-        approval: ApprovalPrinting?
-    ) async throws -> (summary: ImportSummary, accepted: [Order], rejected: [InputDeadLetter]) {
-        throw FleetStoreError.unsupported("the pull order feed with a shared store")
-    }
-
     static func order(id: String, record: ByteBuffer, body: String) throws -> Order {
         if let order = record.withUnsafeReadableBytes({ BookRecord.decode($0) }) { return order }
         // A record that does not read: the order's JSON is the truth.

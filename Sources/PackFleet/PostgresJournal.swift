@@ -28,10 +28,14 @@ public final class PostgresJournal: SharedBookJournal {
 
     /// Connects, and migrates the store to the current schema.
     public init(
-        address: PostgresAddress, node: String, mode: CoreMode = .local, deadline: Duration = .seconds(5),
+        address: PostgresAddress, node: String, mode: CoreMode = .local, deadline: Duration = .seconds(5), connections: Int = 10,
         logger: Logger = Logger(label: "packd.store")
     ) async throws {
-        let client = PostgresClient(configuration: address.clientConfiguration(), backgroundLogger: logger)
+        var configuration = address.clientConfiguration()
+        // Scans wait for a connection rather than a fleet exhausting the server's
+        // max_connections (docs/fleet.md sizes it).
+        configuration.options.maximumConnections = max(2, connections)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }
         self.node = node

@@ -65,6 +65,24 @@ public struct DeadLetter: Sendable, Equatable {
     public var dropReason: String?
     /// Later events of the same order that wait behind it.
     public var held: Int
+
+    public init(
+        seq: Int64, id: String, type: String, orderId: String, occurredAt: Timestamp, state: OutboxEntry.State, attempts: Int,
+        status: Int?, response: String?, deadAt: Timestamp?, dropReason: String?, held: Int
+    ) {
+        self.seq = seq
+        self.id = id
+        self.type = type
+        self.orderId = orderId
+        self.occurredAt = occurredAt
+        self.state = state
+        self.attempts = attempts
+        self.status = status
+        self.response = response
+        self.deadAt = deadAt
+        self.dropReason = dropReason
+        self.held = held
+    }
 }
 
 /// Ids named for retry or drop that are not dead letters: nothing was changed.

@@ -60,4 +60,17 @@ public struct PrintJob: Sendable, Equatable {
     public var attempts: Int
     public var lastError: String?
     public var updatedAt: Timestamp
+
+    public init(
+        request: PrintRequest, seq: Int, state: PrintJobState, cupsJobId: Int?, attempts: Int, lastError: String?,
+        updatedAt: Timestamp
+    ) {
+        self.request = request
+        self.seq = seq
+        self.state = state
+        self.cupsJobId = cupsJobId
+        self.attempts = attempts
+        self.lastError = lastError
+        self.updatedAt = updatedAt
+    }
 }

@@ -119,6 +119,17 @@ extension SQLiteJournal {
 }
 
 public struct JournaledParcel: Sendable, Equatable {
+    public init(
+        key: ParcelKey, waybill: String, state: String, openStation: String?, shippedAt: Timestamp?, shippedStation: String?
+    ) {
+        self.key = key
+        self.waybill = waybill
+        self.state = state
+        self.openStation = openStation
+        self.shippedAt = shippedAt
+        self.shippedStation = shippedStation
+    }
+
     init(row: Row) {
         key = ParcelKey(orderId: row["order_id"], parcelId: row["parcel_id"])
         waybill = row["waybill"]

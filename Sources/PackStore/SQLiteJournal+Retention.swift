@@ -2,13 +2,17 @@ import GRDB
 public import PackCore
 
 /// What a journal of many months may let go of.
+public struct PrunedRecords: Sendable, Equatable {
+    public var events = 0
+    public var printJobs = 0
+    public var orders = 0
+    public var inputDeadLetters = 0
+
+    public init() {}
+}
+
 extension SQLiteJournal {
-    public struct Pruned: Sendable, Equatable {
-        public var events = 0
-        public var printJobs = 0
-        public var orders = 0
-        public var inputDeadLetters = 0
-    }
+    public typealias Pruned = PrunedRecords
 
     /// Deletes, before `cutoff`: events already delivered (or applied to the local
     /// ledger, or dropped by the operator), finished print jobs with their documents, feed orders refused

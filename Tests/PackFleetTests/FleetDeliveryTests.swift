@@ -7,7 +7,7 @@ import Synchronization
 import Testing
 
 /// The shared outbox: one packd of the fleet delivers it, in order per order.
-@Suite(.enabled(if: PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
+@Suite(.enabled(if: FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15"))
 struct FleetDeliveryTests {
     static func shipped(_ order: String, _ n: Int) -> OutboundEvent {
         OutboundEvent(
@@ -18,7 +18,7 @@ struct FleetDeliveryTests {
     }
 
     @Test func aDeadLetterHoldsLaterEventsOfItsOrderOnly() async throws {
-        guard let store = try FleetStore.make() else { return }
+        guard let store = try await FleetStore.make() else { return }
         let journal = try await store.journal(node: "pc-1", mode: .remote)
         for order in ["A", "B"] {
             try await journal.record(ScanCommit(station: nil, changes: [], events: [Self.shipped(order, 0), Self.shipped(order, 1)]))
@@ -39,7 +39,7 @@ struct FleetDeliveryTests {
     }
 
     @Test func oneDeliversAtATimeAndAnotherTakesOverWhenItDies() async throws {
-        guard let store = try FleetStore.make() else { return }
+        guard let store = try await FleetStore.make() else { return }
         let nodes = ["pc-1", "pc-2", "pc-3"]
         var journals: [PostgresJournal] = []
         for node in nodes { journals.append(try await store.journal(node: node)) }
@@ -84,9 +84,3 @@ struct FleetDeliveryTests {
     }
 }
 
-/// A value tasks share, behind a lock.
-final class Shared<Value: Sendable>: Sendable {
-    private let value: Mutex<Value>
-    init(_ value: Value) { self.value = Mutex(value) }
-    func withLock<T>(_ body: (inout Value) -> T) -> T { value.withLock { body(&$0) } }
-}

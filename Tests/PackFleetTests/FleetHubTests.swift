@@ -8,10 +8,10 @@ import Testing
 
 /// Station hubs on journals of their own, standing for the packd of a fleet, on
 /// one shared store: whatever each one's book believes, the store decides.
-@Suite(.enabled(if: PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
+@Suite(.enabled(if: FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15"))
 struct FleetHubTests {
     @Test func stationsOfManyPackdNeverClaimTheSameOrder() async throws {
-        guard let store = try FleetStore.make() else { return }
+        guard let store = try await FleetStore.make() else { return }
         let nodes = 5
         let stationsPerNode = 4
         let orders = (0..<300).map { FleetOrders.single("C\($0)", sku: "MUG", approvedAt: Int64($0)) }
@@ -61,7 +61,7 @@ struct FleetHubTests {
     }
 
     @Test func aCancellationThroughAnotherPackdInterceptsTheCompletingScan() async throws {
-        guard let store = try FleetStore.make() else { return }
+        guard let store = try await FleetStore.make() else { return }
         let a = try await store.journal(node: "pc-a")
         let b = try await store.journal(node: "pc-b")
         _ = try await a.importOrders([FleetOrders.multi("M1", [("MUG", 2)])], at: FleetStore.t0)

@@ -6,7 +6,7 @@ import PackTestSupport
 import Testing
 
 /// The shared store on its own: schema, orders, and the transitions it decides.
-@Suite(.enabled(if: PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
+@Suite(.enabled(if: FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15"))
 struct FleetJournalTests {
     @Test func addressesAreCheckedAndNeverHoldAPassword() throws {
         let address = try PostgresAddress(url: "postgres://packd@db.example:5433/packd?sslmode=require", password: "s3cret")
@@ -28,7 +28,7 @@ struct FleetJournalTests {
     }
 
     @Test func migrationsRunOnceAndANewerStoreIsRefused() async throws {
-        guard let store = try FleetStore.make() else { return }
+        guard let store = try await FleetStore.make() else { return }
         let first = try await store.journal(node: "pc-1")
         let second = try await store.journal(node: "pc-2")
         #expect(try store.sql("SELECT count(*) FROM packd_migrations") == "1")
@@ -41,7 +41,7 @@ struct FleetJournalTests {
     }
 
     @Test func ordersRoundTripIntoEveryBookAndClashesAreRefused() async throws {
-        guard let store = try FleetStore.make() else { return }
+        guard let store = try await FleetStore.make() else { return }
         let a = try await store.journal(node: "pc-1")
         let b = try await store.journal(node: "pc-2")
         defer { Task { await a.close(); await b.close() } }
@@ -67,7 +67,7 @@ struct FleetJournalTests {
     }
 
     @Test func twoPackdShippingOneParcelShipItOnce() async throws {
-        guard let store = try FleetStore.make() else { return }
+        guard let store = try await FleetStore.make() else { return }
         let a = try await store.journal(node: "pc-1")
         let b = try await store.journal(node: "pc-2")
         defer { Task { await a.close(); await b.close() } }
@@ -91,7 +91,7 @@ struct FleetJournalTests {
     }
 
     @Test func aParcelOpenAtOneStationCannotBeOpenedOrShippedAtAnother() async throws {
-        guard let store = try FleetStore.make() else { return }
+        guard let store = try await FleetStore.make() else { return }
         let a = try await store.journal(node: "pc-1")
         let b = try await store.journal(node: "pc-2")
         defer { Task { await a.close(); await b.close() } }

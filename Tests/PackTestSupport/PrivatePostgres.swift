@@ -20,7 +20,26 @@ public final class PrivatePostgres: @unchecked Sendable {
     }
 
     /// One server for the whole test process (each test takes a database of its own).
-    public static let shared: PrivatePostgres? = available ? try? PrivatePostgres() : nil
+    private static let sharedServer: Result<PrivatePostgres, any Error>? =
+        available ? Result { try PrivatePostgres() } : nil
+
+    /// The shared server; nil where PostgreSQL 15 is not installed (tests skip),
+    /// an error where it is but would not start (tests fail).
+    public static func shared() throws -> PrivatePostgres? { try sharedServer?.get() }
+
+    /// The same from async code: the blocking start-up (initdb, the server, psql)
+    /// runs on a thread of its own, never on one of Swift's two shared threads,
+    /// which every other test of the process needs meanwhile.
+    public static func sharedAsync() async throws -> PrivatePostgres? {
+        try await offPool { try shared() }
+    }
+
+    /// Runs blocking work on a thread of its own and awaits it.
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
+    }
 
     public init() throws {
         directory = NSTemporaryDirectory() + "packd-pg-\(UUID().uuidString.prefix(8))"
@@ -29,7 +48,7 @@ public final class PrivatePostgres: @unchecked Sendable {
         if getuid() == 0 { try run(asPostgres: false, "/bin/chown", ["postgres:postgres", directory]) }
         try run("\(Self.binaries)/initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
         // Enough connections for a fleet of packd processes in one test.
-        try "max_connections = 300\nfsync = on\n".write(
+        try "max_connections = 800\nfsync = on\n".write(
             toFile: "\(directory)/data/postgresql.auto.conf", atomically: false, encoding: .utf8)
         try start()
     }
@@ -87,16 +106,24 @@ public final class PrivatePostgres: @unchecked Sendable {
             ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
     }
 
+    /// Runs a tool to its end (90 s at most) and returns its output. Through
+    /// posix_spawn and waitpid, not Foundation's Process: its wait for the exit
+    /// hung when another thread was blocked starting this same shared server.
     @discardableResult
     private func run(asPostgres: Bool = true, _ path: String, _ arguments: [String]) throws -> String {
         let asOther = asPostgres && getuid() == 0
-        let result = try ExternalTool.run(
-            asOther ? "/usr/sbin/runuser" : path, asOther ? ["-u", "postgres", "--", path] + arguments : arguments,
-            timeout: 90)
-        guard result.status == 0 else {
-            throw PostgresSetupError("\(path) \(arguments.joined(separator: " ")): \(result.text)\(result.stderr)")
+        let output = NSTemporaryDirectory() + "packd-pg-run-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let tool = try Daemon(
+            asOther ? "/usr/bin/setpriv" : path,
+            asOther ? ["--reuid=postgres", "--regid=postgres", "--init-groups", path] + arguments : arguments,
+            output: output)
+        let status = tool.wait(timeout: 90)
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            throw PostgresSetupError("\(path) \(arguments.joined(separator: " ")): exit \(status): \(text)")
         }
-        return result.text
+        return text
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import PackCore
 import PackStore
+import PackTestSupport
 import Testing
 
 /// Inputs that crashed or poisoned packd (issue 10), through the commands a user
@@ -45,6 +46,36 @@ import Testing
         let result = try Packd.run(["label", "render", "--order", file, "--format", "zpl", "-o", "/dev/null"] + at)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("out of range"), "\(result.stderr)")
+    }
+
+    @Test func aLabelWrittenToADeviceOrAFIFOIsWrittenInPlace() throws {
+        // A FIFO another program reads: the label arrives there, not in a file renamed over it.
+        let fifo = dir.path + "/label.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let received = Shared<[UInt8]>([])
+        let reader = Thread {
+            let fd = open(fifo, O_RDONLY)
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while fd >= 0 {
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                bytes += buffer[..<n]
+            }
+            close(fd)
+            received.withLock { $0 = bytes }
+        }
+        reader.start()
+        let result = try Packd.run(["label", "render", "--order", Packd.sample("orders.json"), "--format", "zpl", "-o", fifo] + at)
+        #expect(result.status == 0, "\(result.stderr)")
+        let deadline = Date().addingTimeInterval(10)
+        while received.withLock({ $0.isEmpty }), Date() < deadline { usleep(10_000) }
+        #expect(String(decoding: received.withLock { $0 }.prefix(3), as: UTF8.self) == "^XA")
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+        // /dev/null stays the device (as root a renamed temporary file replaced it).
+        #expect(try Packd.run(["label", "render", "--order", Packd.sample("orders.json"), "--format", "zpl", "-o", "/dev/null"] + at).status == 0)
+        #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
     }
 
     @Test func aCSVWeightOfInfinityIsRefusedAndTheJournalStaysReadable() async throws {

@@ -29,7 +29,9 @@ extension TableReader {
             }
         }
         if let store = try table(root, "store", at: "") {
-            try onlyKeys(store, ["backend", "url", "password_file"], at: "store")
+            try onlyKeys(store, ["backend", "url", "password_file", "node", "timeout_ms", "connections"], at: "store")
+            if let connections = try int(store, "connections", at: "store", range: 2...100) { config.store.connections = connections }
+            if let timeout = try int(store, "timeout_ms", at: "store", range: 100...120_000) { config.store.timeoutMs = timeout }
             if let backend = try string(store, "backend", at: "store") {
                 guard let b = StoreSettings.Backend(rawValue: backend) else {
                     throw error("store.backend", "must be \"sqlite\" or \"postgres\", not \"\(backend)\"")
@@ -38,6 +40,12 @@ extension TableReader {
             }
             config.store.url = try string(store, "url", at: "store")
             config.store.passwordFile = try path(store, "password_file", at: "store")
+            if let node = try string(store, "node", at: "store") {
+                guard !node.isEmpty, node.count <= 64, !node.contains("\n") else {
+                    throw error("store.node", "must be 1 to 64 characters on one line")
+                }
+                config.store.node = node
+            }
             if config.store.backend == .postgres, config.store.url == nil {
                 throw error("store.url", "is required when store.backend is \"postgres\"")
             }

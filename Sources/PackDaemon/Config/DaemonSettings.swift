@@ -44,6 +44,14 @@ public struct StoreSettings: Sendable, Equatable {
     public var backend = Backend.sqlite
     public var url: String?
     public var passwordFile: String?
+    /// This packd's name in a fleet (its print jobs, its log lines); the host
+    /// name when not set. Station ids must differ across the fleet.
+    public var node: String?
+    /// How long a scan waits for the store before the packer hears it is away.
+    public var timeoutMs = 5_000
+    /// Pooled connections to the store (plus one for notifications, one for the
+    /// delivery lease).
+    public var connections = 10
 
     public init() {}
 }

@@ -10,7 +10,11 @@ extension PackConfig {
             problems.append("engine: label_policy = \"on_approval\" needs engine.printer")
         }
         if store.backend == .postgres {
-            problems.append("store.backend: \"postgres\" is not available in this version")
+            let approval = stationIds.filter { engineConfig(forStation: $0).labelPolicy == .onApproval }
+            if engine.labelPolicy == .onApproval || !approval.isEmpty {
+                problems.append(
+                    "store.backend: labels on approval are not available with \"postgres\" yet (label_policy = \"on_approval\")")
+            }
         }
         return problems
     }

@@ -7,14 +7,14 @@ public import PackStore
 /// Renders a queued parcel label at delivery, from the order as journaled, in
 /// the language and with the settings of the printer's profile.
 public struct ParcelLabelRenderer: Sendable {
-    public var journal: SQLiteJournal
+    public var journal: any DaemonJournal
     public var config: PackConfig
     public var catalog: TemplateCatalog
     /// Seconds east of UTC for the print time shown on labels.
     public var utcOffsetSeconds: Int
 
     /// `utcOffsetSeconds` nil: this machine's zone.
-    public init(journal: SQLiteJournal, config: PackConfig, utcOffsetSeconds: Int? = nil) {
+    public init(journal: any DaemonJournal, config: PackConfig, utcOffsetSeconds: Int? = nil) {
         self.journal = journal
         self.config = config
         self.catalog = config.templateCatalog

@@ -38,7 +38,7 @@ public actor PrintWorker {
 
     public let printer: String
     public let queue: String
-    private let journal: SQLiteJournal
+    private let journal: any DaemonJournal
     private let lane: CupsLane
     private let policy: Policy
     private let render: Renderer
@@ -67,7 +67,7 @@ public actor PrintWorker {
     private var stalledBecause: String?
 
     public init(
-        printer: String, queue: String, journal: SQLiteJournal, lane: CupsLane, policy: Policy = Policy(),
+        printer: String, queue: String, journal: any DaemonJournal, lane: CupsLane, policy: Policy = Policy(),
         render: @escaping Renderer, now: @escaping @Sendable () -> Timestamp, board: PrinterBoard? = nil,
         observer: Observer? = nil, onPrinting: PrintingObserver? = nil
     ) {

@@ -88,3 +88,15 @@ extension DaemonMetrics {
         Metrics.Gauge(label: "packd_core_reachable").record(reachable ? 1 : 0)
     }
 }
+
+extension DaemonMetrics {
+    /// Orders another packd of the fleet changed, read into this one's book.
+    public func fleetFollowed(_ count: Int) {
+        Counter(label: "packd_fleet_orders_followed_total").increment(by: count)
+    }
+
+    /// Whether the fleet's shared store answered the last time it was asked.
+    public func storeReachable(_ reachable: Bool) {
+        Metrics.Gauge(label: "packd_store_reachable").record(reachable ? 1 : 0)
+    }
+}

@@ -1,5 +1,6 @@
 public import PackCore
 public import PackStore
+public import PackFleet
 public import Logging
 import Synchronization
 
@@ -7,7 +8,9 @@ import Synchronization
 /// the API operations.
 public final class DaemonParts: Sendable {
     public let config: PackConfig
-    public let journal: SQLiteJournal
+    public let journal: any DaemonJournal
+    /// The fleet's shared store, when `[store] backend = "postgres"` (also `journal`).
+    public let fleet: PostgresJournal?
     public let hub: StationHub
     public let events: EventHub
     public let board: PrinterBoard
@@ -31,9 +34,10 @@ public final class DaemonParts: Sendable {
     /// Jobs CUPS is processing now.
     let printingJobs = Mutex<Set<String>>([])
 
-    public init(config: PackConfig, journal: SQLiteJournal, hub: StationHub, metrics: DaemonMetrics?, logger: Logger) {
+    public init(config: PackConfig, journal: any DaemonJournal, hub: StationHub, metrics: DaemonMetrics?, logger: Logger) {
         self.config = config
         self.journal = journal
+        self.fleet = journal as? PostgresJournal
         self.hub = hub
         self.metrics = metrics
         self.logger = logger

@@ -53,12 +53,7 @@ public enum DaemonRunner {
             throw StartError(description: "\(options.configPath ?? "configuration"): \(problem)")
         }
         notifier.notify("STATUS=opening the journal")
-        let journal: SQLiteJournal
-        do {
-            journal = try SQLiteJournal(directory: options.stateDirectory, mode: config.coreMode)
-        } catch {
-            throw StartError(description: "the journal in \(options.stateDirectory) cannot be opened: \(error)")
-        }
+        let journal = try await openJournal(config, stateDirectory: options.stateDirectory, logger: logger)
         let hub = try await StationHub(
             journal: journal, config: config, retention: .seconds(Int64(config.retention.bookHours) * 3600), now: WallClock.now())
         let parts = DaemonParts(config: config, journal: journal, hub: hub, metrics: metrics, logger: logger)
@@ -115,6 +110,7 @@ public enum DaemonRunner {
         if let coreLink, deliver || pull {
             services.append(.init(service: CoreLinkService(parts: parts, settings: coreLink, deliver: deliver, pull: pull)))
         }
+        if let fleet = parts.fleet { services.append(.init(service: FleetService(parts: parts, fleet: fleet))) }
         services += [
             .init(service: APIService(parts: parts, token: token.token, displayToken: display.token, onRunning: ready), successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),
@@ -133,8 +129,10 @@ public enum DaemonRunner {
             try await group.run()
         } catch {
             notifier.notify("STOPPING=1")
+            await parts.fleet?.close()
             throw StartError(description: "\(error)")
         }
+        await parts.fleet?.close()
         notifier.notify("STOPPING=1")
         logger.notice("stopped")
     }

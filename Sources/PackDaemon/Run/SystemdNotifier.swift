@@ -24,6 +24,8 @@ public struct SystemdNotifier: Sendable {
     }
 
     /// Sends `state` (lines like `READY=1\nSTATUS=...`); returns whether it was sent.
+    /// Never waits: a receiver that stopped reading (its queue full) loses the
+    /// message instead of holding the caller, one of Swift's few shared threads.
     @discardableResult
     public func notify(_ state: String) -> Bool {
         guard let socketPath else { return false }
@@ -44,7 +46,9 @@ public struct SystemdNotifier: Sendable {
         let message = Array(state.utf8)
         let sent = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                message.withUnsafeBytes { body in sendto(fd, body.baseAddress, body.count, Int32(MSG_NOSIGNAL), sa, length) }
+                message.withUnsafeBytes { body in
+                    sendto(fd, body.baseAddress, body.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), sa, length)
+                }
             }
         }
         return sent == message.count

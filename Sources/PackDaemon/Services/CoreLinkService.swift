@@ -3,6 +3,7 @@ import Logging
 import PackCore
 public import PackCoreLink
 import PackStore
+import PackFleet
 public import ServiceLifecycle
 
 /// `core.mode = "remote"`: delivers the outbox to the core, and with
@@ -49,10 +50,20 @@ public struct CoreLinkService: Service {
         parts.logger.info(
             "core link", metadata: ["url": "\(settings.url)", "deliver": "\(deliver)", "feed": "\(pull ? "pull" : "none")"])
         parts.metrics?.coreReachable(true)
-        await cancelWhenGracefulShutdown {
+        let deliver = self.deliver
+        let pull = self.pull
+        let link: @Sendable () async -> Void = {
             await withDiscardingTaskGroup { group in
                 if deliver { group.addTask { await delivery.run() } }
                 if pull { group.addTask { await feed.run() } }
+            }
+        }
+        await cancelWhenGracefulShutdown {
+            if let fleet = parts.fleet {
+                // One packd of the fleet talks to the core at a time.
+                await FleetDeliveryLease(journal: fleet).run(link)
+            } else {
+                await link()
             }
         }
         await client.shutdown()

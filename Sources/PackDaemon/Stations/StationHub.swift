@@ -167,9 +167,11 @@ public actor StationHub {
     }
 
     /// How many times one scan is decided again after losing races in a shared
-    /// store before the packer hears of it (each loss means another station took
-    /// something: a claim moves on to the next candidate).
-    static let maximumRacesLost = 32
+    /// store before the packer hears of it. Each loss means another station took
+    /// something this book then learns of, so the fleet always progresses; only
+    /// the last few orders of an item with a hundred stations scanning it at once
+    /// take more than a handful of rounds.
+    static let maximumRacesLost = 256
     /// How many of the oldest claimable parcels a fleet's stations spread over.
     static let claimWindow = 16
 

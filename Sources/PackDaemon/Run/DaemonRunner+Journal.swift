@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import PackFleet
+import PackStore
+
+extension DaemonRunner {
+    /// The journal `[store]` names: the embedded SQLite file in the state
+    /// directory, or the fleet's shared PostgreSQL store.
+    static func openJournal(_ config: PackConfig, stateDirectory: String, logger: Logger) async throws -> any DaemonJournal {
+        switch config.store.backend {
+        case .sqlite:
+            do {
+                return try SQLiteJournal(directory: stateDirectory, mode: config.coreMode)
+            } catch {
+                throw StartError(description: "the journal in \(stateDirectory) cannot be opened: \(error)")
+            }
+        case .postgres:
+            // The shared store holds the orders; the state directory still holds this
+            // packd's tokens.
+            do {
+                try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw StartError(description: "the state directory \(stateDirectory) cannot be created: \(error)")
+            }
+            let address = try storeAddress(config)
+            let node = config.store.node ?? ProcessInfo.processInfo.hostName
+            do {
+                let journal = try await PostgresJournal(
+                    address: address, node: node, mode: config.coreMode, deadline: .milliseconds(config.store.timeoutMs),
+                    connections: config.store.connections,
+                    logger: Logger(label: "packd.store"))
+                logger.notice("shared store", metadata: ["url": "\(address.description)", "node": "\(node)"])
+                return journal
+            } catch {
+                throw StartError(description: "the shared store \(address.description): \(FleetStoreError.describe(error))")
+            }
+        }
+    }
+
+    /// `[store] url` with the password from `[store] password_file`.
+    static func storeAddress(_ config: PackConfig) throws -> PostgresAddress {
+        var password: String?
+        if let file = config.store.passwordFile {
+            do {
+                password = try APIToken.read(file, minimumLength: 1)
+            } catch {
+                throw StartError(description: "store.password_file \(error)")
+            }
+        }
+        do {
+            return try PostgresAddress(url: config.store.url ?? "", password: password)
+        } catch {
+            throw StartError(description: "\(error)")
+        }
+    }
+}

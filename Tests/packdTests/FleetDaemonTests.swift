@@ -1,0 +1,171 @@
+import Foundation
+import PackTestSupport
+import Synchronization
+import Testing
+
+/// Many packd processes on one shared PostgreSQL store, through their HTTP APIs:
+/// whatever each one's book believes, no order is claimed twice and no parcel
+/// ships twice.
+@Suite(.serialized, .enabled(if: PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
+struct FleetDaemonTests {
+    static func fleetConfig(url: String, node: String, stations: [String]) -> String {
+        var text = """
+            [store]
+            backend = "postgres"
+            url = "\(url)"
+            node = "\(node)"
+            # Ten debug builds and the server on two cores answer slowly.
+            timeout_ms = 60000
+
+            """
+        // Scanning the same item back to back on purpose: no debounce.
+        for station in stations { text += "\n[stations.\(station)]\ndebounce_ms = 0\n" }
+        return text
+    }
+
+    static func singleItemOrders(_ count: Int, sku: String) -> String {
+        let orders = (0..<count).map { i in
+            """
+            {"id": "C\(i)", "status": "approved", "approvedAt": "2026-11-22T08:\(String(format: "%02d", i / 60 % 60)):\(String(format: "%02d", i % 60))Z",
+             "waybill": "WBC\(i)", "lines": [{"sku": "\(sku)", "qty": 1}]}
+            """
+        }
+        return "{\"orders\": [\(orders.joined(separator: ","))]}"
+    }
+
+    /// Runs `body` on `count` threads of their own (blocking HTTP calls stay off
+    /// Swift's two cooperative threads, which the rest of the suite needs) and
+    /// returns their results.
+    static func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) async -> [T] {
+        let results = Shared<[Int: T]>([:])
+        let done = DispatchGroup()
+        for i in 0..<count {
+            done.enter()
+            Thread.detachNewThread {
+                let value = body(i)
+                results.withLock { $0[i] = value }
+                done.leave()
+            }
+        }
+        await withCheckedContinuation { continuation in done.notify(queue: .global()) { continuation.resume() } }
+        return results.withLock { r in (0..<count).map { r[$0]! } }
+    }
+
+    static func scan(_ code: String, station: String, port: Int, token: String) throws -> [String: Any] {
+        let body = try JSONSerialization.data(withJSONObject: ["code": code])
+        // Correctness, not speed (docs/benchmarks.md has that): ten debug builds and
+        // the rest of the suite on two cores make the last contested claims slow.
+        let r = try HTTPClient.request(
+            port: port, method: "POST", path: "/v1/stations/\(station)/scans", token: token, body: Array(body), timeout: 180)
+        guard r.status == 200 else { throw HTTPClient.ClientError("scan \(code): \(r.status) \(r.text)") }
+        return try JSONSerialization.jsonObject(with: Data(r.body)) as! [String: Any]
+    }
+
+    /// Waits until a packd's book has read `count` orders another packd imported
+    /// (its metrics count them), within 30 s.
+    static func waitUntilFollowed(_ packd: RunningPackd, _ count: Int) throws {
+        let deadline = Date().addingTimeInterval(30)
+        var last = ""
+        while Date() < deadline {
+            last = try packd.get("/metrics").text
+            let line = last.split(separator: "\n").first { $0.hasPrefix("packd_fleet_orders_followed_total ") }
+            if let value = line.flatMap({ Double($0.split(separator: " ").last ?? "") }), Int(value) >= count { return }
+            usleep(20_000)
+        }
+        throw HTTPClient.ClientError("packd never read \(count) orders of the fleet: \(last.prefix(2000))")
+    }
+
+    @Test func tenPackdOfTenStationsClaimAtFullSpeedAndNothingShipsTwice() async throws {
+        guard let server = try PrivatePostgres.shared() else { return }
+        let url = try server.createDatabase()
+        let database = PrivatePostgres.database(of: url)
+        let dir = TempDirectory()
+        let nodes = 10
+        let perNode = 10
+        let orders = 600
+        var fleet: [RunningPackd] = []
+        defer {
+            for packd in fleet {
+                let stopped = packd.stop()
+                #expect(
+                    stopped?.status == 0 && (stopped?.seconds ?? 99) < 5,
+                    "\(String(describing: stopped)): \(packd.log.suffix(1500))")
+            }
+        }
+        for n in 0..<nodes {
+            let stations = (0..<perNode).map { "pc\(n)-st\($0)" }
+            fleet.append(
+                try RunningPackd(dir: dir.path + "/pc\(n)", config: Self.fleetConfig(url: url, node: "pc\(n)", stations: stations)))
+        }
+        let imported = try fleet[0].post("/v1/orders", Self.singleItemOrders(orders, sku: "MUG"))
+        #expect(imported.status == 200, "\(imported.text)")
+        for packd in fleet.dropFirst() { try Self.waitUntilFollowed(packd, orders) }
+        let endpoints = fleet.map { (port: $0.port, token: $0.token) }
+        // Every packd's book holds every order (the others heard of them), then all
+        // 100 stations scan the same item as fast as their answers come.
+        let claimed = await Self.onThreads(nodes * perNode) { i -> [String] in
+            let endpoint = endpoints[i / perNode]
+            let station = "pc\(i / perNode)-st\(i % perNode)"
+            var mine: [String] = []
+            while true {
+                let answer: [String: Any]
+                do {
+                    answer = try Self.scan("MUG", station: station, port: endpoint.port, token: endpoint.token)
+                } catch {
+                    return mine + ["ERROR \(error)"]
+                }
+                switch answer["outcome"] as? String {
+                case "single_item_claimed": mine.append(answer["order"] as? String ?? "?")
+                case "no_pending_order": return mine
+                default: return mine + ["UNEXPECTED \(answer)"]
+                }
+            }
+        }.flatMap { $0 }
+        let failures = claimed.filter { $0.hasPrefix("ERROR") || $0.hasPrefix("UNEXPECTED") }
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+        #expect(Set(claimed).count == claimed.count, "an order was claimed twice")
+        #expect(claimed.count == orders)
+        func sql(_ q: String) throws -> String { try server.psql(q, database: database).trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(try sql("SELECT count(*) FROM parcels WHERE state = 'shipped'") == "\(orders)")
+        #expect(try sql("SELECT count(DISTINCT parcel_id) || '/' || count(*) FROM outbox WHERE type = 'parcel.shipped'") == "\(orders)/\(orders)")
+        #expect(try sql("SELECT quantity FROM stock_levels WHERE sku = 'MUG'") == "-\(orders)")
+        #expect(try sql("SELECT count(*) FROM stock_ledger WHERE sku = 'MUG'") == "\(orders)")
+        // Every shipment came from one of the fleet's stations.
+        #expect(try sql("SELECT count(DISTINCT node) FROM outbox") == "\(nodes)")
+    }
+
+    @Test func aCancellationThroughOnePackdInterceptsTheParcelOpenAtAnother() throws {
+        guard let server = try PrivatePostgres.shared() else { return }
+        let url = try server.createDatabase()
+        let database = PrivatePostgres.database(of: url)
+        let dir = TempDirectory()
+        let a = try RunningPackd(dir: dir.path + "/a", config: Self.fleetConfig(url: url, node: "pc-a", stations: ["a1"]))
+        let b = try RunningPackd(dir: dir.path + "/b", config: Self.fleetConfig(url: url, node: "pc-b", stations: ["b1"]))
+        defer {
+            _ = a.stop()
+            _ = b.stop()
+        }
+        let order = #"{"id": "M1", "status": "%@", "waybill": "WBM1", "lines": [{"sku": "MUG", "qty": 3}]}"#
+        #expect(try a.post("/v1/orders", String(format: order, "approved")).status == 200)
+        try Self.waitUntilFollowed(b, 1)
+        #expect(try a.scan("WBM1", station: "a1")["outcome"] as? String == "parcel_opened")
+        #expect(try a.scan("MUG", station: "a1")["outcome"] as? String == "item_verified")
+        // The other PC's station hears where the parcel is.
+        let elsewhere = try b.scan("WBM1", station: "b1")
+        #expect(elsewhere["outcome"] as? String == "parcel_open_elsewhere")
+        #expect((elsewhere["message"] as? String)?.contains("a1") == true)
+        // Cancelled through pc-b: pc-a's next scan intercepts, once pc-a heard of it
+        // (scanning the open parcel's own waybill changes nothing until then).
+        #expect(try b.post("/v1/orders", String(format: order, "cancelled")).status == 200)
+        let deadline = Date().addingTimeInterval(5)
+        var outcome = ""
+        while outcome != "intercepted", Date() < deadline {
+            outcome = try a.scan("WBM1", station: "a1")["outcome"] as? String ?? ""
+            #expect(["parcel_opened", "intercepted"].contains(outcome))
+        }
+        #expect(outcome == "intercepted")
+        func sql(_ q: String) throws -> String { try server.psql(q, database: database).trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(try sql("SELECT state FROM parcels WHERE order_id = 'M1'") == "pending")
+        #expect(try sql("SELECT string_agg(type, ',' ORDER BY seq) FROM outbox") == "order.intercepted")
+    }
+}
