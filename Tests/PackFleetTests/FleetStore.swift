@@ -25,8 +25,8 @@ struct FleetStore {
     /// Nil where this machine has no PostgreSQL 15 (the tests are then skipped;
     /// CI installs it).
     static func make() async throws -> FleetStore? {
-        guard let server = try await PrivatePostgres.sharedAsync() else { return nil }
-        return FleetStore(server: server, url: try await PrivatePostgres.offPool { try server.createDatabase() })
+        guard let server = try PrivatePostgres.shared() else { return nil }
+        return FleetStore(server: server, url: try server.createDatabase())
     }
 
     var address: PostgresAddress { try! PostgresAddress(url: url, password: nil) }
@@ -36,7 +36,7 @@ struct FleetStore {
         logger.logLevel = .warning
         // A minute, not the daemon's 5 s: the whole suite on two cores can keep
         // Swift's threads busy for seconds.
-        return try await PostgresJournal(address: address, node: node, mode: mode, deadline: .seconds(60), connections: 4, logger: logger)
+        return try await PostgresJournal(address: address, node: node, mode: mode, deadline: .seconds(60), logger: logger)
     }
 
     /// One value from the store, through psql.

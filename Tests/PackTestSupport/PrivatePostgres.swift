@@ -106,24 +106,18 @@ public final class PrivatePostgres: @unchecked Sendable {
             ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
     }
 
-    /// Runs a tool to its end (90 s at most) and returns its output. Through
-    /// posix_spawn and waitpid, not Foundation's Process: its wait for the exit
-    /// hung when another thread was blocked starting this same shared server.
+    /// Runs a tool to its end (90 s at most) and returns its output; as root,
+    /// initdb and the other server tools run as `postgres`.
     @discardableResult
     private func run(asPostgres: Bool = true, _ path: String, _ arguments: [String]) throws -> String {
         let asOther = asPostgres && getuid() == 0
-        let output = NSTemporaryDirectory() + "packd-pg-run-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let tool = try Daemon(
+        let result = try ExternalTool.run(
             asOther ? "/usr/bin/setpriv" : path,
-            asOther ? ["--reuid=postgres", "--regid=postgres", "--init-groups", path] + arguments : arguments,
-            output: output)
-        let status = tool.wait(timeout: 90)
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status == 0 else {
-            throw PostgresSetupError("\(path) \(arguments.joined(separator: " ")): exit \(status): \(text)")
+            asOther ? ["--reuid=postgres", "--regid=postgres", "--init-groups", path] + arguments : arguments, timeout: 90)
+        guard result.status == 0 else {
+            throw PostgresSetupError("\(path) \(arguments.joined(separator: " ")): exit \(result.status): \(result.text)\(result.stderr)")
         }
-        return text
+        return result.text
     }
 }
 
