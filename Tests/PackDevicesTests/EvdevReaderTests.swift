@@ -6,7 +6,7 @@ import Testing
 
 /// The evdev reader fed real `input_event` records through a FIFO. (The same
 /// reader on a mocked /dev/input/event node under umockdev is still to come.)
-@Suite(.timeLimit(.minutes(1))) struct EvdevReaderTests {
+@Suite(.timeLimit(.minutes(3))) struct EvdevReaderTests {
     let dir: String
 
     init() throws {

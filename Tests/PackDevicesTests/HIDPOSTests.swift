@@ -58,7 +58,7 @@ func hidposReports(_ code: String, aim: String = "]C0") -> [[UInt8]] {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct HIDPOSReaderTests {
+@Suite(.timeLimit(.minutes(3))) struct HIDPOSReaderTests {
     @Test func reportsFromTheNodeBecomeScans() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-hidraw-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

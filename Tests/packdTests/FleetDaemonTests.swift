@@ -82,7 +82,7 @@ struct FleetDaemonTests {
         let dir = TempDirectory()
         let nodes = 10
         let perNode = 10
-        let orders = 600
+        let orders = 400
         var fleet: [RunningPackd] = []
         defer {
             for packd in fleet {
