@@ -169,9 +169,7 @@ extension PostgresJournal: DaemonJournal {
         _ orders: [Order], positions: [Int]?, rejected: [InputDeadLetter], cursor: String, feed: String, at time: Timestamp,
         approval: ApprovalPrinting?
     ) async throws -> (summary: ImportSummary, accepted: [Order], rejected: [InputDeadLetter]) {
-        if let approval, let order = orders.first(where: { $0.status == .approved && approval.target($0) != nil }) {
-            throw FleetStoreError.unsupported("labels on approval (order \(order.id)) with a shared store")
-        }
+        try Self.refuseLabelsOnApproval(orders, approval)
         let logger = self.logger
         let node = self.node
         return try await transaction { db in

@@ -10,13 +10,8 @@ extension PostgresJournal {
     }
 
     /// Adds or replaces orders, all or nothing, and tells every packd.
-    ///
-    /// Labels on approval are not printed from a shared store yet: an import that
-    /// would queue one is refused rather than printing nothing in silence.
     public func importOrders(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting?) async throws -> ImportSummary {
-        if let approval, let order = orders.first(where: { $0.status == .approved && approval.target($0) != nil }) {
-            throw FleetStoreError.unsupported("labels on approval (order \(order.id)) with a shared store")
-        }
+        try Self.refuseLabelsOnApproval(orders, approval)
         let node = self.node
         let logger = self.logger
         return try await transaction { db in
@@ -108,6 +103,14 @@ extension PostgresJournal {
                 entries.append(OutboxEntry(seq: seq, id: id, type: type, state: state, payload: payload))
             }
             return entries
+        }
+    }
+
+    /// Labels on approval are not printed from a shared store yet: an import that
+    /// would queue one is refused whole rather than printing nothing in silence.
+    static func refuseLabelsOnApproval(_ orders: [Order], _ approval: ApprovalPrinting?) throws {
+        if let approval, let order = orders.first(where: { $0.status == .approved && approval.target($0) != nil }) {
+            throw FleetStoreError.unsupported("labels on approval (order \(order.id)) with a shared store")
         }
     }
 

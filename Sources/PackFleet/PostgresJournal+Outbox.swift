@@ -7,52 +7,27 @@ import PostgresNIO
 /// fleet's delivery lease (`FleetDeliveryLease`) runs it, so events leave in one
 /// order; the queries are the embedded journal's.
 extension PostgresJournal: OutboxStore {
-    /// Rows read per step while looking for sendable events.
-    private static let scanStep: Int64 = 2_000
-    /// A batch looks this far past held events at most.
-    private static let scanLimit = 50_000
-
     public func deliveryBatch(limit: Int, now: Timestamp) async throws -> DeliveryBatch {
         let logger = self.logger
-        let step = Self.scanStep
-        let scanLimit = Self.scanLimit
+        let step = Int64(DeliveryBatchScan.step)
         return try await read { db in
-            var events: [DeliveryBatch.Event] = []
-            var heldOrders = Set<String>()
-            var nextDue: Int64?
-            var after: Int64 = 0
-            var scanned = 0
-            let nowMs = now.millisecondsSinceEpoch
-            scan: while scanned < scanLimit {
+            var scan = DeliveryBatchScan(limit: limit, now: now)
+            while !scan.isDone {
                 var rows = 0
                 for try await (seq, id, order, occurred, payload, state, attempts, due) in try await db.query(
                     """
                     SELECT seq, id, order_id, occurred_at, payload, state, attempts, next_attempt_at FROM outbox
-                    WHERE state IN ('pending', 'dead') AND seq > \(after) ORDER BY seq LIMIT \(step)
+                    WHERE state IN ('pending', 'dead') AND seq > \(scan.after) ORDER BY seq LIMIT \(step)
                     """, logger: logger
                 ).decode((Int64, String, String, Int64, String, String, Int32, Int64?).self) {
                     rows += 1
-                    scanned += 1
-                    after = seq
-                    guard events.count < limit else { continue }
-                    if heldOrders.contains(order) { continue }
-                    if state == "dead" {
-                        heldOrders.insert(order)
-                        continue
-                    }
-                    if let due, due > nowMs {
-                        heldOrders.insert(order)
-                        nextDue = min(nextDue ?? due, due)
-                        continue
-                    }
-                    events.append(
-                        DeliveryBatch.Event(
-                            seq: seq, id: id, orderId: order, occurredAt: Timestamp(millisecondsSinceEpoch: occurred),
-                            payload: payload, attempts: Int(attempts)))
+                    scan.offer(
+                        seq: seq, id: id, orderId: order, occurredAt: occurred, payload: payload, dead: state == "dead",
+                        attempts: Int(attempts), due: due)
                 }
-                if events.count >= limit || rows < Int(step) { break scan }
+                if rows < Int(step) { break }
             }
-            return DeliveryBatch(events: events, nextDue: nextDue.map(Timestamp.init(millisecondsSinceEpoch:)))
+            return scan.batch
         }
     }
 

@@ -23,6 +23,10 @@ public final class PostgresJournal: SharedBookJournal {
     let deadline: Duration
     private let serial: SerialCommits
 
+    /// The fewest pooled connections: two held for good (notifications, the
+    /// delivery lease) and two for scans.
+    public static let minimumConnections = 4
+
     /// The channel every transition is announced on (the payload: node, newline, order id).
     public static let channel = "packd_orders"
 
@@ -33,8 +37,10 @@ public final class PostgresJournal: SharedBookJournal {
     ) async throws {
         var configuration = address.clientConfiguration()
         // Scans wait for a connection rather than a fleet exhausting the server's
-        // max_connections (docs/fleet.md sizes it).
-        configuration.options.maximumConnections = max(2, connections)
+        // max_connections (docs/fleet.md sizes it). The notification listener and
+        // the delivery lease each hold one of these for good, so scans keep at
+        // least two.
+        configuration.options.maximumConnections = max(Self.minimumConnections, connections)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }

@@ -3,52 +3,25 @@ public import PackCore
 
 /// Delivery to the core: which events go next, and what became of them.
 extension SQLiteJournal: OutboxStore {
-    /// Rows read per step while looking for sendable events; held events (behind
-    /// a dead letter or a backing-off event of their order) are passed over.
-    private static let scanStep = 2_000
-    /// A batch looks this far past held events at most, so one call stays short
-    /// however many events a dead letter holds.
-    private static let scanLimit = 50_000
-
     public func deliveryBatch(limit: Int, now: Timestamp) async throws -> DeliveryBatch {
         try await pool.read { db in
-            var events: [DeliveryBatch.Event] = []
-            var heldOrders = Set<String>()
-            var nextDue: Int64?
-            var after: Int64 = 0
-            var scanned = 0
-            let nowMs = now.millisecondsSinceEpoch
-            scan: while scanned < Self.scanLimit {
+            var scan = DeliveryBatchScan(limit: limit, now: now)
+            while !scan.isDone {
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
                         SELECT seq, id, order_id, occurred_at, payload, state, attempts, next_attempt_at FROM outbox
                         WHERE state IN ('pending', 'dead') AND seq > ? ORDER BY seq LIMIT ?
-                        """, arguments: [after, Self.scanStep])
+                        """, arguments: [scan.after, DeliveryBatchScan.step])
                 for row in rows {
-                    scanned += 1
-                    after = row["seq"]
-                    let order: String = row["order_id"]
-                    if heldOrders.contains(order) { continue }
-                    if row["state"] as String == "dead" {
-                        heldOrders.insert(order)
-                        continue
-                    }
-                    if let due: Int64 = row["next_attempt_at"], due > nowMs {
-                        heldOrders.insert(order)
-                        nextDue = min(nextDue ?? due, due)
-                        continue
-                    }
-                    events.append(
-                        DeliveryBatch.Event(
-                            seq: row["seq"], id: row["id"], orderId: order,
-                            occurredAt: Timestamp(millisecondsSinceEpoch: row["occurred_at"]), payload: row["payload"],
-                            attempts: row["attempts"]))
-                    if events.count >= limit { break scan }
+                    scan.offer(
+                        seq: row["seq"], id: row["id"], orderId: row["order_id"], occurredAt: row["occurred_at"],
+                        payload: row["payload"], dead: row["state"] as String == "dead", attempts: row["attempts"],
+                        due: row["next_attempt_at"])
                 }
-                if rows.count < Self.scanStep { break }
+                if rows.count < DeliveryBatchScan.step { break }
             }
-            return DeliveryBatch(events: events, nextDue: nextDue.map(Timestamp.init(millisecondsSinceEpoch:)))
+            return scan.batch
         }
     }
 

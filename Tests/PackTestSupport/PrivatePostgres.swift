@@ -27,20 +27,6 @@ public final class PrivatePostgres: @unchecked Sendable {
     /// an error where it is but would not start (tests fail).
     public static func shared() throws -> PrivatePostgres? { try sharedServer?.get() }
 
-    /// The same from async code: the blocking start-up (initdb, the server, psql)
-    /// runs on a thread of its own, never on one of Swift's two shared threads,
-    /// which every other test of the process needs meanwhile.
-    public static func sharedAsync() async throws -> PrivatePostgres? {
-        try await offPool { try shared() }
-    }
-
-    /// Runs blocking work on a thread of its own and awaits it.
-    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
     public init() throws {
         directory = NSTemporaryDirectory() + "packd-pg-\(UUID().uuidString.prefix(8))"
         port = try HTTPClient.freePort()

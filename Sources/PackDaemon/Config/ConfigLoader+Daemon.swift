@@ -30,7 +30,7 @@ extension TableReader {
         }
         if let store = try table(root, "store", at: "") {
             try onlyKeys(store, ["backend", "url", "password_file", "node", "timeout_ms", "connections"], at: "store")
-            if let connections = try int(store, "connections", at: "store", range: 2...100) { config.store.connections = connections }
+            if let connections = try int(store, "connections", at: "store", range: 4...100) { config.store.connections = connections }
             if let timeout = try int(store, "timeout_ms", at: "store", range: 100...120_000) { config.store.timeoutMs = timeout }
             if let backend = try string(store, "backend", at: "store") {
                 guard let b = StoreSettings.Backend(rawValue: backend) else {

@@ -49,8 +49,8 @@ public struct StoreSettings: Sendable, Equatable {
     public var node: String?
     /// How long a scan waits for the store before the packer hears it is away.
     public var timeoutMs = 5_000
-    /// Pooled connections to the store (plus one for notifications, one for the
-    /// delivery lease).
+    /// Pooled connections to the store, the notification listener's and the
+    /// delivery lease's among them.
     public var connections = 10
 
     public init() {}
