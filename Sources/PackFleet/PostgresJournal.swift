@@ -112,15 +112,7 @@ public final class PostgresJournal: SharedBookJournal {
     }
 
     static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw FleetStoreError.unreachable("no answer within \(limit.components.seconds) s")
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        try await Deadline.run(within: limit, onTimeout: { FleetStoreError.unreachable("no answer within \(limit.components.seconds) s") }, body)
     }
 
     // MARK: The journal protocol

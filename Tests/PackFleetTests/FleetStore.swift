@@ -11,10 +11,11 @@ import Testing
 struct FleetStore {
     static let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
 
-    /// These tests run the shared store inside the test process. Run with the rest
-    /// of the suite they stalled the whole process (not understood yet; see
-    /// docs/fleet.md), so they run on their own: `PACKD_FLEET_TESTS=1 swift test
-    /// --filter PackFleetTests`. The fleet's daemons are tested in every run by
+    /// These tests run the shared store inside the test process, on Swift's
+    /// cooperative threads, which the suite's blocking device and daemon tests
+    /// hold; beside them a store call waited a minute. `scripts/test.sh` runs them
+    /// in a run of their own: `PACKD_FLEET_TESTS=1 swift test --filter
+    /// PackFleetTests`. The fleet's daemons are tested in every run by
     /// packdTests/FleetDaemonTests, through real packd processes.
     static var inProcess: Bool {
         PrivatePostgres.available && ProcessInfo.processInfo.environment["PACKD_FLEET_TESTS"] == "1"
@@ -33,7 +34,7 @@ struct FleetStore {
 
     func journal(node: String, mode: CoreMode = .local) async throws -> PostgresJournal {
         var logger = Logger(label: "packd.store.test")
-        logger.logLevel = .warning
+        logger.logLevel = ProcessInfo.processInfo.environment["PACKD_FLEET_TRACE"] == "1" ? .trace : .warning
         // A minute, not the daemon's 5 s: the whole suite on two cores can keep
         // Swift's threads busy for seconds.
         return try await PostgresJournal(address: address, node: node, mode: mode, deadline: .seconds(60), logger: logger)
