@@ -1,0 +1,178 @@
+import Foundation
+import Glibc
+import PackTestSupport
+import Synchronization
+import Testing
+
+/// The fleet when things die: the shared PostgreSQL restarted mid-run, a packd
+/// SIGKILLed mid-claim, the packd delivering the outbox killed. Real packd
+/// processes, a real PostgreSQL 15, a real HTTP core.
+@Suite(.serialized, .enabled(if: PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
+struct FleetFaultTests {
+    /// What the stations' threads saw.
+    struct Seen: Sendable {
+        var claimed: [String] = []
+        var refusals: [String] = []
+        var unexpected: [String] = []
+        var finished = false
+    }
+
+    /// Waits (at most `seconds`) until `condition` holds.
+    static func waitUntil(_ what: String, seconds: Double = 120, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            guard Date() < deadline else { throw HTTPClient.ClientError("never: \(what)") }
+            usleep(20_000)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(8)))
+    func postgresRestartedAndAPackdKilledMidClaimLoseAndRepeatNothing() async throws {
+        // A server of this test's own: it is stopped mid-run.
+        let server = try PrivatePostgres()
+        let url = try server.createDatabase()
+        let database = PrivatePostgres.database(of: url)
+        let dir = TempDirectory()
+        let nodes = 3
+        let perNode = 4
+        let orders = 240
+        // Scans answer within 5 s while the store is away (the packer hears it).
+        func config(_ n: Int) -> String {
+            FleetDaemonTests.fleetConfig(url: url, node: "pc\(n)", stations: (0..<perNode).map { "pc\(n)-st\($0)" })
+                .replacingOccurrences(of: "timeout_ms = 60000", with: "timeout_ms = 5000")
+        }
+        let fleet = try (0..<nodes).map { n in try RunningPackd(dir: dir.path + "/pc\(n)", config: config(n)) }
+        defer { for packd in fleet { _ = packd.stop() } }
+        #expect(try fleet[0].post("/v1/orders", FleetDaemonTests.singleItemOrders(orders, sku: "MUG")).status == 200)
+        for packd in fleet.dropFirst() { try FleetDaemonTests.waitUntilFollowed(packd, orders) }
+
+        let seen = Shared([Seen](repeating: Seen(), count: nodes * perNode))
+        let killed = Shared(Set<Int>())
+        let endpoints = fleet.map { (port: $0.port, token: $0.token) }
+        let claimedSoFar: @Sendable () -> Int = { seen.withLock { $0.reduce(0) { $0 + $1.claimed.count } } }
+        let refusedSoFar: @Sendable () -> Int = { seen.withLock { $0.reduce(0) { $0 + $1.refusals.count } } }
+
+        // The controller runs on a thread of its own like the stations; the
+        // packd it kills and restarts is handed over to it.
+        nonisolated(unsafe) let victim = fleet[1]
+        let stationThreads = nodes * perNode
+        let results = await FleetDaemonTests.onThreads(stationThreads + 1) { i -> String? in
+            if i == stationThreads {
+                // The controller: the store goes away and comes back, then a packd dies.
+                do {
+                    try Self.waitUntil("40 claims") { claimedSoFar() >= 40 }
+                    server.stop(mode: "immediate")
+                    try Self.waitUntil("a scan refused while the store is away", seconds: 60) { refusedSoFar() >= 1 }
+                    try server.start()
+                    let before = claimedSoFar()
+                    try Self.waitUntil("claims after the store came back") { claimedSoFar() >= before + 40 }
+                    killed.withLock { _ = $0.insert(1) }
+                    guard victim.stop(SIGKILL) != nil else { return "pc1 did not die" }
+                    try victim.start()
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }
+            let node = i / perNode
+            let station = "pc\(node)-st\(i % perNode)"
+            while true {
+                if killed.withLock({ $0.contains(node) }) { return nil }
+                do {
+                    let answer = try FleetDaemonTests.scan("MUG", station: station, port: endpoints[node].port, token: endpoints[node].token)
+                    switch answer["outcome"] as? String {
+                    case "single_item_claimed": seen.withLock { $0[i].claimed.append(answer["order"] as? String ?? "?") }
+                    case "no_pending_order": return nil
+                    default: seen.withLock { $0[i].unexpected.append("\(answer)") }
+                    }
+                } catch {
+                    if killed.withLock({ $0.contains(node) }) { return nil }
+                    seen.withLock { $0[i].refusals.append("\(error)") }
+                    // The packer scans again a moment later.
+                    usleep(100_000)
+                }
+            }
+        }
+        #expect(results.compactMap { $0 }.isEmpty, "\(results.compactMap { $0 })")
+        let all = seen.withLock { $0 }
+        let claimed = all.flatMap(\.claimed)
+        #expect(all.flatMap(\.unexpected).isEmpty, "\(all.flatMap(\.unexpected).prefix(3))")
+        #expect(Set(claimed).count == claimed.count, "an order was claimed twice")
+        // While the store was away the packer heard so, and that nothing shipped.
+        let refusals = all.flatMap(\.refusals)
+        #expect(refusals.contains { $0.contains("503") && $0.contains("nothing was shipped") && $0.contains("shared store") }, "\(refusals.prefix(3))")
+
+        func sql(_ q: String) throws -> String { try server.psql(q, database: database).trimmingCharacters(in: .whitespacesAndNewlines) }
+        // Every order shipped once: the killed packd's claims were completed or
+        // released to the others, none is left half-claimed.
+        #expect(try sql("SELECT count(*) FROM parcels WHERE state = 'shipped'") == "\(orders)")
+        #expect(try sql("SELECT count(*) FROM parcels WHERE state <> 'shipped'") == "0")
+        #expect(try sql("SELECT count(DISTINCT parcel_id) || '/' || count(*) FROM outbox WHERE type = 'parcel.shipped'") == "\(orders)/\(orders)")
+        #expect(try sql("SELECT quantity FROM stock_levels WHERE sku = 'MUG'") == "-\(orders)")
+        #expect(try sql("SELECT count(*) FROM stock_ledger WHERE sku = 'MUG'") == "\(orders)")
+        // Every claim a packer was told of is in the store.
+        let shipped = Set(try sql("SELECT string_agg(order_id, ',') FROM parcels WHERE state = 'shipped'").split(separator: ",").map(String.init))
+        #expect(Set(claimed).isSubset(of: shipped))
+        // The restarted packd took its place again: its stations answer from the shared book.
+        let after = try fleet[1].scan("MUG", station: "pc1-st0")
+        #expect(after["outcome"] as? String == "no_pending_order", "\(after)")
+    }
+
+    @Test(.timeLimit(.minutes(4)))
+    func anotherPackdDeliversTheOutboxWhenTheDelivererDiesEachEventOnce() throws {
+        guard let server = try PrivatePostgres.shared() else { return }
+        let url = try server.createDatabase()
+        let database = PrivatePostgres.database(of: url)
+        let dir = TempDirectory()
+        let core = try ReferenceCore(dataDir: dir.sub("core"))
+        // The core refuses everything at first: the events wait in the shared outbox.
+        try core.control("fault", #"{"mode": "error", "status": 503}"#)
+        func config(_ node: String) -> String {
+            FleetDaemonTests.fleetConfig(url: url, node: node, stations: ["\(node)-st"]) + "\n" + CoreDeliveryTests.coreConfig(core)
+        }
+        let a = try RunningPackd(dir: dir.path + "/a", config: config("pc-a"))
+        let b = try RunningPackd(dir: dir.path + "/b", config: config("pc-b"))
+        defer {
+            _ = a.stop()
+            _ = b.stop()
+        }
+        #expect(try a.post("/v1/orders", CoreDeliveryTests.orders(1...12)).status == 200)
+        try FleetDaemonTests.waitUntilFollowed(b, 12)
+        for i in 1...6 {
+            #expect(try a.scan("W-\(i)-1", station: "pc-a-st")["outcome"] as? String == "parcel_opened")
+            #expect(try a.scan("SKU-\(i)-1", station: "pc-a-st")["outcome"] as? String == "parcel_completed")
+        }
+        for i in 7...12 {
+            #expect(try b.scan("W-\(i)-1", station: "pc-b-st")["outcome"] as? String == "parcel_opened")
+            #expect(try b.scan("SKU-\(i)-1", station: "pc-b-st")["outcome"] as? String == "parcel_completed")
+        }
+        // One of them holds the lease and is trying to deliver; the other waits.
+        let deadline = Date().addingTimeInterval(30)
+        var holder: RunningPackd?
+        while holder == nil, Date() < deadline {
+            holder = [a, b].first { $0.log.contains("outbox delivery lease taken") }
+            usleep(50_000)
+        }
+        let deliverer = try #require(holder, "no packd took the delivery lease:\n\(a.log.suffix(2000))\n\(b.log.suffix(2000))")
+        let other = deliverer === a ? b : a
+        #expect(!other.log.contains("outbox delivery lease taken"))
+        try core.waitFor("refused requests", seconds: 30) { $0.requests >= 1 }
+        #expect(try core.state().events.isEmpty)
+
+        // The deliverer dies; the core is back.
+        #expect(deliverer.stop(SIGKILL) != nil)
+        try core.control("fault", #"{"mode": "ok"}"#)
+        let state = try core.waitFor("12 events delivered by the other packd", seconds: 60) { $0.events.count >= 12 }
+        #expect(other.log.contains("outbox delivery lease taken"))
+        let ids = state.events.compactMap { $0["id"] as? String }
+        #expect(ids.count == 12 && Set(ids).count == 12, "\(ids)")
+        #expect(state.duplicates == 0)
+        func sql(_ q: String) throws -> String { try server.psql(q, database: database).trimmingCharacters(in: .whitespacesAndNewlines) }
+        let storeIds = Set(try sql("SELECT string_agg(id, ',') FROM outbox WHERE type = 'parcel.shipped'").split(separator: ",").map(String.init))
+        #expect(storeIds == Set(ids))
+        // The store records them delivered (once the other packd hears the core's answer).
+        let marked = Date().addingTimeInterval(30)
+        while try sql("SELECT count(*) FROM outbox WHERE state <> 'delivered'") != "0", Date() < marked { usleep(50_000) }
+        #expect(try sql("SELECT count(*) FROM outbox WHERE state <> 'delivered'") == "0")
+    }
+}
