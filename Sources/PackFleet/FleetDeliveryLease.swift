@@ -18,15 +18,20 @@ public final class FleetDeliveryLease: Sendable {
     }
 
     /// Runs `deliver` whenever this packd holds the lease, until cancelled;
-    /// `deliver` is cancelled as soon as the lease is lost.
-    public func run(_ deliver: @escaping @Sendable () async -> Void) async {
+    /// `deliver` is cancelled as soon as the lease is lost. `held` hears when
+    /// this packd takes the lease and when it lets go.
+    public func run(held: @escaping @Sendable (Bool) -> Void = { _ in }, _ deliver: @escaping @Sendable () async -> Void) async {
         let logger = journal.logger
         while !Task.isCancelled {
             do {
                 try await journal.client.withConnection { db in
                     guard try await Self.tryLock(db, logger: logger) else { return }
                     logger.info("outbox delivery lease taken", metadata: ["node": "\(journal.node)"])
-                    defer { logger.info("outbox delivery lease let go", metadata: ["node": "\(journal.node)"]) }
+                    held(true)
+                    defer {
+                        held(false)
+                        logger.info("outbox delivery lease let go", metadata: ["node": "\(journal.node)"])
+                    }
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { await deliver() }
                         group.addTask {

@@ -13,6 +13,7 @@ public final class FleetListener: Sendable {
     private let journal: PostgresJournal
     private let changed: @Sendable ([String]) async -> Void
     private let resynchronize: @Sendable () async -> Void
+    private let connection: @Sendable (Bool) -> Void
     private let pending = Mutex<Set<String>>([])
     private let bell: AsyncStream<Void>.Continuation
     private let rings: AsyncStream<Void>
@@ -21,11 +22,12 @@ public final class FleetListener: Sendable {
 
     public init(
         journal: PostgresJournal, changed: @escaping @Sendable ([String]) async -> Void,
-        resynchronize: @escaping @Sendable () async -> Void
+        resynchronize: @escaping @Sendable () async -> Void, connection: @escaping @Sendable (Bool) -> Void = { _ in }
     ) {
         self.journal = journal
         self.changed = changed
         self.resynchronize = resynchronize
+        self.connection = connection
         (rings, bell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -63,6 +65,7 @@ public final class FleetListener: Sendable {
                         if !first { await self.resynchronize() }
                         first = false
                         self.listening.withLock { $0 = true }
+                        self.connection(true)
                         pause = .milliseconds(100)
                         for try await note in notifications {
                             guard let split = note.payload.firstIndex(of: "\n") else { continue }
@@ -76,6 +79,7 @@ public final class FleetListener: Sendable {
                 }
             } catch {
                 if Task.isCancelled { break }
+                connection(false)
                 journal.logger.warning(
                     "store notifications lost; listening again", metadata: ["error": "\(FleetStoreError.describe(error))"])
             }

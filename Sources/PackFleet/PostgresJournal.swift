@@ -30,10 +30,11 @@ public final class PostgresJournal: SharedBookJournal {
     /// The channel every transition is announced on (the payload: node, newline, order id).
     public static let channel = "packd_orders"
 
-    /// Connects, and migrates the store to the current schema.
+    /// Connects, and migrates the store to the current schema (unless `migrate`
+    /// is false: `packd doctor` only looks).
     public init(
         address: PostgresAddress, node: String, mode: CoreMode = .local, deadline: Duration = .seconds(5), connections: Int = 10,
-        logger: Logger = Logger(label: "packd.store")
+        migrate: Bool = true, logger: Logger = Logger(label: "packd.store")
     ) async throws {
         var configuration = address.clientConfiguration()
         // Scans wait for a connection rather than a fleet exhausting the server's
@@ -41,6 +42,9 @@ public final class PostgresJournal: SharedBookJournal {
         // the delivery lease each hold one of these for good, so scans keep at
         // least two.
         configuration.options.maximumConnections = max(Self.minimumConnections, connections)
+        // pg_stat_activity names each packd's sessions; `packd doctor` finds the
+        // outbox's deliverer by it.
+        configuration.options.additionalStartupParameters = [("application_name", Self.applicationName(node: node))]
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }
@@ -49,6 +53,7 @@ public final class PostgresJournal: SharedBookJournal {
         self.logger = logger
         self.deadline = deadline
         serial = SerialCommits()
+        guard migrate else { return }
         do {
             try await Self.within(deadline) { try await FleetSchema.migrate(client, logger: logger) }
         } catch {
@@ -58,6 +63,14 @@ public final class PostgresJournal: SharedBookJournal {
     }
 
     deinit { runner.cancel() }
+
+    /// What a packd's sessions are called on the server (`application_name`,
+    /// at most 63 bytes there).
+    static func applicationName(node: String) -> String {
+        var name = "packd \(node)"
+        while name.utf8.count > 63 { name.removeLast() }
+        return name
+    }
 
     /// Closes the pool's connections.
     public func close() async {

@@ -174,5 +174,52 @@ struct FleetFaultTests {
         let marked = Date().addingTimeInterval(30)
         while try sql("SELECT count(*) FROM outbox WHERE state <> 'delivered'") != "0", Date() < marked { usleep(50_000) }
         #expect(try sql("SELECT count(*) FROM outbox WHERE state <> 'delivered'") == "0")
+
+        // The operator sees it: the survivor's metrics and packd doctor name the deliverer.
+        #expect(try other.get("/metrics").text.contains("packd_store_delivering 1"))
+        let otherNode = other === a ? "pc-a" : "pc-b"
+        let doctor = try Packd.run(["doctor", "--config", other.configPath])
+        for line in ["ok   store: postgres://postgres@127.0.0.1:\(server.port)/\(database): PostgreSQL 15", "the primary, commits durable; node \(otherNode)",
+                     "ok   fleet: connected: \(otherNode); \(otherNode) delivers the outbox", "ok   outbox: 0 event(s) waiting"] {
+            #expect(doctor.stdout.contains(line), "\(line)\n\(doctor.stdout)")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func doctorNamesAStoreThatIsAwayOrWouldLoseCommits() throws {
+        guard let server = try PrivatePostgres.shared() else { return }
+        let dir = TempDirectory()
+        // Nothing listens there.
+        let away = dir.file("away.toml", """
+            state_dir = "\(dir.sub("state"))"
+            [store]
+            backend = "postgres"
+            url = "postgres://postgres@127.0.0.1:\(try HTTPClient.freePort())/packd?sslmode=disable"
+            timeout_ms = 3000
+            """)
+        let unreachable = try Packd.run(["doctor", "--config", away])
+        #expect(unreachable.status == 1)
+        #expect(unreachable.stdout.contains("FAIL store: the shared store"), "\(unreachable.stdout)")
+        #expect(unreachable.stdout.contains("fix: check that PostgreSQL runs"), "\(unreachable.stdout)")
+
+        // A database whose commits are not flushed before they are confirmed, and
+        // never migrated: the doctor says both and migrates nothing.
+        let url = try server.createDatabase()
+        let database = PrivatePostgres.database(of: url)
+        try server.psql("ALTER DATABASE \(database) SET synchronous_commit = off")
+        let lax = dir.file("lax.toml", """
+            state_dir = "\(dir.sub("state"))"
+            [store]
+            backend = "postgres"
+            url = "\(url)"
+            node = "pc-9"
+            """)
+        let result = try Packd.run(["doctor", "--config", lax])
+        #expect(result.status == 1)
+        for line in ["FAIL store: ", "synchronous_commit = off: a confirmed shipment could be lost in a crash",
+                     "warn store: the store lacks 1 migration(s): v1", "fix: start packd"] {
+            #expect(result.stdout.contains(line), "\(line)\n\(result.stdout)")
+        }
+        #expect(try server.psql("SELECT to_regclass('packd_migrations') IS NULL", database: database).contains("t"))
     }
 }

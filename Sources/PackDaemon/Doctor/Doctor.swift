@@ -125,6 +125,7 @@ public struct Doctor: Sendable {
     }
 
     func journal() async -> [DoctorCheck] {
+        if config.store.backend == .postgres { return await sharedStore() }
         let path = (stateDirectory as NSString).appendingPathComponent(SQLiteJournal.fileName)
         guard FileManager.default.fileExists(atPath: path) else {
             return [.warning("journal", "\(path) does not exist yet", fix: "start packd (systemctl start packd); it makes the journal")]
@@ -138,23 +139,29 @@ public struct Doctor: Sendable {
             } else {
                 checks.append(.problem("journal", "\(path) is damaged: \(integrity)", fix: "stop packd, keep a copy of \(stateDirectory), and restore it from a backup"))
             }
-            let backlog = try await journal.outboxBacklog()
-            if backlog.dead > 0 {
-                checks.append(.problem(
-                    "outbox", "\(backlog.dead) event(s) the core refused for good (dead letters)",
-                    fix: "packd outbox lists each with the core's answer; fix the cause at the core, then packd outbox retry --all (or packd outbox drop ID --reason WHY)"))
-            }
-            if let oldest = backlog.oldest, WallClock.now().millisecondsSinceEpoch - oldest.millisecondsSinceEpoch > backlogAgeLimitSeconds * 1000 {
-                checks.append(.problem(
-                    "outbox", "\(backlog.pending) event(s) wait for the core, the oldest since \(oldest.rfc3339)",
-                    fix: "check [core] url and token and that the ERP answers"))
-            } else {
-                checks.append(.ok("outbox", "\(backlog.pending) event(s) waiting, \(backlog.dead) dead letter(s)"))
-            }
-            return checks
+            return checks + (try await outbox(of: journal))
         } catch {
             return [.problem("journal", "\(path) cannot be opened: \(error)", fix: "check the permissions of \(stateDirectory) (packd's user must own it)")]
         }
+    }
+
+    /// The outbox's dead letters and how long its oldest event has waited.
+    func outbox(of journal: any DaemonJournal) async throws -> [DoctorCheck] {
+        let backlog = try await journal.outboxBacklog()
+        var checks: [DoctorCheck] = []
+        if backlog.dead > 0 {
+            checks.append(.problem(
+                "outbox", "\(backlog.dead) event(s) the core refused for good (dead letters)",
+                fix: "packd outbox lists each with the core's answer; fix the cause at the core, then packd outbox retry --all (or packd outbox drop ID --reason WHY)"))
+        }
+        if let oldest = backlog.oldest, WallClock.now().millisecondsSinceEpoch - oldest.millisecondsSinceEpoch > backlogAgeLimitSeconds * 1000 {
+            checks.append(.problem(
+                "outbox", "\(backlog.pending) event(s) wait for the core, the oldest since \(oldest.rfc3339)",
+                fix: "check [core] url and token and that the ERP answers"))
+        } else {
+            checks.append(.ok("outbox", "\(backlog.pending) event(s) waiting, \(backlog.dead) dead letter(s)"))
+        }
+        return checks
     }
 
     func api() -> DoctorCheck {

@@ -95,6 +95,11 @@ extension DaemonMetrics {
         Counter(label: "packd_fleet_orders_followed_total").increment(by: count)
     }
 
+    /// Whether this packd is the fleet's one deliverer of the outbox.
+    public func storeDelivering(_ delivering: Bool) {
+        Metrics.Gauge(label: "packd_store_delivering").record(delivering ? 1 : 0)
+    }
+
     /// Whether the fleet's shared store answered the last time it was asked.
     public func storeReachable(_ reachable: Bool) {
         Metrics.Gauge(label: "packd_store_reachable").record(reachable ? 1 : 0)

@@ -61,7 +61,9 @@ public struct CoreLinkService: Service {
         await cancelWhenGracefulShutdown {
             if let fleet = parts.fleet {
                 // One packd of the fleet talks to the core at a time.
-                await FleetDeliveryLease(journal: fleet).run(link)
+                let metrics = parts.metrics
+                metrics?.storeDelivering(false)
+                await FleetDeliveryLease(journal: fleet).run(held: { metrics?.storeDelivering($0) }, link)
             } else {
                 await link()
             }

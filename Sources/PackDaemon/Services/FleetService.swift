@@ -35,7 +35,8 @@ public struct FleetService: Service {
             resynchronize: {
                 logger.notice("fleet notifications resumed: reading the order book again")
                 await hub.resynchronize()
-            })
+            },
+            connection: { metrics?.storeReachable($0) })
         await cancelWhenGracefulShutdown { await listener.run() }
     }
 }
