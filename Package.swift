@@ -156,6 +156,7 @@ let package = Package(
             dependencies: [
                 "PackCore",
                 "PackStore",
+                "PackFleet",
                 "PackDaemon",
                 "PackDevices",
                 "PackLabels",

@@ -34,6 +34,12 @@ if CommandLine.arguments.contains("bookbuild") {
     exit(0)
 }
 
+if CommandLine.arguments.contains("fleet") {
+    // packd-bench fleet [seconds]: needs the release packd (swift build -c release --product packd).
+    try FleetBench.report(seconds: Double(arguments.first ?? 30))
+    exit(0)
+}
+
 if CommandLine.arguments.contains("corelink") {
     try await CoreLinkBench.report()
     exit(0)

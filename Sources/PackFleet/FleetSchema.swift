@@ -192,7 +192,8 @@ public enum FleetStoreError: Error, Sendable, Equatable, CustomStringConvertible
     public static func describe(_ error: any Error) -> String {
         if let psql = error as? PSQLError {
             if let message = psql.serverInfo?[.message] {
-                return "PostgreSQL: \(message) (\(psql.serverInfo?[.sqlState] ?? "?"))"
+                let detail = psql.serverInfo?[.detail].map { ": \($0)" } ?? ""
+                return "PostgreSQL: \(message)\(detail) (\(psql.serverInfo?[.sqlState] ?? "?"))"
             }
             return "PostgreSQL connection: \(psql.code)"
         }

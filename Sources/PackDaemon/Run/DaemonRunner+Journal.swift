@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PackFleet
+public import PackFleet
 import PackStore
 
 extension DaemonRunner {
@@ -38,7 +38,7 @@ extension DaemonRunner {
     }
 
     /// `[store] url` with the password from `[store] password_file`.
-    static func storeAddress(_ config: PackConfig) throws -> PostgresAddress {
+    public static func storeAddress(_ config: PackConfig) throws -> PostgresAddress {
         var password: String?
         if let file = config.store.passwordFile {
             do {
