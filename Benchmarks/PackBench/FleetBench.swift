@@ -84,12 +84,12 @@ enum FleetBench {
 
     /// Single-item orders `prefix`-i (SKU i % skus), approved in order; and
     /// scan-to-ship orders with their own waybills.
-    static func orders(prefix: String, count: Int, waybillPrefix: String) -> [String] {
+    static func orders(prefix: String, count: Int, waybillPrefix: String, sku: String = "SKU") -> [String] {
         stride(from: 0, to: count, by: 2000).map { start in
             let orders = (start..<min(count, start + 2000)).map { i in
                 """
                 {"id":"\(prefix)\(i)","status":"approved","approvedAt":"2026-11-22T\(String(format: "%02d:%02d:%02d", i / 3600 % 24, i / 60 % 60, i % 60))Z",\
-                "waybill":"\(waybillPrefix)\(i)","lines":[{"sku":"SKU-\(i % skus)","qty":1}]}
+                "waybill":"\(waybillPrefix)\(i)","lines":[{"sku":"\(sku)-\(i % skus)","qty":1}]}
                 """
             }
             return "{\"orders\":[\(orders.joined(separator: ","))]}"
@@ -131,8 +131,8 @@ enum FleetBench {
         // `seconds`; enough orders that none runs dry.
         let claimOrders = stations * (pacedScans + 200)
         for page in orders(prefix: "C", count: claimOrders, waybillPrefix: "WC") { try nodes[0].importOrders(page) }
-        // Scan-to-ship: each station its own parcels.
-        for page in orders(prefix: "S", count: stations * pacedScans, waybillPrefix: "WS") { try nodes[0].importOrders(page) }
+        // Scan-to-ship: each station its own parcels, of items no claim scans.
+        for page in orders(prefix: "S", count: stations * pacedScans, waybillPrefix: "WS", sku: "SHIP") { try nodes[0].importOrders(page) }
         if storeURL != nil {
             let deadline = Date().addingTimeInterval(120)
             for node in nodes.dropFirst() {
@@ -178,7 +178,7 @@ enum FleetBench {
                 guard (try? node.scan("WS\(order)", station: station)) == "parcel_opened" else { continue }
                 usleep(UInt32(interval / 2 * 1_000_000))
                 let t = now()
-                guard (try? node.scan("SKU-\(order % skus)", station: station)) == "parcel_completed" else { continue }
+                guard (try? node.scan("SHIP-\(order % skus)", station: station)) == "parcel_completed" else { continue }
                 samples.append(now() - t)
             }
             return samples

@@ -12,7 +12,7 @@ enum FleetCommitWriter {
         let orderIds = Set(commit.changes.map(\.parcel.orderId)).sorted()
         var statuses: [String: String] = [:]
         for id in orderIds {
-            let rows = try await db.query("SELECT status FROM orders WHERE id = \(id) FOR NO KEY UPDATE", logger: logger)
+            let rows = try await db.checkedQuery("SELECT status FROM orders WHERE id = \(id) FOR NO KEY UPDATE", logger: logger)
             for try await status in rows.decode(String.self) { statuses[id] = status }
         }
         for change in commit.changes {
@@ -21,7 +21,7 @@ enum FleetCommitWriter {
         if let station = commit.station {
             let json = station.json.serialized()
             let at = commit.events.first?.draft.occurredAt.millisecondsSinceEpoch ?? 0
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 INSERT INTO stations (id, node, state, updated_at) VALUES (\(station.station), \(node), \(json), \(at))
                 ON CONFLICT (id) DO UPDATE SET node = excluded.node, state = excluded.state, updated_at = excluded.updated_at
@@ -48,7 +48,7 @@ enum FleetCommitWriter {
             guard status == OrderStatus.approved.rawValue else {
                 throw JournalError.lostRace(key, reason: "cannot be opened: its order is \(status)")
             }
-            let rows = try await db.query(
+            let rows = try await db.checkedQuery(
                 """
                 UPDATE parcels SET state = 'open', open_station = \(station), open_node = \(node)
                 WHERE order_id = \(key.orderId) AND parcel_id = \(key.parcelId) AND in_order
@@ -59,7 +59,7 @@ enum FleetCommitWriter {
                 throw try await lost(key, db: db, logger: logger)
             }
         case .release(_, let station):
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 UPDATE parcels SET state = 'pending', open_station = NULL, open_node = NULL
                 WHERE order_id = \(key.orderId) AND parcel_id = \(key.parcelId) AND state = 'open' AND open_station = \(station)
@@ -74,7 +74,7 @@ enum FleetCommitWriter {
             let station = shipped?.draft.station
             let at = shipped?.draft.occurredAt.millisecondsSinceEpoch
             // Either verified at this station, or claimed whole (一单一件) while nobody had it.
-            let rows = try await db.query(
+            let rows = try await db.checkedQuery(
                 """
                 UPDATE parcels SET state = 'shipped', open_station = NULL, open_node = NULL, shipped_at = \(at),
                     shipped_station = \(station)
@@ -91,7 +91,7 @@ enum FleetCommitWriter {
 
     /// Why a transition was refused: what the parcel is now.
     private static func lost(_ key: ParcelKey, db: PostgresConnection, logger: Logger) async throws -> JournalError {
-        let rows = try await db.query(
+        let rows = try await db.checkedQuery(
             """
             SELECT state, open_station FROM parcels
             WHERE order_id = \(key.orderId) AND parcel_id = \(key.parcelId) AND in_order
@@ -112,6 +112,6 @@ enum FleetCommitWriter {
 enum FleetNotifier {
     static func announce(orderId: String, node: String, on db: PostgresConnection, logger: Logger) async throws {
         let payload = "\(node)\n\(orderId)"
-        try await db.query("SELECT pg_notify(\(PostgresJournal.channel), \(payload))", logger: logger)
+        try await db.checkedQuery("SELECT pg_notify(\(PostgresJournal.channel), \(payload))", logger: logger)
     }
 }

@@ -38,14 +38,19 @@ public final class FleetDeliveryLease: Sendable {
                             // The lease is this connection: while it answers, the lock is ours.
                             while true {
                                 try await Task.sleep(for: .seconds(2))
-                                try await db.query("SELECT 1", logger: logger)
+                                try await db.checkedQuery("SELECT 1", logger: logger)
                             }
                         }
                         // Either delivery ended (cancelled) or the connection broke.
                         _ = try await group.next()
                         group.cancelAll()
                     }
-                    _ = try? await db.query("SELECT pg_advisory_unlock(\(Self.key))", logger: logger)
+                    // Stopping: the pool closes this connection and the server lets the
+                    // lock go with it. A query now could wait for ever: PostgresNIO does
+                    // not answer a cancelled task's query on a connection the server
+                    // has closed (the holder terminated, then packd stopped).
+                    guard !Task.isCancelled else { return }
+                    _ = try? await db.checkedQuery("SELECT pg_advisory_unlock(\(Self.key))", logger: logger)
                 }
             } catch {
                 if Task.isCancelled { break }
@@ -57,10 +62,10 @@ public final class FleetDeliveryLease: Sendable {
 
     private static func tryLock(_ db: PostgresConnection, logger: Logger) async throws -> Bool {
         // The server drops a holder whose PC vanished within about 5 + 2 x 3 s.
-        try await db.query("SET tcp_keepalives_idle = 5", logger: logger)
-        try await db.query("SET tcp_keepalives_interval = 2", logger: logger)
-        try await db.query("SET tcp_keepalives_count = 3", logger: logger)
-        for try await taken in try await db.query("SELECT pg_try_advisory_lock(\(key))", logger: logger).decode(Bool.self) {
+        try await db.checkedQuery("SET tcp_keepalives_idle = 5", logger: logger)
+        try await db.checkedQuery("SET tcp_keepalives_interval = 2", logger: logger)
+        try await db.checkedQuery("SET tcp_keepalives_count = 3", logger: logger)
+        for try await taken in try await db.checkedQuery("SELECT pg_try_advisory_lock(\(key))", logger: logger).decode(Bool.self) {
             return taken
         }
         return false

@@ -51,10 +51,10 @@ public enum FleetJournalImport {
         let node = journal.node
         let logger = journal.logger
         do {
-            return try await journal.client.withTransaction(logger: logger) { db in
+            return try await journal.client.checkedTransaction(logger: logger) { db in
                 // One migration at a time: two PCs merging the same orders at once
                 // would each decide against a store the other is changing.
-                try await db.query("SELECT pg_advisory_xact_lock(\(FleetSchema.migrationLock))", logger: logger)
+                try await db.checkedQuery("SELECT pg_advisory_xact_lock(\(FleetSchema.migrationLock))", logger: logger)
                 var summary = FleetImportSummary()
                 try await stations(source, node: node, db, logger, &summary)
                 try await orders(source, node: node, db, logger, &summary, progress)
@@ -76,14 +76,14 @@ public enum FleetJournalImport {
     ) async throws {
         for station in try source.stations() {
             var owner: String?
-            for try await existing in try await db.query("SELECT node FROM stations WHERE id = \(station.id) FOR UPDATE", logger: logger)
+            for try await existing in try await db.checkedQuery("SELECT node FROM stations WHERE id = \(station.id) FOR UPDATE", logger: logger)
                 .decode(String.self)
             {
                 owner = existing
             }
             if let owner, owner != node { throw FleetImportError.stationOfAnotherNode(station: station.id, node: owner) }
             guard owner == nil else { continue }
-            try await db.query(
+            try await db.checkedQuery(
                 "INSERT INTO stations (id, node, state, updated_at) VALUES (\(station.id), \(node), \(station.state), \(station.updatedAt))",
                 logger: logger)
             summary.stations += 1
@@ -101,7 +101,7 @@ public enum FleetJournalImport {
             after = last.id
             for order in orders {
                 var exists = false
-                for try await _ in try await db.query("SELECT 1 FROM orders WHERE id = \(order.id) FOR UPDATE", logger: logger)
+                for try await _ in try await db.checkedQuery("SELECT 1 FROM orders WHERE id = \(order.id) FOR UPDATE", logger: logger)
                     .decode(Int.self)
                 {
                     exists = true
@@ -127,7 +127,7 @@ public enum FleetJournalImport {
         _ order: JournalExport.OrderRow, node: String, _ db: PostgresConnection, _ logger: Logger, _ summary: inout FleetImportSummary
     ) async throws {
         let book = ByteBuffer(bytes: order.book)
-        try await db.query(
+        try await db.checkedQuery(
             """
             INSERT INTO orders (id, folded_id, status, approved_at, station, revision, received_at, body, book, finished_at)
             VALUES (\(order.id), \(order.foldedId), \(order.status), \(order.approvedAt), \(order.station), \(order.revision),
@@ -135,7 +135,7 @@ public enum FleetJournalImport {
             """, logger: logger)
         for parcel in order.parcels {
             let openNode: String? = parcel.state == "open" ? node : nil
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 INSERT INTO parcels (order_id, parcel_id, folded_parcel_id, waybill, folded_waybill, state, open_station, open_node,
                                      shipped_at, shipped_station, in_order)
@@ -153,7 +153,7 @@ public enum FleetJournalImport {
     ) async throws {
         guard parcel.state != "pending" else { return }
         var stored: (state: String, openStation: String?, shippedAt: Int64?, shippedStation: String?)?
-        for try await row in try await db.query(
+        for try await row in try await db.checkedQuery(
             """
             SELECT state, open_station, shipped_at, shipped_station FROM parcels
             WHERE order_id = \(orderId) AND parcel_id = \(parcel.parcelId) AND in_order FOR UPDATE
@@ -168,7 +168,7 @@ public enum FleetJournalImport {
         }
         switch (parcel.state, stored.state) {
         case ("open", "pending"):
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 UPDATE parcels SET state = 'open', open_station = \(parcel.openStation), open_node = \(node)
                 WHERE order_id = \(orderId) AND parcel_id = \(parcel.parcelId)
@@ -180,7 +180,7 @@ public enum FleetJournalImport {
             summary.conflicts.append(
                 "\(name) is open at \(parcel.openStation ?? "?") here but \(stored.state) at \(stored.openStation ?? stored.shippedStation ?? "?") in the store: left as the store has it")
         case ("shipped", "pending"), ("shipped", "open"):
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 UPDATE parcels SET state = 'shipped', open_station = NULL, open_node = NULL, shipped_at = \(parcel.shippedAt),
                     shipped_station = \(parcel.shippedStation)
@@ -207,7 +207,7 @@ public enum FleetJournalImport {
             for e in events {
                 // In the journal's order: the shared outbox delivers in seq order per order.
                 var inserted = false
-                for try await _ in try await db.query(
+                for try await _ in try await db.checkedQuery(
                     """
                     INSERT INTO outbox (id, type, order_id, parcel_id, node, occurred_at, payload, state, attempts, next_attempt_at,
                                         last_error, delivered_at, dead_at, dead_status, dead_response, drop_reason)
@@ -242,7 +242,7 @@ public enum FleetJournalImport {
             for m in movements {
                 // Moving a journal twice must not count its movements twice.
                 var there = false
-                for try await _ in try await db.query(
+                for try await _ in try await db.checkedQuery(
                     """
                     SELECT 1 FROM stock_ledger WHERE sku = \(m.sku) AND delta = \(m.delta) AND kind = \(m.kind)
                       AND reference IS NOT DISTINCT FROM \(m.reference) AND at = \(m.at) LIMIT 1
@@ -257,7 +257,7 @@ public enum FleetJournalImport {
                 // A movement is a change (a count is recorded as the change it
                 // made): the levels of several PCs' ledgers add up.
                 var balance: Int64 = 0
-                for try await value in try await db.query(
+                for try await value in try await db.checkedQuery(
                     """
                     INSERT INTO stock_levels (sku, quantity, movements, last_at) VALUES (\(m.sku), \(m.delta), 1, \(m.at))
                     ON CONFLICT (sku) DO UPDATE SET quantity = stock_levels.quantity + excluded.quantity,
@@ -267,7 +267,7 @@ public enum FleetJournalImport {
                 ).decode(Int64.self) {
                     balance = value
                 }
-                try await db.query(
+                try await db.checkedQuery(
                     """
                     INSERT INTO stock_ledger (sku, delta, balance, kind, reference, at)
                     VALUES (\(m.sku), \(m.delta), \(balance), \(m.kind), \(m.reference), \(m.at))
@@ -283,7 +283,7 @@ public enum FleetJournalImport {
     ) async throws {
         for job in try source.unfinishedPrintJobs() {
             let document = job.document.map { ByteBuffer(bytes: $0) }
-            for try await _ in try await db.query(
+            for try await _ in try await db.checkedQuery(
                 """
                 INSERT INTO print_jobs (id, node, printer, station, order_id, parcel_id, reprint, format, document, state, cups_job_id,
                                         attempts, last_error, created_at, updated_at)
@@ -298,7 +298,7 @@ public enum FleetJournalImport {
         }
         for cursor in try source.feedCursors() {
             // The fleet pulls one feed: a cursor already in the store is the fleet's.
-            for try await _ in try await db.query(
+            for try await _ in try await db.checkedQuery(
                 """
                 INSERT INTO feed_cursors (feed, cursor, updated_at) VALUES (\(cursor.feed), \(cursor.cursor), \(cursor.updatedAt))
                 ON CONFLICT (feed) DO NOTHING RETURNING 1
@@ -308,7 +308,7 @@ public enum FleetJournalImport {
             }
         }
         for letter in try source.inputDeadLetters() {
-            for try await _ in try await db.query(
+            for try await _ in try await db.checkedQuery(
                 """
                 INSERT INTO input_dead_letters (source, order_id, path, error, body, at)
                 SELECT \(letter.source), \(letter.orderId), \(letter.path), \(letter.error), \(letter.body), \(letter.at)

@@ -13,7 +13,7 @@ enum FleetOrderWriter {
     {
         let folded = CodeText.fold(order.id)
         var existing: String?
-        for try await id in try await db.query(
+        for try await id in try await db.checkedQuery(
             "SELECT id FROM orders WHERE folded_id = \(folded) FOR UPDATE", logger: logger
         ).decode(String.self) {
             existing = id
@@ -31,7 +31,7 @@ enum FleetOrderWriter {
                 ("folded_parcel_id", parcel.id, "id", "is already a parcel of order"),
             ]
             for (column, value, field, clash) in checks {
-                let rows = try await db.query(
+                let rows = try await db.checkedQuery(
                     PostgresQuery(
                         unsafeSQL: "SELECT order_id FROM parcels WHERE \(column) = $1 AND in_order AND order_id <> $2 LIMIT 1",
                         binds: binds(CodeText.fold(value), order.id)), logger: logger)
@@ -46,7 +46,7 @@ enum FleetOrderWriter {
         let book = ByteBuffer(bytes: BookRecord.encode(order))
         let approvedAt = order.approvedAt?.millisecondsSinceEpoch
         let at = time.millisecondsSinceEpoch
-        try await db.query(
+        try await db.checkedQuery(
             """
             INSERT INTO orders (id, folded_id, status, approved_at, station, revision, received_at, body, book)
             VALUES (\(order.id), \(folded), \(order.status.rawValue), \(approvedAt), \(order.station), 1, \(at), \(body), \(book))
@@ -54,11 +54,11 @@ enum FleetOrderWriter {
                 station = excluded.station, revision = orders.revision + 1, received_at = excluded.received_at,
                 body = excluded.body, book = excluded.book
             """, logger: logger)
-        try await db.query("UPDATE parcels SET in_order = false WHERE order_id = \(order.id)", logger: logger)
+        try await db.checkedQuery("UPDATE parcels SET in_order = false WHERE order_id = \(order.id)", logger: logger)
         for parcel in order.parcels {
             let foldedId = CodeText.fold(parcel.id)
             let foldedWaybill = CodeText.fold(parcel.waybill)
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 INSERT INTO parcels (order_id, parcel_id, folded_parcel_id, waybill, folded_waybill)
                 VALUES (\(order.id), \(parcel.id), \(foldedId), \(parcel.waybill), \(foldedWaybill))
@@ -74,7 +74,7 @@ enum FleetOrderWriter {
     /// Since when nothing more happens to the order (shipped, cancelled, refunded),
     /// so that a packd's book can let go of it after the retention.
     static func markFinished(orderId: String, at time: Int64, on db: PostgresConnection, logger: Logger) async throws {
-        try await db.query(
+        try await db.checkedQuery(
             """
             UPDATE orders SET finished_at = CASE
                 WHEN status IN ('cancelled', 'refunded', 'shipped')
@@ -100,7 +100,7 @@ enum FleetOutboxWriter {
         let state: OutboxEntry.State = mode == .local ? .applied : .pending
         let at = event.draft.occurredAt.millisecondsSinceEpoch
         let payload = event.json.serialized()
-        try await db.query(
+        try await db.checkedQuery(
             """
             INSERT INTO outbox (id, type, order_id, parcel_id, node, occurred_at, payload, state)
             VALUES (\(event.id), \(event.type.rawValue), \(event.draft.orderId), \(event.draft.parcelId), \(node), \(at),
@@ -122,7 +122,7 @@ enum FleetPrintJobWriter {
     static func insert(_ r: PrintRequest, node: String, to db: PostgresConnection, logger: Logger) async throws {
         let document = r.document.map { ByteBuffer(bytes: $0) }
         let at = r.createdAt.millisecondsSinceEpoch
-        try await db.query(
+        try await db.checkedQuery(
             """
             INSERT INTO print_jobs (id, node, printer, station, order_id, parcel_id, reprint, format, document, state,
                 created_at, updated_at)

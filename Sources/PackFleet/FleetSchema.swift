@@ -152,9 +152,9 @@ enum FleetSchema {
     /// transaction (PostgreSQL's DDL is transactional: all or none), while holding
     /// the fleet's migration lock.
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.withTransaction(logger: logger) { db in
-            try await db.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
-            try await db.query(
+        try await client.checkedTransaction(logger: logger) { db in
+            try await db.checkedQuery("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+            try await db.checkedQuery(
                 """
                 CREATE TABLE IF NOT EXISTS packd_migrations (
                     name text PRIMARY KEY,
@@ -162,7 +162,7 @@ enum FleetSchema {
                 )
                 """, logger: logger)
             var applied: Set<String> = []
-            for try await name in try await db.query("SELECT name FROM packd_migrations", logger: logger).decode(String.self) {
+            for try await name in try await db.checkedQuery("SELECT name FROM packd_migrations", logger: logger).decode(String.self) {
                 applied.insert(name)
             }
             let known = Set(migrations.map(\.name))
@@ -171,9 +171,9 @@ enum FleetSchema {
             }
             for migration in migrations where !applied.contains(migration.name) {
                 for statement in migration.sql {
-                    try await db.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await db.checkedQuery(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await db.query("INSERT INTO packd_migrations (name) VALUES (\(migration.name))", logger: logger)
+                try await db.checkedQuery("INSERT INTO packd_migrations (name) VALUES (\(migration.name))", logger: logger)
                 logger.info("store migrated", metadata: ["migration": "\(migration.name)"])
             }
         }
@@ -184,6 +184,8 @@ public enum FleetStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// The store was migrated by a newer packd: this one would not understand it.
     case newerSchema(String)
     case unreachable(String)
+    /// The store answered with an error (a bug, or a store changed by hand).
+    case failed(String)
     /// Built for the embedded journal only, not yet for a shared store.
     case unsupported(String)
 
@@ -205,6 +207,7 @@ public enum FleetStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case .newerSchema(let name):
             "the shared store has migration \"\(name)\", which this packd does not know: upgrade this packd first"
         case .unreachable(let why): "the shared store cannot be reached: \(why)"
+        case .failed(let why): "the shared store refused: \(why)"
         case .unsupported(let what): "\(what) is not available yet"
         }
     }

@@ -15,7 +15,7 @@ enum FleetStockLedger {
         let at = time.millisecondsSinceEpoch
         let delta64 = Int64(delta)
         var balance: Int64 = 0
-        for try await value in try await db.query(
+        for try await value in try await db.checkedQuery(
             """
             INSERT INTO stock_levels (sku, quantity, movements, last_at) VALUES (\(sku), \(delta64), 1, \(at))
             ON CONFLICT (sku) DO UPDATE SET quantity = stock_levels.quantity + excluded.quantity,
@@ -26,7 +26,7 @@ enum FleetStockLedger {
             balance = value
         }
         var seq: Int64 = 0
-        for try await value in try await db.query(
+        for try await value in try await db.checkedQuery(
             """
             INSERT INTO stock_ledger (sku, delta, balance, kind, reference, at)
             VALUES (\(sku), \(delta64), \(balance), \(kind.rawValue), \(reference), \(at)) RETURNING seq
@@ -44,7 +44,7 @@ extension PostgresJournal {
         let logger = self.logger
         return try await read { db in
             var levels: [StockLevel] = []
-            for try await (sku, quantity, movements, last) in try await db.query(
+            for try await (sku, quantity, movements, last) in try await db.checkedQuery(
                 "SELECT sku, quantity, movements, last_at FROM stock_levels ORDER BY sku", logger: logger
             ).decode((String, Int64, Int64, Int64).self) {
                 levels.append(
@@ -62,13 +62,13 @@ extension PostgresJournal {
         return try await read { db in
             let rows =
                 if let sku {
-                    try await db.query(
+                    try await db.checkedQuery(
                         """
                         SELECT seq, sku, delta, balance, kind, reference, at FROM stock_ledger WHERE sku = \(sku)
                         ORDER BY seq DESC LIMIT \(limit64)
                         """, logger: logger)
                 } else {
-                    try await db.query(
+                    try await db.checkedQuery(
                         "SELECT seq, sku, delta, balance, kind, reference, at FROM stock_ledger ORDER BY seq DESC LIMIT \(limit64)",
                         logger: logger)
                 }
@@ -91,7 +91,7 @@ extension PostgresJournal {
         return try await transaction { db in
             var current: Int64 = 0
             // Locks the level, so a shipment cannot slip between reading it and counting.
-            for try await value in try await db.query(
+            for try await value in try await db.checkedQuery(
                 "SELECT quantity FROM stock_levels WHERE sku = \(sku) FOR UPDATE", logger: logger
             ).decode(Int64.self) {
                 current = value

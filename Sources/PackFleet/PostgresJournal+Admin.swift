@@ -13,7 +13,7 @@ extension PostgresJournal: DaemonJournal {
         let logger = self.logger
         let folded = CodeText.fold(id)
         let exact = try await read { db in
-            try await db.query("SELECT id FROM orders WHERE folded_id = \(folded)", logger: logger).decode(String.self)
+            try await db.checkedQuery("SELECT id FROM orders WHERE folded_id = \(folded)", logger: logger).decode(String.self)
                 .first { _ in true }
         }
         guard let exact else { return nil }
@@ -23,7 +23,7 @@ extension PostgresJournal: DaemonJournal {
     public func orderRevision(id: String) async throws -> Int? {
         let logger = self.logger
         return try await read { db in
-            try await db.query("SELECT revision FROM orders WHERE id = \(id)", logger: logger).decode(Int64.self)
+            try await db.checkedQuery("SELECT revision FROM orders WHERE id = \(id)", logger: logger).decode(Int64.self)
                 .first { _ in true }.map(Int.init)
         }
     }
@@ -33,13 +33,13 @@ extension PostgresJournal: DaemonJournal {
         return try await read { db in
             let rows =
                 if let orderId {
-                    try await db.query(
+                    try await db.checkedQuery(
                         """
                         SELECT order_id, parcel_id, waybill, state, open_station, shipped_at, shipped_station FROM parcels
                         WHERE in_order AND order_id = \(orderId) ORDER BY order_id, parcel_id
                         """, logger: logger)
                 } else {
-                    try await db.query(
+                    try await db.checkedQuery(
                         """
                         SELECT order_id, parcel_id, waybill, state, open_station, shipped_at, shipped_station FROM parcels
                         WHERE in_order ORDER BY order_id, parcel_id
@@ -70,7 +70,7 @@ extension PostgresJournal: DaemonJournal {
         let logger = self.logger
         return try await read { db in
             var counts: [OutboxEntry.State: Int] = [:]
-            for try await (state, n) in try await db.query("SELECT state, count(*) FROM outbox GROUP BY state", logger: logger)
+            for try await (state, n) in try await db.checkedQuery("SELECT state, count(*) FROM outbox GROUP BY state", logger: logger)
                 .decode((String, Int64).self)
             {
                 if let state = OutboxEntry.State(rawValue: state) { counts[state] = Int(n) }
@@ -85,7 +85,7 @@ extension PostgresJournal: DaemonJournal {
         let limit64 = Int64(max(0, limit))
         return try await read { db in
             var letters: [DeadLetter] = []
-            for try await row in try await db.query(
+            for try await row in try await db.checkedQuery(
                 """
                 SELECT o.seq, o.id, o.type, o.order_id, o.occurred_at, o.state, o.attempts, o.dead_status, o.dead_response,
                     o.dead_at, o.drop_reason,
@@ -113,7 +113,7 @@ extension PostgresJournal: DaemonJournal {
         let logger = self.logger
         return try await transaction { db in
             let chosen = try await Self.deadIds(ids, db, logger: logger)
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 UPDATE outbox SET state = 'pending', next_attempt_at = NULL, dead_at = NULL
                 WHERE id = ANY(\(chosen)) AND state = 'dead'
@@ -127,7 +127,7 @@ extension PostgresJournal: DaemonJournal {
         let why = "\(time.rfc3339) \(reason)"
         return try await transaction { db in
             let chosen = try await Self.deadIds(ids, db, logger: logger)
-            try await db.query(
+            try await db.checkedQuery(
                 "UPDATE outbox SET state = 'dropped', drop_reason = \(why) WHERE id = ANY(\(chosen)) AND state = 'dead'",
                 logger: logger)
             return chosen
@@ -139,10 +139,10 @@ extension PostgresJournal: DaemonJournal {
         var dead: [String] = []
         let rows =
             if let ids {
-                try await db.query(
+                try await db.checkedQuery(
                     "SELECT id FROM outbox WHERE id = ANY(\(ids)) AND state = 'dead' ORDER BY seq FOR UPDATE", logger: logger)
             } else {
-                try await db.query("SELECT id FROM outbox WHERE state = 'dead' ORDER BY seq FOR UPDATE", logger: logger)
+                try await db.checkedQuery("SELECT id FROM outbox WHERE state = 'dead' ORDER BY seq FOR UPDATE", logger: logger)
             }
         for try await id in rows.decode(String.self) { dead.append(id) }
         guard let ids else { return dead }
@@ -157,7 +157,7 @@ extension PostgresJournal: DaemonJournal {
     public func feedCursor(_ feed: String) async throws -> String? {
         let logger = self.logger
         return try await read { db in
-            try await db.query("SELECT cursor FROM feed_cursors WHERE feed = \(feed)", logger: logger).decode(String.self)
+            try await db.checkedQuery("SELECT cursor FROM feed_cursors WHERE feed = \(feed)", logger: logger).decode(String.self)
                 .first { _ in true }
         }
     }
@@ -178,17 +178,17 @@ extension PostgresJournal: DaemonJournal {
             var dead = rejected
             for (index, order) in orders.enumerated() {
                 let position = positions.flatMap { index < $0.count ? $0[index] : nil } ?? index
-                try await db.query("SAVEPOINT feed_order", logger: logger)
+                try await db.checkedQuery("SAVEPOINT feed_order", logger: logger)
                 do {
                     if try await FleetOrderWriter.upsert(order, index: position, at: time, node: node, on: db, logger: logger) {
                         summary.replaced += 1
                     } else {
                         summary.added += 1
                     }
-                    try await db.query("RELEASE SAVEPOINT feed_order", logger: logger)
+                    try await db.checkedQuery("RELEASE SAVEPOINT feed_order", logger: logger)
                     accepted.append(order)
                 } catch let error as OrderFileError {
-                    try await db.query("ROLLBACK TO SAVEPOINT feed_order", logger: logger)
+                    try await db.checkedQuery("ROLLBACK TO SAVEPOINT feed_order", logger: logger)
                     dead.append(
                         InputDeadLetter(
                             source: feed, orderId: order.id, path: error.problems.first?.path, error: error.description,
@@ -199,14 +199,14 @@ extension PostgresJournal: DaemonJournal {
                 let error = String(letter.error.prefix(4000))
                 let body = letter.body.map { String($0.prefix(4000)) }
                 let at = letter.at.millisecondsSinceEpoch
-                try await db.query(
+                try await db.checkedQuery(
                     """
                     INSERT INTO input_dead_letters (source, order_id, path, error, body, at)
                     VALUES (\(letter.source), \(letter.orderId), \(letter.path), \(error), \(body), \(at))
                     """, logger: logger)
             }
             let at = time.millisecondsSinceEpoch
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 INSERT INTO feed_cursors (feed, cursor, updated_at) VALUES (\(feed), \(cursor), \(at))
                 ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
@@ -220,7 +220,7 @@ extension PostgresJournal: DaemonJournal {
         let limit64 = Int64(max(0, limit))
         return try await read { db in
             var letters: [InputDeadLetter] = []
-            for try await (source, order, path, error, body, at) in try await db.query(
+            for try await (source, order, path, error, body, at) in try await db.checkedQuery(
                 "SELECT source, order_id, path, error, body, at FROM input_dead_letters ORDER BY seq DESC LIMIT \(limit64)",
                 logger: logger
             ).decode((String, String?, String?, String, String?, Int64).self) {
@@ -248,7 +248,7 @@ extension PostgresJournal: DaemonJournal {
             var total = 0
             while true {
                 let n = try await transaction { db in
-                    try await db.query(statement, logger: logger).decode(Int32.self).reduce(0) { count, _ in count + 1 }
+                    try await db.checkedQuery(statement, logger: logger).decode(Int32.self).reduce(0) { count, _ in count + 1 }
                 }
                 total += n
                 if n < Int(size) { return total }
@@ -289,7 +289,7 @@ extension PostgresJournal: DaemonJournal {
         let logger = self.logger
         return try await read { db in
             var recovery = true
-            for try await inRecovery in try await db.query("SELECT pg_is_in_recovery()", logger: logger).decode(Bool.self) {
+            for try await inRecovery in try await db.checkedQuery("SELECT pg_is_in_recovery()", logger: logger).decode(Bool.self) {
                 recovery = inRecovery
             }
             return recovery ? "a standby (read-only): point [store] url at the primary" : "ok"

@@ -37,7 +37,7 @@ extension PostgresJournal {
         return try await read { db in
             let builder = BookBuilder(capacity: 0)
             var batch: [Order] = []
-            let rows = try await db.query(
+            let rows = try await db.checkedQuery(
                 """
                 SELECT id, book, body FROM orders WHERE finished_at IS NULL OR finished_at >= \(cutoffMs) ORDER BY received_at, id
                 """, logger: logger)
@@ -50,7 +50,7 @@ extension PostgresJournal {
             }
             builder.add(batch)
             var book = builder.finish()
-            let states = try await db.query(
+            let states = try await db.checkedQuery(
                 """
                 SELECT p.order_id, p.parcel_id, p.state, p.open_station FROM parcels p JOIN orders o ON o.id = p.order_id
                 WHERE p.in_order AND p.state <> 'pending' AND (o.finished_at IS NULL OR o.finished_at >= \(cutoffMs))
@@ -69,12 +69,12 @@ extension PostgresJournal {
         let ids = Array(Set(orderIds))
         return try await read { db in
             var found: [String: SharedOrder] = [:]
-            for try await (id, record, body) in try await db.query(
+            for try await (id, record, body) in try await db.checkedQuery(
                 "SELECT id, book, body FROM orders WHERE id = ANY(\(ids))", logger: logger
             ).decode((String, ByteBuffer, String).self) {
                 found[id] = SharedOrder(id: id, order: try Self.order(id: id, record: record, body: body), parcels: [:])
             }
-            for try await (orderId, parcelId, state, station) in try await db.query(
+            for try await (orderId, parcelId, state, station) in try await db.checkedQuery(
                 "SELECT order_id, parcel_id, state, open_station FROM parcels WHERE order_id = ANY(\(ids)) AND in_order",
                 logger: logger
             ).decode((String, String, String, String?).self) {
@@ -94,7 +94,7 @@ extension PostgresJournal {
         let limit64 = Int64(max(0, limit))
         return try await read { db in
             var entries: [OutboxEntry] = []
-            for try await (seq, id, type, state, payload) in try await db.query(
+            for try await (seq, id, type, state, payload) in try await db.checkedQuery(
                 "SELECT seq, id, type, state, payload FROM outbox ORDER BY seq LIMIT \(limit64)", logger: logger
             ).decode((Int64, String, String, String, String).self) {
                 guard let type = EventType(rawValue: type), let state = OutboxEntry.State(rawValue: state) else {

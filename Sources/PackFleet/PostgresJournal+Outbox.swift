@@ -14,7 +14,7 @@ extension PostgresJournal: OutboxStore {
             var scan = DeliveryBatchScan(limit: limit, now: now)
             while !scan.isDone {
                 var rows = 0
-                for try await (seq, id, order, occurred, payload, state, attempts, due) in try await db.query(
+                for try await (seq, id, order, occurred, payload, state, attempts, due) in try await db.checkedQuery(
                     """
                     SELECT seq, id, order_id, occurred_at, payload, state, attempts, next_attempt_at FROM outbox
                     WHERE state IN ('pending', 'dead') AND seq > \(scan.after) ORDER BY seq LIMIT \(step)
@@ -36,7 +36,7 @@ extension PostgresJournal: OutboxStore {
         let logger = self.logger
         let at = time.millisecondsSinceEpoch
         try await transaction { db in
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 UPDATE outbox SET state = 'delivered', delivered_at = \(at), attempts = attempts + 1, next_attempt_at = NULL
                 WHERE seq = ANY(\(seqs)) AND state = 'pending'
@@ -50,7 +50,7 @@ extension PostgresJournal: OutboxStore {
         let message = String(error.prefix(1000))
         let due = nextAttemptAt.millisecondsSinceEpoch
         try await transaction { db in
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 UPDATE outbox SET attempts = attempts + 1, last_error = \(message), next_attempt_at = \(due)
                 WHERE seq = ANY(\(seqs)) AND state = 'pending'
@@ -65,7 +65,7 @@ extension PostgresJournal: OutboxStore {
         let status32 = Int32(clamping: status)
         let error = "HTTP \(status)"
         try await transaction { db in
-            try await db.query(
+            try await db.checkedQuery(
                 """
                 UPDATE outbox SET state = 'dead', attempts = attempts + 1, dead_at = \(at), dead_status = \(status32),
                     dead_response = \(answer), last_error = \(error), next_attempt_at = NULL
@@ -79,7 +79,7 @@ extension PostgresJournal: OutboxStore {
         let logger = self.logger
         return try await read { db in
             var result: (Int, Timestamp?, Int) = (0, nil, 0)
-            for try await (pending, oldest, dead) in try await db.query(
+            for try await (pending, oldest, dead) in try await db.checkedQuery(
                 """
                 SELECT count(*) FILTER (WHERE state = 'pending'), min(occurred_at) FILTER (WHERE state = 'pending'),
                     count(*) FILTER (WHERE state = 'dead')

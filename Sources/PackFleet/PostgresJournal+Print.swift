@@ -63,7 +63,7 @@ extension PostgresJournal {
         let node = self.node
         return try await read { db in
             var depths: [String: Int] = [:]
-            for try await (printer, count) in try await db.query(
+            for try await (printer, count) in try await db.checkedQuery(
                 """
                 SELECT printer, count(*) FROM print_jobs WHERE node = \(node) AND state IN ('queued', 'sent') GROUP BY printer
                 """, logger: logger
@@ -89,7 +89,7 @@ extension PostgresJournal {
         let at = time.millisecondsSinceEpoch
         return try await transaction { db in
             var updated = false
-            for try await _ in try await db.query(
+            for try await _ in try await db.checkedQuery(
                 """
                 UPDATE print_jobs SET state = \(state.rawValue), cups_job_id = \(cups), attempts = \(tries),
                     last_error = \(error), updated_at = \(at)
@@ -100,7 +100,7 @@ extension PostgresJournal {
             }
             guard updated else {
                 var exists = false
-                for try await _ in try await db.query("SELECT 1 FROM print_jobs WHERE id = \(id)", logger: logger).decode(Int32.self) {
+                for try await _ in try await db.checkedQuery("SELECT 1 FROM print_jobs WHERE id = \(id)", logger: logger).decode(Int32.self) {
                     exists = true
                 }
                 guard exists else { throw JournalError.corrupt("no print job \(id)") }
@@ -118,7 +118,7 @@ extension PostgresJournal {
         let query = PostgresQuery(unsafeSQL: sql, binds: binds)
         return try await read { db in
             var found: [PrintJob] = []
-            let rows = try await db.query(query, logger: logger)
+            let rows = try await db.checkedQuery(query, logger: logger)
             for try await row in rows {
                 let (seq, id, printer, station, order, parcel, reprint, format) = try row.decode(
                     (Int64, String, String, String?, String?, String?, Bool, String).self)
@@ -151,7 +151,7 @@ extension PostgresJournal {
         let query = PostgresQuery(unsafeSQL: sql, binds: binds)
         return try await read { db in
             var value: Int64 = 0
-            for try await n in try await db.query(query, logger: logger).decode(Int64.self) { value = n }
+            for try await n in try await db.checkedQuery(query, logger: logger).decode(Int64.self) { value = n }
             return Int(value)
         }
     }

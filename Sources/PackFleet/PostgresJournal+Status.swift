@@ -32,7 +32,7 @@ extension PostgresJournal {
             var status = FleetStoreStatus(
                 serverVersion: "?", inRecovery: false, synchronousCommit: "?", fsync: "?", missingMigrations: [], unknownMigrations: [],
                 connectedNodes: [], deliverer: nil)
-            for try await (version, recovery, synchronous, fsync) in try await db.query(
+            for try await (version, recovery, synchronous, fsync) in try await db.checkedQuery(
                 "SELECT current_setting('server_version'), pg_is_in_recovery(), current_setting('synchronous_commit'), current_setting('fsync')",
                 logger: logger
             ).decode((String, Bool, String, String).self) {
@@ -43,11 +43,11 @@ extension PostgresJournal {
             }
             var applied: Set<String> = []
             var hasTable = false
-            for try await exists in try await db.query("SELECT to_regclass('packd_migrations') IS NOT NULL", logger: logger).decode(Bool.self) {
+            for try await exists in try await db.checkedQuery("SELECT to_regclass('packd_migrations') IS NOT NULL", logger: logger).decode(Bool.self) {
                 hasTable = exists
             }
             if hasTable {
-                for try await name in try await db.query("SELECT name FROM packd_migrations", logger: logger).decode(String.self) {
+                for try await name in try await db.checkedQuery("SELECT name FROM packd_migrations", logger: logger).decode(String.self) {
                     applied.insert(name)
                 }
             }
@@ -56,7 +56,7 @@ extension PostgresJournal {
             status.unknownMigrations = applied.subtracting(known).sorted()
             let prefix = Self.applicationName(node: "")
             var nodes: Set<String> = []
-            for try await name in try await db.query(
+            for try await name in try await db.checkedQuery(
                 "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
                 logger: logger
             ).decode(String.self) where name.hasPrefix(prefix) {
@@ -64,7 +64,7 @@ extension PostgresJournal {
             }
             status.connectedNodes = nodes.sorted()
             let key = FleetDeliveryLease.key
-            for try await name in try await db.query(
+            for try await name in try await db.checkedQuery(
                 """
                 SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())

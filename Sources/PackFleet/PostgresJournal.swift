@@ -90,7 +90,7 @@ public final class PostgresJournal: SharedBookJournal {
         while true {
             do {
                 return try await Self.within(deadline) {
-                    try await self.client.withTransaction(logger: logger) { db in try await body(db) }
+                    try await self.client.checkedTransaction(logger: logger) { db in try await body(db) }
                 }
             } catch {
                 let cause = Self.cause(of: error)
@@ -121,11 +121,37 @@ public final class PostgresJournal: SharedBookJournal {
             if let begin = wrapped.beginError { return cause(of: begin) }
             if let commit = wrapped.commitError { return cause(of: commit) }
         }
+        if let psql = error as? PSQLError {
+            // PostgresNIO's own description hides everything ("Generic description
+            // to prevent accidental leakage"); the packer and the log need to read
+            // why. Deadlocks and serialization failures stay as they are: they are
+            // tried again.
+            let state = psql.serverInfo?[.sqlState] ?? ""
+            if ["40001", "40P01"].contains(state) { return psql }
+            if psql.serverInfo == nil || ["08", "53", "57"].contains(String(state.prefix(2))) {
+                return FleetStoreError.unreachable(FleetStoreError.describe(psql))
+            }
+            return FleetStoreError.failed(FleetStoreError.describe(psql))
+        }
         return error
     }
 
+    /// The first of `body` and the time limit. A task group waits for all its
+    /// children, so this returns at the limit only if `body` ends when cancelled:
+    /// PostgresNIO's pool requests do; a query already sent waits for the
+    /// server's answer or for its connection to break (docs/fleet.md). Answering
+    /// at the limit anyway, from unstructured tasks, would leave such a query
+    /// holding its pooled connection, unseen.
     static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await Deadline.run(within: limit, onTimeout: { FleetStoreError.unreachable("no answer within \(limit.components.seconds) s") }, body)
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw FleetStoreError.unreachable("no answer within \(limit.components.seconds) s")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
     }
 
     // MARK: The journal protocol
@@ -152,7 +178,7 @@ public final class PostgresJournal: SharedBookJournal {
     public func loadStation(_ id: String) async throws -> StationState? {
         let logger = self.logger
         let json = try await read { db in
-            try await db.query("SELECT state FROM stations WHERE id = \(id)", logger: logger).decode(String.self)
+            try await db.checkedQuery("SELECT state FROM stations WHERE id = \(id)", logger: logger).decode(String.self)
                 .first { _ in true }
         }
         guard let json else { return nil }

@@ -7,7 +7,7 @@ import Synchronization
 import Testing
 
 /// The shared outbox: one packd of the fleet delivers it, in order per order.
-@Suite(.enabled(if: FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15"))
+@Suite(.enabled(if: FleetStore.inProcess, "needs PostgreSQL 15 (postgresql-15)"))
 struct FleetDeliveryTests {
     static func shipped(_ order: String, _ n: Int) -> OutboundEvent {
         OutboundEvent(
@@ -70,7 +70,13 @@ struct FleetDeliveryTests {
         let holder = delivering.withLock { $0[0] }
         // The holder dies: its connection goes (the server releases the lock) and it
         // never comes back.
-        try store.sql("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+        // Only this test's database: the other tests' connections share the server
+        // (their migrations hold advisory locks too; terminating those made them fail).
+        try store.sql(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """)
         leases[nodes.firstIndex(of: holder)!].cancel()
         try await waitFor("another holder") { delivering.withLock { $0.count == 1 && $0[0] != holder } }
         // Never two at once.

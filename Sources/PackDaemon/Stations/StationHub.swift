@@ -224,22 +224,38 @@ public actor StationHub {
         }
     }
 
-    /// Orders another packd changed (its notification), or that a decision here
-    /// changed in memory without the store confirming it: read from the store and
-    /// taken as it holds them.
+    /// Orders another packd changed (its notification): read from the store and
+    /// taken as it holds them, while scans go on. Scans do not wait for this: the
+    /// store re-checks every transition it records, so a book a notification
+    /// behind costs at most a lost race, never a wrong shipment. (Waiting made
+    /// every scan of a busy fleet read the store first, again and again, as
+    /// notifications kept arriving.) If the store cannot be read, the orders are
+    /// read before the next decision instead.
     public func follow(orderIds: some Sequence<String>) async throws {
-        staleOrders.formUnion(orderIds)
-        try await refreshStaleOrders()
+        guard let shared else { return }
+        let ids = Array(Set(orderIds))
+        guard !ids.isEmpty else { return }
+        do {
+            adopt(try await shared.current(orderIds: ids))
+        } catch {
+            staleOrders.formUnion(ids)
+            throw error
+        }
     }
 
+    /// Orders a decision here changed in memory without the store confirming it
+    /// (or whose notification could not be read): read before the next decision.
     private func refreshStaleOrders() async throws {
         guard let shared, !staleOrders.isEmpty else { return }
         let ids = Array(staleOrders)
-        let current = try await shared.current(orderIds: ids)
+        adopt(try await shared.current(orderIds: ids))
+        staleOrders.subtract(ids)
+    }
+
+    private func adopt(_ current: [SharedOrder]) {
         book.adopt(current)
         changeLog?.append(.adopted(current))
         upsertsDuringReload?.append(current.compactMap(\.order))
-        staleOrders.subtract(ids)
     }
 
     /// The store's notifications were lost for a while (its connection broke):
