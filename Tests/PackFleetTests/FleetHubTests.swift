@@ -8,7 +8,7 @@ import Testing
 
 /// Station hubs on journals of their own, standing for the packd of a fleet, on
 /// one shared store: whatever each one's book believes, the store decides.
-@Suite(.enabled(if: FleetStore.inProcess, "needs PostgreSQL 15 (postgresql-15)"))
+@Suite(.enabled(if: FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15 (scripts/test.sh)"))
 struct FleetHubTests {
     @Test func stationsOfManyPackdNeverClaimTheSameOrder() async throws {
         guard let store = try await FleetStore.make() else { return }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it.
+#
+# Two runs of one test binary: the suite, then the shared store's in-process
+# tests (Tests/PackFleetTests) on their own. Those drive PostgresNIO inside the
+# test process, on Swift's cooperative threads (two on two cores), and the
+# suite's device and daemon tests hold those threads while they wait on real
+# processes; beside them a store call could wait a minute for a thread
+# (docs/fleet.md). On their own they run in seconds. The fleet's daemons are
+# tested in the first run, through real packd processes.
+#
+# Extra arguments go to the first run (e.g. --filter StationHub).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build --build-tests
+swift test --skip-build "$@"
+if [ $# -eq 0 ]; then
+  # Bounded: a hang here fails the run instead of holding CI.
+  PACKD_FLEET_TESTS=1 timeout 600 swift test --skip-build --filter PackFleetTests
+fi
