@@ -35,7 +35,8 @@ enum DaemonBench {
         }
     }
 
-    final class Running {
+    /// Immutable once started: shared by the fleet benchmark's station threads.
+    final class Running: @unchecked Sendable {
         let dir: String
         let port: Int
         let daemon: Daemon
@@ -44,7 +45,7 @@ enum DaemonBench {
         init(config: String, orders: [Order]) async throws {
             dir = NSTemporaryDirectory() + "packd-bench-daemon-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: "\(dir)/state", withIntermediateDirectories: true)
-            _ = try await SQLiteJournal(directory: "\(dir)/state").importOrders(orders, at: WallClock.now())
+            if !orders.isEmpty { _ = try await SQLiteJournal(directory: "\(dir)/state").importOrders(orders, at: WallClock.now()) }
             port = try HTTPClient.freePort()
             try "state_dir = \"\(dir)/state\"\n\(config)\n[api]\nlisten = \"127.0.0.1:\(port)\"\n"
                 .write(toFile: "\(dir)/packd.toml", atomically: true, encoding: .utf8)

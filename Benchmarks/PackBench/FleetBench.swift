@@ -17,57 +17,7 @@ import Synchronization
 ///   packd's book has it (their metrics count the orders they followed).
 enum FleetBench {
     static let skus = 20
-
-    final class Node: @unchecked Sendable {
-        let dir: String
-        let port: Int
-        let token: String
-        let daemon: Daemon
-
-        init(dir: String, config: String) throws {
-            self.dir = dir
-            try FileManager.default.createDirectory(atPath: "\(dir)/state", withIntermediateDirectories: true)
-            let port = try HTTPClient.freePort()
-            try "state_dir = \"\(dir)/state\"\n\(config)\n[api]\nlisten = \"127.0.0.1:\(port)\"\n"
-                .write(toFile: "\(dir)/packd.toml", atomically: true, encoding: .utf8)
-            let notify = try NotifyListener(path: "\(dir)/notify.sock")
-            var env = ProcessInfo.processInfo.environment
-            env["NOTIFY_SOCKET"] = notify.path
-            daemon = try Daemon(StartupBench.packdBinary, ["run", "--config", "\(dir)/packd.toml"], environment: env, output: "\(dir)/log")
-            guard notify.wait(for: "READY=1", timeout: 60) else {
-                throw PrinterError("packd did not start: \((try? String(contentsOfFile: "\(dir)/log", encoding: .utf8)) ?? "")")
-            }
-            self.port = port
-            token = try String(contentsOfFile: "\(dir)/state/api.token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-
-        func scan(_ code: String, station: String) throws -> String {
-            let r = try HTTPClient.request(
-                port: port, method: "POST", path: "/v1/stations/\(station)/scans", token: token,
-                body: Array("{\"code\": \"\(code)\"}".utf8), timeout: 60)
-            guard r.status == 200 else { throw PrinterError("scan \(code) at \(station): \(r.status) \(r.text)") }
-            guard let outcome = (try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])?["outcome"] as? String else {
-                throw PrinterError("no outcome: \(r.text)")
-            }
-            return outcome
-        }
-
-        func importOrders(_ json: String) throws {
-            let r = try HTTPClient.json(port: port, method: "POST", path: "/v1/orders", token: token, json: json)
-            guard r.status == 200 else { throw PrinterError("import: \(r.status) \(r.text.prefix(500))") }
-        }
-
-        func followed() throws -> Int {
-            let text = try HTTPClient.request(port: port, method: "GET", path: "/metrics", token: token).text
-            let line = text.split(separator: "\n").first { $0.hasPrefix("packd_fleet_orders_followed_total ") }
-            return line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
-        }
-
-        func stop() {
-            daemon.stop(SIGTERM)
-            try? FileManager.default.removeItem(atPath: dir)
-        }
-    }
+    typealias Node = DaemonBench.Running
 
     struct Result {
         var claims: Samples
@@ -113,8 +63,7 @@ enum FleetBench {
     }
 
     /// 200 stations on `processes` packd (postgres) or one (sqlite).
-    static func measure(stations: Int, processes: Int, storeURL: String?, seconds: Double) throws -> Result {
-        let base = NSTemporaryDirectory() + "packd-bench-fleet-\(UUID().uuidString.prefix(8))"
+    static func measure(stations: Int, processes: Int, storeURL: String?, seconds: Double) async throws -> Result {
         let perNode = stations / processes
         var nodes: [Node] = []
         defer { for node in nodes { node.stop() } }
@@ -124,7 +73,7 @@ enum FleetBench {
             if let storeURL {
                 config = "[store]\nbackend = \"postgres\"\nurl = \"\(storeURL)\"\nnode = \"pc\(n)\"\ntimeout_ms = 30000\n" + config
             }
-            nodes.append(try Node(dir: "\(base)/pc\(n)", config: config))
+            nodes.append(try await Node(config: config, orders: []))
         }
         let pacedScans = Int(seconds)
         // Claims: each station claims `pacedScans` paced, then full speed for
@@ -212,13 +161,12 @@ enum FleetBench {
 
     /// Cancellations through packd 0 until each of the others has applied it:
     /// the slowest of them per cancellation (one sample), polled every ~1 ms.
-    static func cancellationDelay(processes: Int, storeURL: String, count: Int) throws -> Samples {
-        let base = NSTemporaryDirectory() + "packd-bench-cancel-\(UUID().uuidString.prefix(8))"
+    static func cancellationDelay(processes: Int, storeURL: String, count: Int) async throws -> Samples {
         var nodes: [Node] = []
         defer { for node in nodes { node.stop() } }
         for n in 0..<processes {
             let config = "[store]\nbackend = \"postgres\"\nurl = \"\(storeURL)\"\nnode = \"cx\(n)\"\n" + stationConfig(["cx\(n)-st"])
-            nodes.append(try Node(dir: "\(base)/cx\(n)", config: config))
+            nodes.append(try await Node(config: config, orders: []))
         }
         for page in orders(prefix: "X", count: count, waybillPrefix: "WX") { try nodes[0].importOrders(page) }
         let others = Array(nodes.dropFirst())
@@ -254,16 +202,16 @@ enum FleetBench {
         return delays
     }
 
-    static func report(seconds: Double) throws {
+    static func report(seconds: Double) async throws {
         guard let server = try PrivatePostgres.shared() else {
             print("(fleet benchmark skipped: needs PostgreSQL 15)")
             return
         }
         let stations = 200
         let processes = 5
-        let sqlite = try measure(stations: stations, processes: 1, storeURL: nil, seconds: seconds)
-        let fleet = try measure(stations: stations, processes: processes, storeURL: try server.createDatabase(), seconds: seconds)
-        let cancel = try cancellationDelay(processes: processes, storeURL: try server.createDatabase(), count: 200)
+        let sqlite = try await measure(stations: stations, processes: 1, storeURL: nil, seconds: seconds)
+        let fleet = try await measure(stations: stations, processes: processes, storeURL: try server.createDatabase(), seconds: seconds)
+        let cancel = try await cancellationDelay(processes: processes, storeURL: try server.createDatabase(), count: 200)
 
         print("### The fleet: \(stations) stations through the HTTP API (one client thread per station, a connection per scan)")
         print("")
@@ -286,5 +234,31 @@ enum FleetBench {
         print("|---|---|---|---|")
         print("| \(cancel.count) | \(millis(cancel.percentile(50))) | \(millis(cancel.percentile(99))) | \(millis(cancel.percentile(100))) |")
         print("")
+    }
+}
+
+/// What the fleet benchmark asks of a running packd, through its API.
+extension DaemonBench.Running {
+    func scan(_ code: String, station: String) throws -> String {
+        let r = try HTTPClient.request(
+            port: port, method: "POST", path: "/v1/stations/\(station)/scans", token: token,
+            body: Array("{\"code\": \"\(code)\"}".utf8), timeout: 60)
+        guard r.status == 200 else { throw PrinterError("scan \(code) at \(station): \(r.status) \(r.text)") }
+        guard let outcome = (try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])?["outcome"] as? String else {
+            throw PrinterError("no outcome: \(r.text)")
+        }
+        return outcome
+    }
+
+    func importOrders(_ json: String) throws {
+        let r = try HTTPClient.json(port: port, method: "POST", path: "/v1/orders", token: token, json: json)
+        guard r.status == 200 else { throw PrinterError("import: \(r.status) \(r.text.prefix(500))") }
+    }
+
+    /// Orders other packd changed that this one read into its book.
+    func followed() throws -> Int {
+        let text = try HTTPClient.request(port: port, method: "GET", path: "/metrics", token: token).text
+        let line = text.split(separator: "\n").first { $0.hasPrefix("packd_fleet_orders_followed_total ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
     }
 }

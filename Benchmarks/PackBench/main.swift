@@ -36,7 +36,7 @@ if CommandLine.arguments.contains("bookbuild") {
 
 if CommandLine.arguments.contains("fleet") {
     // packd-bench fleet [seconds]: needs the release packd (swift build -c release --product packd).
-    try FleetBench.report(seconds: Double(arguments.first ?? 30))
+    try await FleetBench.report(seconds: Double(arguments.first ?? 30))
     exit(0)
 }
 

@@ -67,14 +67,12 @@ struct StoreCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("\(error)")
             }
-            let node = node ?? config.store.node ?? ProcessInfo.processInfo.hostName
             var logger = Logger(label: "packd.store.migrate")
             logger.logLevel = .warning
             let store: PostgresJournal
             do {
-                store = try await PostgresJournal(
-                    address: address, node: node, mode: config.coreMode, deadline: .milliseconds(config.store.timeoutMs),
-                    connections: PostgresJournal.minimumConnections, logger: logger)
+                store = try await DaemonRunner.openSharedStore(
+                    config, address: address, node: node, connections: PostgresJournal.minimumConnections, logger: logger)
             } catch {
                 throw CLIError("the shared store \(address.description): \(FleetStoreError.describe(error))")
             }
@@ -89,7 +87,7 @@ struct StoreCommand: AsyncParsableCommand {
                 throw CLIError("nothing was moved: \(FleetStoreError.describe(error))")
             }
             await store.close()
-            Self.print(summary, from: source.path, to: address.description, node: node, dryRun: dryRun)
+            Self.print(summary, from: source.path, to: address.description, node: store.node, dryRun: dryRun)
         }
 
         static func print(_ s: FleetImportSummary, from: String, to: String, node: String, dryRun: Bool) {

@@ -71,6 +71,13 @@ public enum FleetJournalImport {
         }
     }
 
+    /// Whether the statement answered a row (it found one, or its `RETURNING`
+    /// says it inserted one).
+    private static func returnsRow(_ query: PostgresQuery, _ db: PostgresConnection, _ logger: Logger) async throws -> Bool {
+        for try await _ in try await db.checkedQuery(query, logger: logger) { return true }
+        return false
+    }
+
     private static func stations(
         _ source: JournalExport, node: String, _ db: PostgresConnection, _ logger: Logger, _ summary: inout FleetImportSummary
     ) async throws {
@@ -100,13 +107,7 @@ public enum FleetJournalImport {
             guard let last = orders.last else { return }
             after = last.id
             for order in orders {
-                var exists = false
-                for try await _ in try await db.checkedQuery("SELECT 1 FROM orders WHERE id = \(order.id) FOR UPDATE", logger: logger)
-                    .decode(Int.self)
-                {
-                    exists = true
-                }
-                if exists {
+                if try await returnsRow("SELECT 1 FROM orders WHERE id = \(order.id) FOR UPDATE", db, logger) {
                     // The store's order stays (the ERP's feed keeps it current); what
                     // happened to its parcels on this PC joins it.
                     summary.ordersMerged += 1
@@ -206,8 +207,7 @@ public enum FleetJournalImport {
             after = last.seq
             for e in events {
                 // In the journal's order: the shared outbox delivers in seq order per order.
-                var inserted = false
-                for try await _ in try await db.checkedQuery(
+                let inserted = try await returnsRow(
                     """
                     INSERT INTO outbox (id, type, order_id, parcel_id, node, occurred_at, payload, state, attempts, next_attempt_at,
                                         last_error, delivered_at, dead_at, dead_status, dead_response, drop_reason)
@@ -215,10 +215,7 @@ public enum FleetJournalImport {
                             \(Int32(clamping: e.attempts)), \(e.nextAttemptAt), \(e.lastError), \(e.deliveredAt), \(e.deadAt),
                             \(e.deadStatus.map { Int32(clamping: $0) }), \(e.deadResponse), \(e.dropReason))
                     ON CONFLICT (id) DO NOTHING RETURNING seq
-                    """, logger: logger
-                ).decode(Int64.self) {
-                    inserted = true
-                }
+                    """, db, logger)
                 if inserted {
                     summary.events += 1
                     if e.state == "pending" || e.state == "dead" { summary.eventsWaiting += 1 }
@@ -241,15 +238,11 @@ public enum FleetJournalImport {
             after = last.seq
             for m in movements {
                 // Moving a journal twice must not count its movements twice.
-                var there = false
-                for try await _ in try await db.checkedQuery(
+                let there = try await returnsRow(
                     """
                     SELECT 1 FROM stock_ledger WHERE sku = \(m.sku) AND delta = \(m.delta) AND kind = \(m.kind)
                       AND reference IS NOT DISTINCT FROM \(m.reference) AND at = \(m.at) LIMIT 1
-                    """, logger: logger
-                ).decode(Int.self) {
-                    there = true
-                }
+                    """, db, logger)
                 guard !there else {
                     summary.movementsAlreadyThere += 1
                     continue
@@ -283,7 +276,7 @@ public enum FleetJournalImport {
     ) async throws {
         for job in try source.unfinishedPrintJobs() {
             let document = job.document.map { ByteBuffer(bytes: $0) }
-            for try await _ in try await db.checkedQuery(
+            if try await returnsRow(
                 """
                 INSERT INTO print_jobs (id, node, printer, station, order_id, parcel_id, reprint, format, document, state, cups_job_id,
                                         attempts, last_error, created_at, updated_at)
@@ -291,33 +284,24 @@ public enum FleetJournalImport {
                         \(document), \(job.state), \(job.cupsJobId.map { Int32(clamping: $0) }), \(Int32(clamping: job.attempts)),
                         \(job.lastError), \(job.createdAt), \(job.updatedAt))
                 ON CONFLICT (id) DO NOTHING RETURNING seq
-                """, logger: logger
-            ).decode(Int64.self) {
-                summary.printJobs += 1
-            }
+                """, db, logger) { summary.printJobs += 1 }
         }
         for cursor in try source.feedCursors() {
             // The fleet pulls one feed: a cursor already in the store is the fleet's.
-            for try await _ in try await db.checkedQuery(
+            if try await returnsRow(
                 """
                 INSERT INTO feed_cursors (feed, cursor, updated_at) VALUES (\(cursor.feed), \(cursor.cursor), \(cursor.updatedAt))
                 ON CONFLICT (feed) DO NOTHING RETURNING 1
-                """, logger: logger
-            ).decode(Int.self) {
-                summary.feedCursors += 1
-            }
+                """, db, logger) { summary.feedCursors += 1 }
         }
         for letter in try source.inputDeadLetters() {
-            for try await _ in try await db.checkedQuery(
+            if try await returnsRow(
                 """
                 INSERT INTO input_dead_letters (source, order_id, path, error, body, at)
                 SELECT \(letter.source), \(letter.orderId), \(letter.path), \(letter.error), \(letter.body), \(letter.at)
                 WHERE NOT EXISTS (SELECT 1 FROM input_dead_letters WHERE source = \(letter.source) AND error = \(letter.error) AND at = \(letter.at))
                 RETURNING seq
-                """, logger: logger
-            ).decode(Int64.self) {
-                summary.inputDeadLetters += 1
-            }
+                """, db, logger) { summary.inputDeadLetters += 1 }
         }
         summary.approvalLabelsLeft = try source.approvalLabelCount()
     }

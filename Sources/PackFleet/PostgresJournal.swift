@@ -114,13 +114,8 @@ public final class PostgresJournal: SharedBookJournal {
         }
     }
 
-    /// The error that matters: a transaction's own error rather than its wrapper.
+    /// The error as the packer and the log should read it.
     static func cause(of error: any Error) -> any Error {
-        if let wrapped = error as? PostgresTransactionError {
-            if let closure = wrapped.closureError { return cause(of: closure) }
-            if let begin = wrapped.beginError { return cause(of: begin) }
-            if let commit = wrapped.commitError { return cause(of: commit) }
-        }
         if let psql = error as? PSQLError {
             // PostgresNIO's own description hides everything ("Generic description
             // to prevent accidental leakage"); the packer and the log need to read

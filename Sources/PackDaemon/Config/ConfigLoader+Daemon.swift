@@ -41,8 +41,9 @@ extension TableReader {
             config.store.url = try string(store, "url", at: "store")
             config.store.passwordFile = try path(store, "password_file", at: "store")
             if let node = try string(store, "node", at: "store") {
-                guard !node.isEmpty, node.count <= 64, !node.contains("\n") else {
-                    throw error("store.node", "must be 1 to 64 characters on one line")
+                // It travels in every notification as "node, newline, order id".
+                guard !node.isEmpty, node.count <= 64, !node.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                    throw error("store.node", "must be 1 to 64 characters, none of them a control character")
                 }
                 config.store.node = node
             }

@@ -14,24 +14,36 @@ extension Doctor {
         } catch {
             return [.problem("store", "\(error)", fix: "correct [store] url and password_file (docs/fleet.md)")]
         }
-        let node = config.store.node ?? ProcessInfo.processInfo.hostName
+        let node = DaemonRunner.storeNode(config)
         var logger = Logger(label: "packd.doctor")
         logger.logLevel = .critical
-        let store: PostgresJournal
-        let status: FleetStoreStatus
-        do {
-            store = try await PostgresJournal(
-                address: address, node: node, mode: config.coreMode, deadline: .milliseconds(min(config.store.timeoutMs, 10_000)),
-                connections: PostgresJournal.minimumConnections, migrate: false, logger: logger)
-            status = try await store.status()
-        } catch {
-            return [.problem(
+        let unreachable = { (error: any Error) -> [DoctorCheck] in
+            [.problem(
                 "store", "the shared store \(address.description) does not answer: \(FleetStoreError.describe(error))",
                 fix: "check that PostgreSQL runs and that [store] url, password_file and pg_hba.conf let this PC in (docs/fleet.md)")]
         }
-        defer { Task { await store.close() } }
+        let store: PostgresJournal
+        do {
+            var looking = config
+            looking.store.timeoutMs = min(config.store.timeoutMs, 10_000)
+            store = try await DaemonRunner.openSharedStore(
+                looking, address: address, connections: PostgresJournal.minimumConnections, migrate: false, logger: logger)
+        } catch {
+            return unreachable(error)
+        }
+        let checks: [DoctorCheck]
+        do {
+            let status = try await store.status()
+            checks = await self.checks(of: store, status, server: "\(address.description): PostgreSQL \(status.serverVersion)", node: node)
+        } catch {
+            checks = unreachable(error)
+        }
+        await store.close()
+        return checks
+    }
+
+    private func checks(of store: PostgresJournal, _ status: FleetStoreStatus, server: String, node: String) async -> [DoctorCheck] {
         var checks: [DoctorCheck] = []
-        let server = "\(address.description): PostgreSQL \(status.serverVersion)"
         if status.inRecovery {
             checks.append(.problem(
                 "store", "\(server) is a standby (read-only replica); packd needs the primary",

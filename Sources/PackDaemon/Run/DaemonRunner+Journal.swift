@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 public import PackFleet
 import PackStore
 
@@ -23,18 +23,30 @@ extension DaemonRunner {
                 throw StartError(description: "the state directory \(stateDirectory) cannot be created: \(error)")
             }
             let address = try storeAddress(config)
-            let node = config.store.node ?? ProcessInfo.processInfo.hostName
             do {
-                let journal = try await PostgresJournal(
-                    address: address, node: node, mode: config.coreMode, deadline: .milliseconds(config.store.timeoutMs),
-                    connections: config.store.connections,
-                    logger: Logger(label: "packd.store"))
-                logger.notice("shared store", metadata: ["url": "\(address.description)", "node": "\(node)"])
+                let journal = try await openSharedStore(config, address: address, logger: Logger(label: "packd.store"))
+                logger.notice("shared store", metadata: ["url": "\(address.description)", "node": "\(journal.node)"])
                 return journal
             } catch {
                 throw StartError(description: "the shared store \(address.description): \(FleetStoreError.describe(error))")
             }
         }
+    }
+
+    /// This packd's name in the fleet: `[store] node`, else the host name.
+    public static func storeNode(_ config: PackConfig) -> String {
+        config.store.node ?? ProcessInfo.processInfo.hostName
+    }
+
+    /// Connects to the shared store `[store]` names, as `packd run` does, or as
+    /// a command does (`node` given, a small pool, `migrate` false to only look).
+    public static func openSharedStore(
+        _ config: PackConfig, address: PostgresAddress, node: String? = nil, connections: Int? = nil, migrate: Bool = true,
+        logger: Logger
+    ) async throws -> PostgresJournal {
+        try await PostgresJournal(
+            address: address, node: node ?? storeNode(config), mode: config.coreMode, deadline: .milliseconds(config.store.timeoutMs),
+            connections: connections ?? config.store.connections, migrate: migrate, logger: logger)
     }
 
     /// `[store] url` with the password from `[store] password_file`.
