@@ -27,16 +27,17 @@ struct OrdersCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try options.loadConfig()
             let orders = try OrderFiles.read(file, format: format?.value)
-            let journal = try options.openJournal(config)
-            let summary: ImportSummary
-            do {
-                summary = try await journal.importOrders(orders, at: WallClock.now())
-            } catch let error as OrderFileError {
-                throw CLIError("\(file): nothing imported:\n\(error)")
+            try await options.withJournal(config) { journal in
+                let summary: ImportSummary
+                do {
+                    summary = try await journal.importOrders(orders, at: WallClock.now())
+                } catch let error as OrderFileError {
+                    throw CLIError("\(file): nothing imported:\n\(error)")
+                }
+                Output.line(
+                    "Imported \(orders.count) order(s) from \(file): \(summary.added) new, \(summary.replaced) replaced "
+                        + "(journal: \(options.journalLocation(config)))")
             }
-            Output.line(
-                "Imported \(orders.count) order(s) from \(file): \(summary.added) new, \(summary.replaced) replaced "
-                    + "(journal: \(options.directory(config)))")
         }
     }
 }

@@ -33,29 +33,30 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try options.loadConfig()
-            let journal = try options.openJournal(config)
-            let counts = try await journal.outboxCounts()
-            let letters = try await journal.deadLetters(includeDropped: all)
-            if json {
+            try await options.withJournal(config) { journal in
+                let counts = try await journal.outboxCounts()
+                let letters = try await journal.deadLetters(includeDropped: all)
+                if json {
+                    Output.line(
+                        JSONValue.object(
+                            .init(uniqueKeysWithValues: [OutboxEntry.State.pending, .delivered, .dead, .dropped, .applied].map {
+                                ($0.rawValue, JSONValue.int(Int64(counts[$0] ?? 0)))
+                            })
+                        ).serialized())
+                    for letter in letters { Output.line(DeadLetterJSON.json(letter).serialized()) }
+                    return
+                }
                 Output.line(
-                    JSONValue.object(
-                        .init(uniqueKeysWithValues: [OutboxEntry.State.pending, .delivered, .dead, .dropped, .applied].map {
-                            ($0.rawValue, JSONValue.int(Int64(counts[$0] ?? 0)))
-                        })
-                    ).serialized())
-                for letter in letters { Output.line(DeadLetterJSON.json(letter).serialized()) }
-                return
-            }
-            Output.line(
-                "pending \(counts[.pending] ?? 0)  delivered \(counts[.delivered] ?? 0)  dead \(counts[.dead] ?? 0)"
-                    + "  dropped \(counts[.dropped] ?? 0)  applied locally \(counts[.applied] ?? 0)")
-            for letter in letters {
-                var line = "\(letter.state.rawValue)  \(letter.id)  \(letter.type)  order \(letter.orderId)"
-                if let status = letter.status { line += "  HTTP \(status)" }
-                if letter.held > 0 { line += "  holds \(letter.held) later event(s)" }
-                if let response = letter.response, !response.isEmpty { line += "\n    core: \(response.prefix(300))" }
-                if let reason = letter.dropReason { line += "\n    dropped: \(reason)" }
-                Output.line(line)
+                    "pending \(counts[.pending] ?? 0)  delivered \(counts[.delivered] ?? 0)  dead \(counts[.dead] ?? 0)"
+                        + "  dropped \(counts[.dropped] ?? 0)  applied locally \(counts[.applied] ?? 0)")
+                for letter in letters {
+                    var line = "\(letter.state.rawValue)  \(letter.id)  \(letter.type)  order \(letter.orderId)"
+                    if let status = letter.status { line += "  HTTP \(status)" }
+                    if letter.held > 0 { line += "  holds \(letter.held) later event(s)" }
+                    if let response = letter.response, !response.isEmpty { line += "\n    core: \(response.prefix(300))" }
+                    if let reason = letter.dropReason { line += "\n    dropped: \(reason)" }
+                    Output.line(line)
+                }
             }
         }
     }
@@ -77,9 +78,11 @@ struct OutboxCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let journal = try options.openJournal(try options.loadConfig())
-            let retried = try await OutboxCommand.refusingUnknown { try await journal.retryDeadLetters(ids: all ? nil : ids) }
-            Output.line("\(retried.count) dead letter(s) will be sent again")
+            let config = try options.loadConfig()
+            try await options.withJournal(config) { journal in
+                let retried = try await OutboxCommand.refusingUnknown { try await journal.retryDeadLetters(ids: all ? nil : ids) }
+                Output.line("\(retried.count) dead letter(s) will be sent again")
+            }
         }
     }
 
@@ -106,11 +109,13 @@ struct OutboxCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let journal = try options.openJournal(try options.loadConfig())
-            let dropped = try await OutboxCommand.refusingUnknown {
-                try await journal.dropDeadLetters(ids: all ? nil : ids, reason: reason, at: WallClock.now())
+            let config = try options.loadConfig()
+            try await options.withJournal(config) { journal in
+                let dropped = try await OutboxCommand.refusingUnknown {
+                    try await journal.dropDeadLetters(ids: all ? nil : ids, reason: reason, at: WallClock.now())
+                }
+                Output.line("\(dropped.count) dead letter(s) dropped")
             }
-            Output.line("\(dropped.count) dead letter(s) dropped")
         }
     }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PackDaemon
+import PackFleet
 import PackStore
 
 /// `--state DIR` and `--config FILE`, shared by the commands that use the journal.
@@ -37,6 +39,42 @@ struct StateOptions: ParsableArguments {
     static func directory(_ state: String?, _ config: PackConfig) -> String {
         state ?? ProcessInfo.processInfo.environment["PACKD_STATE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? config.stateDirectory ?? Self.defaultDirectory
+    }
+
+    /// The journal `[store]` names, for `body`: the state directory's SQLite
+    /// journal, or with `backend = "postgres"` the fleet's shared store (closed
+    /// again after), so that a command changes what the daemons see.
+    func withJournal<T>(_ config: PackConfig, _ body: (any DaemonJournal) async throws -> T) async throws -> T {
+        guard config.store.backend == .postgres else { return try await body(try openJournal(config)) }
+        let address: PostgresAddress
+        do {
+            address = try DaemonRunner.storeAddress(config)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        var logger = Logger(label: "packd.store")
+        logger.logLevel = .warning
+        let store: PostgresJournal
+        do {
+            store = try await DaemonRunner.openSharedStore(
+                config, address: address, connections: PostgresJournal.minimumConnections, logger: logger)
+        } catch {
+            throw CLIError("the shared store \(address.description): \(FleetStoreError.describe(error))")
+        }
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// Where the journal is, for messages: the state directory or the shared store.
+    func journalLocation(_ config: PackConfig) -> String {
+        guard config.store.backend == .postgres else { return directory(config) }
+        return (try? DaemonRunner.storeAddress(config).description) ?? "the shared store"
     }
 
     func openJournal(_ config: PackConfig) throws -> SQLiteJournal {

@@ -28,27 +28,28 @@ struct StockCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try options.loadConfig()
-            let journal = try options.openJournal(config)
-            if let sku {
-                let moves = try await journal.stockMovements(sku: sku, limit: max(1, limit))
+            try await options.withJournal(config) { journal in
+                if let sku {
+                    let moves = try await journal.stockMovements(sku: sku, limit: max(1, limit))
+                    if json {
+                        for m in moves { Output.line(StockFormatting.json(m).serialized()) }
+                    } else {
+                        StockFormatting.printMovements(moves, sku: sku)
+                    }
+                    return
+                }
+                let levels = try await journal.stockLevels()
                 if json {
-                    for m in moves { Output.line(StockFormatting.json(m).serialized()) }
+                    for l in levels {
+                        Output.line(
+                            JSONValue.object([
+                                "sku": .string(l.sku), "quantity": .int(Int64(l.quantity)),
+                                "movements": .int(Int64(l.movements)), "lastMovementAt": .string(l.lastMovementAt.rfc3339),
+                            ]).serialized())
+                    }
                 } else {
-                    StockFormatting.printMovements(moves, sku: sku)
+                    StockFormatting.printLevels(levels)
                 }
-                return
-            }
-            let levels = try await journal.stockLevels()
-            if json {
-                for l in levels {
-                    Output.line(
-                        JSONValue.object([
-                            "sku": .string(l.sku), "quantity": .int(Int64(l.quantity)),
-                            "movements": .int(Int64(l.movements)), "lastMovementAt": .string(l.lastMovementAt.rfc3339),
-                        ]).serialized())
-                }
-            } else {
-                StockFormatting.printLevels(levels)
             }
         }
     }
@@ -78,9 +79,10 @@ struct StockCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try options.loadConfig()
-            let journal = try options.openJournal(config)
-            let move = try await journal.setStock(sku: sku, quantity: quantity, at: WallClock.now(), note: note)
-            Output.line("\(sku): counted \(quantity) (\(move.delta >= 0 ? "+" : "")\(move.delta) against the ledger)")
+            try await options.withJournal(config) { journal in
+                let move = try await journal.setStock(sku: sku, quantity: quantity, at: WallClock.now(), note: note)
+                Output.line("\(sku): counted \(quantity) (\(move.delta >= 0 ? "+" : "")\(move.delta) against the ledger)")
+            }
         }
     }
 }

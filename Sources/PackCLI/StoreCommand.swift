@@ -95,10 +95,7 @@ struct StoreCommand: AsyncParsableCommand {
             Output.line("  orders: \(s.ordersNew) new, \(s.ordersMerged) merged into the store's; parcels: \(s.parcelsShipped) shipped, \(s.parcelsOpen) open")
             Output.line("  outbox: \(s.events) event(s), \(s.eventsWaiting) waiting for the core; \(s.eventsAlreadyThere) already in the store")
             Output.line("  stock ledger: \(s.movements) movement(s); \(s.movementsAlreadyThere) already in the store")
-            Output.line("  stations: \(s.stations); unprinted labels: \(s.printJobs); feed cursors: \(s.feedCursors); input dead letters: \(s.inputDeadLetters)")
-            if s.approvalLabelsLeft > 0 {
-                Output.line("  left here: \(s.approvalLabelsLeft) record(s) of labels printed on approval (a shared store does not print on approval yet)")
-            }
+            Output.line("  stations: \(s.stations); unprinted labels: \(s.printJobs); feed cursors: \(s.feedCursors); input dead letters: \(s.inputDeadLetters); labels on approval: \(s.approvalLabels)")
             if !s.conflicts.isEmpty {
                 Output.line("  \(s.conflicts.count) conflict(s), the store's state kept:")
                 for conflict in s.conflicts.prefix(50) { Output.line("    \(conflict)") }

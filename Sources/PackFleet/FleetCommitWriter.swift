@@ -114,4 +114,30 @@ enum FleetNotifier {
         let payload = "\(node)\n\(orderId)"
         try await db.checkedQuery("SELECT pg_notify(\(PostgresJournal.channel), \(payload))", logger: logger)
     }
+
+    /// Tells the packd that owns a printer that a label for it was queued by
+    /// another one. The payload starts with BEL, which no node name holds.
+    static func printQueued(jobId: String, owner: String, by node: String, on db: PostgresConnection, logger: Logger) async throws {
+        let payload = "\(printMark)\(owner)\n\(node)\n\(jobId)"
+        try await db.checkedQuery("SELECT pg_notify(\(PostgresJournal.channel), \(payload))", logger: logger)
+    }
+
+    static let printMark: Character = "\u{7}"
+
+    /// A notification's meaning: an order changed, or a label was queued.
+    enum Note: Equatable {
+        case order(id: String, by: String)
+        case print(jobId: String, owner: String, by: String)
+
+        init?(payload: String) {
+            if payload.first == FleetNotifier.printMark {
+                let parts = payload.dropFirst().split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+                guard parts.count == 3 else { return nil }
+                self = .print(jobId: String(parts[2]), owner: String(parts[0]), by: String(parts[1]))
+            } else {
+                guard let split = payload.firstIndex(of: "\n") else { return nil }
+                self = .order(id: String(payload[payload.index(after: split)...]), by: String(payload[..<split]))
+            }
+        }
+    }
 }

@@ -17,7 +17,7 @@ public struct FleetImportSummary: Sendable, Equatable {
     public var printJobs = 0
     public var feedCursors = 0
     public var inputDeadLetters = 0
-    public var approvalLabelsLeft = 0
+    public var approvalLabels = 0
     /// Parcels whose state here and in the store disagree in a way the fleet
     /// would never have allowed (shipped on two PCs, open at two stations): the
     /// store's state is kept, and each is named for the operator.
@@ -303,6 +303,14 @@ public enum FleetJournalImport {
                 RETURNING seq
                 """, db, logger) { summary.inputDeadLetters += 1 }
         }
-        summary.approvalLabelsLeft = try source.approvalLabelCount()
+        for label in try source.approvalLabels() {
+            if try await returnsRow(
+                """
+                INSERT INTO approval_labels (order_id, parcel_id, label_key, waybill, job_id, reason, at)
+                VALUES (\(label.orderId), \(label.parcelId), \(label.labelKey), \(label.waybill), \(label.jobId), \(label.reason),
+                        \(label.at))
+                ON CONFLICT (job_id) DO NOTHING RETURNING 1
+                """, db, logger) { summary.approvalLabels += 1 }
+        }
     }
 }

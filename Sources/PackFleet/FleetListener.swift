@@ -15,6 +15,9 @@ public final class FleetListener: Sendable {
     private let resynchronize: @Sendable () async -> Void
     private let connection: @Sendable (Bool) -> Void
     private let pending = Mutex<Set<String>>([])
+    /// Labels other packd queued for this one's printers (on approval).
+    private let labels = Mutex<[String]>([])
+    private let labelQueued: @Sendable ([String]) async -> Void
     private let bell: AsyncStream<Void>.Continuation
     private let rings: AsyncStream<Void>
     /// Set once the first LISTEN is in place (tests and start-up wait for it).
@@ -22,8 +25,10 @@ public final class FleetListener: Sendable {
 
     public init(
         journal: PostgresJournal, changed: @escaping @Sendable ([String]) async -> Void,
-        resynchronize: @escaping @Sendable () async -> Void, connection: @escaping @Sendable (Bool) -> Void = { _ in }
+        resynchronize: @escaping @Sendable () async -> Void, connection: @escaping @Sendable (Bool) -> Void = { _ in },
+        labelQueued: @escaping @Sendable ([String]) async -> Void = { _ in }
     ) {
+        self.labelQueued = labelQueued
         self.journal = journal
         self.changed = changed
         self.resynchronize = resynchronize
@@ -51,6 +56,11 @@ public final class FleetListener: Sendable {
                 return ids
             }
             if !ids.isEmpty { await changed(Array(ids)) }
+            let jobs = labels.withLock { jobs in
+                defer { jobs = [] }
+                return jobs
+            }
+            if !jobs.isEmpty { await labelQueued(jobs) }
         }
     }
 
@@ -67,13 +77,18 @@ public final class FleetListener: Sendable {
                         self.listening.withLock { $0 = true }
                         self.connection(true)
                         pause = .milliseconds(100)
-                        for try await note in notifications {
-                            guard let split = note.payload.firstIndex(of: "\n") else { continue }
-                            // Our own changes are in our book already.
-                            guard note.payload[..<split] != node else { continue }
-                            let id = String(note.payload[note.payload.index(after: split)...])
-                            self.pending.withLock { _ = $0.insert(id) }
-                            self.bell.yield()
+                        for try await notification in notifications {
+                            switch FleetNotifier.Note(payload: notification.payload) {
+                            case .order(let id, let by) where by != node:
+                                // Our own changes are in our book already.
+                                self.pending.withLock { _ = $0.insert(id) }
+                                self.bell.yield()
+                            case .print(let jobId, let owner, let by) where owner == node && by != node:
+                                self.labels.withLock { $0.append(jobId) }
+                                self.bell.yield()
+                            default:
+                                break
+                            }
                         }
                     }
                 }

@@ -145,7 +145,37 @@ enum FleetSchema {
                 )
                 """,
             ]
-        )
+        ),
+        (
+            "v2: labels printed on approval, stations' printers",
+            [
+                // Which packd prints a station's labels on approval, and on what:
+                // each packd writes its own stations' rows as it starts.
+                """
+                CREATE TABLE station_printers (
+                    station text PRIMARY KEY,
+                    node text NOT NULL,
+                    printer text,
+                    format text,
+                    on_approval boolean NOT NULL,
+                    updated_at bigint NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE approval_labels (
+                    seq bigserial PRIMARY KEY,
+                    order_id text NOT NULL,
+                    parcel_id text NOT NULL,
+                    label_key text NOT NULL,
+                    waybill text NOT NULL,
+                    job_id text NOT NULL UNIQUE,
+                    reason text NOT NULL,
+                    at bigint NOT NULL
+                )
+                """,
+                "CREATE INDEX approval_labels_by_parcel ON approval_labels(order_id, parcel_id, seq)",
+            ]
+        ),
     ]
 
     /// Applies the migrations the store does not have yet, in order, in one

@@ -58,10 +58,22 @@ extension PostgresJournal: DaemonJournal {
         }
     }
 
-    /// Labels on approval are not printed from a shared store yet (`importOrders`
-    /// refuses them), so there are none to show.
+    /// The labels an order's arrival queued (`on_approval`), oldest first, with
+    /// their jobs' states, whichever packd prints them.
     public func approvalLabels(orderId: String) async throws -> [(parcelId: String, jobId: String, reason: String, state: String?)] {
-        []
+        let logger = self.logger
+        return try await read { db in
+            var labels: [(parcelId: String, jobId: String, reason: String, state: String?)] = []
+            for try await (parcel, job, reason, state) in try await db.checkedQuery(
+                """
+                SELECT a.parcel_id, a.job_id, a.reason, j.state FROM approval_labels a LEFT JOIN print_jobs j ON j.id = a.job_id
+                WHERE a.order_id = \(orderId) ORDER BY a.seq
+                """, logger: logger
+            ).decode((String, String, String, String?).self) {
+                labels.append((parcel, job, reason, state))
+            }
+            return labels
+        }
     }
 
     // MARK: The outbox, for operators
@@ -169,7 +181,6 @@ extension PostgresJournal: DaemonJournal {
         _ orders: [Order], positions: [Int]?, rejected: [InputDeadLetter], cursor: String, feed: String, at time: Timestamp,
         approval: ApprovalPrinting?
     ) async throws -> (summary: ImportSummary, accepted: [Order], rejected: [InputDeadLetter]) {
-        try Self.refuseLabelsOnApproval(orders, approval)
         let logger = self.logger
         let node = self.node
         return try await transaction { db in
@@ -180,12 +191,18 @@ extension PostgresJournal: DaemonJournal {
                 let position = positions.flatMap { index < $0.count ? $0[index] : nil } ?? index
                 try await db.checkedQuery("SAVEPOINT feed_order", logger: logger)
                 do {
+                    var attempt = summary
                     if try await FleetOrderWriter.upsert(order, index: position, at: time, node: node, on: db, logger: logger) {
-                        summary.replaced += 1
+                        attempt.replaced += 1
                     } else {
-                        summary.added += 1
+                        attempt.added += 1
+                    }
+                    if let approval {
+                        try await FleetApprovalLabelWriter.apply(
+                            order, approval: approval, node: node, at: time, on: db, logger: logger, summary: &attempt)
                     }
                     try await db.checkedQuery("RELEASE SAVEPOINT feed_order", logger: logger)
+                    summary = attempt
                     accepted.append(order)
                 } catch let error as OrderFileError {
                     try await db.checkedQuery("ROLLBACK TO SAVEPOINT feed_order", logger: logger)
@@ -272,7 +289,8 @@ extension PostgresJournal: DaemonJournal {
                 AND NOT EXISTS (SELECT 1 FROM print_jobs j WHERE j.order_id = o.id AND j.state IN ('queued', 'sent'))
                 AND NOT EXISTS (SELECT 1 FROM parcels p WHERE p.order_id = o.id AND p.state = 'open')
                 LIMIT \(size) FOR UPDATE SKIP LOCKED
-            ), parcels_gone AS (DELETE FROM parcels WHERE order_id IN (SELECT id FROM gone))
+            ), parcels_gone AS (DELETE FROM parcels WHERE order_id IN (SELECT id FROM gone)),
+            labels_gone AS (DELETE FROM approval_labels WHERE order_id IN (SELECT id FROM gone))
             DELETE FROM orders WHERE id IN (SELECT id FROM gone) RETURNING 1
             """)
         pruned.inputDeadLetters = try await repeatUntilShort(

@@ -9,9 +9,9 @@ extension PostgresJournal {
         try await importOrders(orders, at: time, approval: nil)
     }
 
-    /// Adds or replaces orders, all or nothing, and tells every packd.
+    /// Adds or replaces orders, all or nothing, and tells every packd; queues the
+    /// labels `approval` asks for at the packd that prints them.
     public func importOrders(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting?) async throws -> ImportSummary {
-        try Self.refuseLabelsOnApproval(orders, approval)
         let node = self.node
         let logger = self.logger
         return try await transaction { db in
@@ -21,6 +21,10 @@ extension PostgresJournal {
                     summary.replaced += 1
                 } else {
                     summary.added += 1
+                }
+                if let approval {
+                    try await FleetApprovalLabelWriter.apply(
+                        order, approval: approval, node: node, at: time, on: db, logger: logger, summary: &summary)
                 }
             }
             return summary
@@ -103,14 +107,6 @@ extension PostgresJournal {
                 entries.append(OutboxEntry(seq: seq, id: id, type: type, state: state, payload: payload))
             }
             return entries
-        }
-    }
-
-    /// Labels on approval are not printed from a shared store yet: an import that
-    /// would queue one is refused whole rather than printing nothing in silence.
-    static func refuseLabelsOnApproval(_ orders: [Order], _ approval: ApprovalPrinting?) throws {
-        if let approval, let order = orders.first(where: { $0.status == .approved && approval.target($0) != nil }) {
-            throw FleetStoreError.unsupported("labels on approval (order \(order.id)) with a shared store")
         }
     }
 

@@ -12,6 +12,63 @@ extension PostgresJournal {
         last_error, created_at, updated_at
         """
 
+    /// How one of this packd's stations prints on approval, for the fleet to see.
+    public struct StationPrinting: Sendable, Equatable {
+        public var station: String
+        /// nil: the station does not print on approval.
+        public var target: ApprovalPrinting.Target?
+
+        public init(station: String, target: ApprovalPrinting.Target?) {
+            self.station = station
+            self.target = target
+        }
+    }
+
+    /// Tells the fleet which stations this packd has and where their labels print
+    /// on approval, so that an order arriving at any packd prints here. A station
+    /// another packd had is taken over (the last packd started with it wins; the
+    /// log names the other). Returns the stations taken over, with their old packd.
+    @discardableResult
+    public func registerStations(_ stations: [StationPrinting], at time: Timestamp) async throws -> [(station: String, from: String)] {
+        let node = self.node
+        let logger = self.logger
+        let at = time.millisecondsSinceEpoch
+        let names = stations.map(\.station)
+        return try await transaction { db in
+            var taken: [(station: String, from: String)] = []
+            for try await (station, other) in try await db.checkedQuery(
+                "SELECT station, node FROM station_printers WHERE station = ANY(\(names)) AND node <> \(node) FOR UPDATE",
+                logger: logger
+            ).decode((String, String).self) {
+                taken.append((station, other))
+            }
+            try await db.checkedQuery(
+                "DELETE FROM station_printers WHERE node = \(node) OR station = ANY(\(names))", logger: logger)
+            for entry in stations {
+                let target = entry.target
+                try await db.checkedQuery(
+                    """
+                    INSERT INTO station_printers (station, node, printer, format, on_approval, updated_at)
+                    VALUES (\(entry.station), \(node), \(target?.printer), \(target?.format), \(target != nil), \(at))
+                    """, logger: logger)
+            }
+            return taken
+        }
+    }
+
+    /// A label queued on approval for this packd, with why (another packd
+    /// received its order); nil when it is not this packd's or is gone.
+    public func approvalLabel(jobId: String) async throws -> ApprovalLabel? {
+        guard let job = try await jobs("SELECT \(Self.jobColumns) FROM print_jobs WHERE id = $1 AND node = $2", [jobId, node]).first
+        else { return nil }
+        let logger = self.logger
+        let reason = try await read { db in
+            try await db.checkedQuery("SELECT reason FROM approval_labels WHERE job_id = \(jobId)", logger: logger)
+                .decode(String.self).first { _ in true }
+        }
+        return reason.map { ApprovalLabel(request: job.request, reason: $0) }
+    }
+
     public func enqueuePrint(_ requests: [PrintRequest]) async throws {
         let node = self.node
         let logger = self.logger

@@ -27,7 +27,8 @@ public final class PostgresJournal: SharedBookJournal {
     /// delivery lease) and two for scans.
     public static let minimumConnections = 4
 
-    /// The channel every transition is announced on (the payload: node, newline, order id).
+    /// The channel every transition is announced on (the payload: node, newline,
+    /// order id), and labels queued for another packd's printer (FleetNotifier).
     public static let channel = "packd_orders"
 
     /// Connects, and migrates the store to the current schema (unless `migrate`

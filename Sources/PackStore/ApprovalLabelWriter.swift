@@ -32,10 +32,19 @@ public struct ApprovalLabel: Sendable, Equatable {
     public var request: PrintRequest
     /// `approved`, `waybill changed from A to B`, `label changed`, `approved again`.
     public var reason: String
+    /// With a shared store, the packd whose printer it is when that is another
+    /// one (nil: this packd prints it).
+    public var node: String?
+
+    public init(request: PrintRequest, reason: String, node: String? = nil) {
+        self.request = request
+        self.reason = reason
+        self.node = node
+    }
 }
 
 /// Inside the import transaction: one label per parcel and label revision.
-enum ApprovalLabelWriter {
+public enum ApprovalLabelWriter {
     static func apply(
         _ order: Order, approval: ApprovalPrinting, at time: Timestamp, to db: Database, summary: inout ImportSummary
     ) throws {
@@ -56,22 +65,10 @@ enum ApprovalLabelWriter {
                         WHERE a.order_id = ? AND a.parcel_id = ? ORDER BY a.seq DESC LIMIT 1
                         """),
                 arguments: [order.id, parcel.id])
-            let reason: String
-            if let last {
-                let lastKey: String = last["label_key"]
-                let lastWaybill: String = last["waybill"]
-                let jobState: String? = last["state"]
-                if lastKey == key {
-                    guard jobState == "cancelled" else { continue }
-                    reason = "approved again"
-                } else if lastWaybill != parcel.waybill {
-                    reason = "waybill changed from \(lastWaybill) to \(parcel.waybill)"
-                } else {
-                    reason = "label changed"
-                }
-            } else {
-                reason = "approved"
+            let previous = last.map { row in
+                ApprovalLabelWriter.Previous(key: row["label_key"], waybill: row["waybill"], jobState: row["state"])
             }
+            guard let reason = reason(previous: previous, key: key, waybill: parcel.waybill) else { continue }
             let request = PrintRequest(
                 id: approval.newId(time), printer: target.printer, station: target.station, orderId: order.id,
                 parcelId: parcel.id, reprint: false, format: target.format, document: nil, createdAt: time)
@@ -84,6 +81,29 @@ enum ApprovalLabelWriter {
                 arguments: [order.id, parcel.id, key, parcel.waybill, request.id, reason, time.millisecondsSinceEpoch])
             summary.labels.append(ApprovalLabel(request: request, reason: reason))
         }
+    }
+
+    /// The label last queued for a parcel on approval.
+    public struct Previous: Sendable {
+        public var key: String
+        public var waybill: String
+        /// Its print job's state (nil: the job is gone, pruned or never moved).
+        public var jobState: String?
+
+        public init(key: String, waybill: String, jobState: String?) {
+            self.key = key
+            self.waybill = waybill
+            self.jobState = jobState
+        }
+    }
+
+    /// Why a parcel's label prints again, or nil when it does not: once per label
+    /// revision, and again only when the last one was cancelled.
+    public static func reason(previous: Previous?, key: String, waybill: String) -> String? {
+        guard let previous else { return "approved" }
+        if previous.key == key { return previous.jobState == "cancelled" ? "approved again" : nil }
+        if previous.waybill != waybill { return "waybill changed from \(previous.waybill) to \(waybill)" }
+        return "label changed"
     }
 
     /// An order cancelled, refunded or put on hold before its label printed: the
@@ -107,7 +127,7 @@ enum ApprovalLabelWriter {
 
     /// What the label shows: waybill, label spec, addresses and carrier. A change
     /// to any of them is a new label revision.
-    static func labelKey(_ order: Order, _ parcel: Parcel) -> String {
+    public static func labelKey(_ order: Order, _ parcel: Parcel) -> String {
         var text = parcel.waybill + "\u{1}"
         switch parcel.label {
         case .template(let name, let fields):

@@ -103,6 +103,16 @@ public final class JournalExport: Sendable {
         public var at: Int64
     }
 
+    public struct ApprovalLabelRow: Sendable {
+        public var orderId: String
+        public var parcelId: String
+        public var labelKey: String
+        public var waybill: String
+        public var jobId: String
+        public var reason: String
+        public var at: Int64
+    }
+
     public enum ExportError: Error, CustomStringConvertible {
         case missing(String)
         case unreadable(String, String)
@@ -241,9 +251,16 @@ public final class JournalExport: Sendable {
         }
     }
 
-    /// Labels printed on approval that the shared store does not keep (it does
-    /// not print on approval yet): reported, not moved.
-    public func approvalLabelCount() throws -> Int {
-        try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM approval_labels") ?? 0 }
+    /// The record of labels queued on approval: it keeps a parcel's label from
+    /// printing twice when its order arrives again.
+    public func approvalLabels() throws -> [ApprovalLabelRow] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT order_id, parcel_id, label_key, waybill, job_id, reason, at FROM approval_labels ORDER BY seq"
+            ).map {
+                ApprovalLabelRow(
+                    orderId: $0[0], parcelId: $0[1], labelKey: $0[2], waybill: $0[3], jobId: $0[4], reason: $0[5], at: $0[6])
+            }
+        }
     }
 }

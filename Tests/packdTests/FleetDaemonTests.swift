@@ -168,4 +168,38 @@ struct FleetDaemonTests {
         #expect(try sql("SELECT state FROM parcels WHERE order_id = 'M1'") == "pending")
         #expect(try sql("SELECT string_agg(type, ',' ORDER BY seq) FROM outbox") == "order.intercepted")
     }
+    /// The operator's commands (`packd orders import`, `stock`, `outbox`) work on
+    /// the store `[store]` names, not on a journal of their own: what they change,
+    /// the running packd see.
+    @Test func theOperatorCommandsWorkOnTheSharedStore() throws {
+        guard let server = try PrivatePostgres.shared() else { return }
+        let url = try server.createDatabase()
+        let dir = TempDirectory()
+        let a = try RunningPackd(dir: dir.path + "/a", config: Self.fleetConfig(url: url, node: "pc-a", stations: ["a1"]))
+        defer { _ = a.stop() }
+        // Another PC's configuration (node pc-c), with no packd running there.
+        let other = dir.file("other.toml", Self.fleetConfig(url: url, node: "pc-c", stations: []))
+        let orders = dir.file("orders.json", Self.singleItemOrders(3, sku: "KETTLE"))
+        let imported = try Packd.run(["orders", "import", orders, "--config", other])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("3 new"), "\(imported.stdout)")
+        #expect(imported.stdout.contains("postgres://"), "\(imported.stdout)")
+        try Self.waitUntilFollowed(a, 3)
+        let counted = try Packd.run(["stock", "set", "KETTLE", "10", "--config", other])
+        #expect(counted.status == 0, "\(counted.stderr)")
+        // The packd ships what the command imported; the command reads what it shipped.
+        #expect(try a.scan("KETTLE", station: "a1")["outcome"] as? String == "single_item_claimed")
+        let stock = try Packd.run(["stock", "--json", "--config", other])
+        #expect(stock.stdout.contains(#""sku":"KETTLE","quantity":9"#), "\(stock.stdout)\(stock.stderr)")
+        let outbox = try Packd.run(["outbox", "--json", "--config", other])
+        #expect(outbox.stdout.contains(#""applied":1"#), "\(outbox.stdout)\(outbox.stderr)")
+        // A store that does not answer: a precise error, exit 2 (as every command that fails).
+        let away = dir.file(
+            "away.toml",
+            Self.fleetConfig(url: "postgres://postgres@127.0.0.1:\(try HTTPClient.freePort())/packd?sslmode=disable", node: "pc-c", stations: [])
+                .replacingOccurrences(of: "timeout_ms = 60000", with: "timeout_ms = 3000"))
+        let refused = try Packd.run(["stock", "--config", away])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("the shared store"), "\(refused.stderr)")
+    }
 }

@@ -1,5 +1,6 @@
 public import PackAPI
 public import PackCore
+import OrderedCollections
 import PackStore
 
 /// The operations the HTTP routes call, carried out by the daemon's parts.
@@ -58,9 +59,15 @@ public struct DaemonOperations: PackOperations {
         return [
             "added": .int(Int64(summary.added)), "replaced": .int(Int64(summary.replaced)),
             "labels": .array(
-                summary.labels.map {
-                    ["job": .string($0.request.id), "order": .optional($0.request.orderId), "parcel": .optional($0.request.parcelId),
-                     "printer": .string($0.request.printer), "reason": .string($0.reason)]
+                summary.labels.map { label in
+                    var members: OrderedDictionary<String, JSONValue> = [
+                        "job": .string(label.request.id), "order": .optional(label.request.orderId),
+                        "parcel": .optional(label.request.parcelId), "printer": .string(label.request.printer),
+                        "reason": .string(label.reason),
+                    ]
+                    // With a shared store: the packd whose printer it is, when another.
+                    if let node = label.node { members["node"] = .string(node) }
+                    return .object(members)
                 }),
             "cancelledLabels": .array(summary.cancelledLabels.map(JSONValue.string)),
         ]

@@ -9,13 +9,6 @@ extension PackConfig {
         if engine.labelPolicy == .onApproval, defaultPrinter == nil {
             problems.append("engine: label_policy = \"on_approval\" needs engine.printer")
         }
-        if store.backend == .postgres {
-            let approval = stationIds.filter { engineConfig(forStation: $0).labelPolicy == .onApproval }
-            if engine.labelPolicy == .onApproval || !approval.isEmpty {
-                problems.append(
-                    "store.backend: labels on approval are not available with \"postgres\" yet (label_policy = \"on_approval\")")
-            }
-        }
         return problems
     }
 }

@@ -126,6 +126,13 @@ public actor PrintWorker {
         } catch {
             return try await fail(job, "the label cannot be rendered: \(error)")
         }
+        // Its order may have been cancelled while the label rendered (with a shared
+        // store, through another packd): once in CUPS a raw queue prints it within
+        // milliseconds, too fast to take back.
+        if try await journal.printJob(id: request.id)?.state == .cancelled {
+            await observer?(request.id, .cancelled, "cancelled before it was sent")
+            return nil
+        }
         let attempts = job.attempts + 1
         let queue = self.queue
         let name = request.jobName

@@ -69,19 +69,32 @@ public final class DaemonParts: Sendable {
 
     /// How `on_approval` decides where an arriving order's labels print: the
     /// station the order names, when that station prints on approval; with no
-    /// station, `[engine]`'s policy and printer.
+    /// station, `[engine]`'s policy and printer. (With a shared store, a station
+    /// another packd has prints there: `PostgresJournal.registerStations`.)
     public var approvalPrinting: ApprovalPrinting {
         let config = self.config
         return ApprovalPrinting(
-            target: { order in
-                let station = order.station
-                let policy = station.map { config.engineConfig(forStation: $0).labelPolicy } ?? config.engine.labelPolicy
-                guard policy == .onApproval else { return nil }
-                let profile = station.flatMap { config.printer(forStation: $0) } ?? config.defaultPrinter.map(config.profile(named:))
-                guard let profile else { return nil }
-                return ApprovalPrinting.Target(printer: profile.name, station: station, format: profile.language.rawValue)
-            },
+            target: { order in Self.approvalTarget(config, station: order.station) },
             newId: { [self] time in self.newId(at: time) })
+    }
+
+    static func approvalTarget(_ config: PackConfig, station: String?) -> ApprovalPrinting.Target? {
+        let policy = station.map { config.engineConfig(forStation: $0).labelPolicy } ?? config.engine.labelPolicy
+        guard policy == .onApproval else { return nil }
+        let profile = station.flatMap { config.printer(forStation: $0) } ?? config.defaultPrinter.map(config.profile(named:))
+        guard let profile else { return nil }
+        return ApprovalPrinting.Target(printer: profile.name, station: station, format: profile.language.rawValue)
+    }
+
+    /// This packd's stations and where each prints on approval, for the fleet.
+    public var stationPrinting: [PostgresJournal.StationPrinting] {
+        stations.map { PostgresJournal.StationPrinting(station: $0, target: Self.approvalTarget(config, station: $0)) }
+    }
+
+    /// Every printer's worker looks at its queue again (after notifications were
+    /// lost, a label queued here by another packd may be waiting).
+    public func ringAll() async {
+        for bell in doorbells.values { await bell.ring() }
     }
 
     public func ring(printer: String) async { await doorbells[printer]?.ring() }
@@ -97,7 +110,8 @@ public final class DaemonParts: Sendable {
     /// Orders arrived (API or feed): their printers hear of the labels queued, and
     /// the stations show them.
     public func announce(_ summary: ImportSummary) async {
-        for label in summary.labels {
+        // Another packd's labels: that packd hears of them from the store.
+        for label in summary.labels where label.node == nil {
             await ring(printer: label.request.printer)
             if let station = label.request.station {
                 await events.publish(station: station, event: "label", data: LabelEvent.queued(label.request, reason: label.reason))

@@ -3,6 +3,7 @@ public import Logging
 import PackAPI
 import PackCore
 import PackCoreLink
+import PackFleet
 import PackStore
 public import ServiceLifecycle
 import UnixSignals
@@ -57,6 +58,18 @@ public enum DaemonRunner {
         let hub = try await StationHub(
             journal: journal, config: config, retention: .seconds(Int64(config.retention.bookHours) * 3600), now: WallClock.now())
         let parts = DaemonParts(config: config, journal: journal, hub: hub, metrics: metrics, logger: logger)
+        if let fleet = parts.fleet {
+            // Orders arriving at any packd of the fleet print on approval here.
+            do {
+                for (station, other) in try await fleet.registerStations(parts.stationPrinting, at: WallClock.now()) {
+                    logger.warning(
+                        "station taken over from another packd", metadata: ["station": "\(station)", "from": "\(other)"])
+                }
+            } catch {
+                await fleet.close()
+                throw StartError(description: "the shared store: \(FleetStoreError.describe(error))")
+            }
+        }
         let token: (token: String, path: String, created: Bool)
         do {
             token = try APIToken.resolve(file: config.api.tokenFile, stateDirectory: options.stateDirectory, defaultName: "api.token")

@@ -1,5 +1,6 @@
 import Logging
 public import PackFleet
+import PackStore
 public import ServiceLifecycle
 
 /// `[store] backend = "postgres"`: follows what the other packd of the fleet
@@ -35,8 +36,22 @@ public struct FleetService: Service {
             resynchronize: {
                 logger.notice("fleet notifications resumed: reading the order book again")
                 await hub.resynchronize()
+                await parts.ringAll()
             },
-            connection: { metrics?.storeReachable($0) })
+            connection: { metrics?.storeReachable($0) },
+            labelQueued: { [fleet] jobs in
+                // Another packd received the order; the label is this packd's to print.
+                var labels: [ApprovalLabel] = []
+                for job in jobs {
+                    do {
+                        if let label = try await fleet.approvalLabel(jobId: job) { labels.append(label) }
+                    } catch {
+                        logger.warning("label queued elsewhere not read yet", metadata: ["job": "\(job)", "error": "\(FleetStoreError.describe(error))"])
+                        await parts.ringAll()
+                    }
+                }
+                await parts.announce(ImportSummary(added: 0, replaced: 0, labels: labels))
+            })
         await cancelWhenGracefulShutdown { await listener.run() }
     }
 }
