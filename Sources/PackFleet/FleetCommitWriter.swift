@@ -1,109 +1,96 @@
+import Foundation
 import Logging
+import OrderedCollections
 import PackCore
 import PackStore
 import PostgresNIO
 
-/// Writes one decision inside the caller's transaction, deciding every transition
-/// another station could race on the rows themselves.
+/// Writes one decision in one statement, `packd_commit` (FleetCommitFunction),
+/// which decides every transition another station could race on the rows
+/// themselves and refuses the whole commit when one was lost.
 enum FleetCommitWriter {
     static func write(_ commit: ScanCommit, node: String, mode: CoreMode, to db: PostgresConnection, logger: Logger) async throws {
-        // The orders this decision touches, locked in one order (no deadlocks between
-        // packd), with their status as the store holds it now.
+        let argument = Self.argument(commit, node: node, mode: mode).serialized()
+        do {
+            // The function's refusal arrives with its row: read it.
+            for try await _ in try await db.checkedQuery("SELECT packd_commit(\(argument)::jsonb)", logger: logger) {}
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == refusedState {
+            throw refusal(error)
+        }
+    }
+
+    /// The SQLSTATE `packd_commit` refuses a commit with.
+    static let refusedState = "PD001"
+
+    /// The commit as `packd_commit` reads it.
+    static func argument(_ commit: ScanCommit, node: String, mode: CoreMode) -> JSONValue {
         let orderIds = Set(commit.changes.map(\.parcel.orderId)).sorted()
-        var statuses: [String: String] = [:]
-        for id in orderIds {
-            let rows = try await db.checkedQuery("SELECT status FROM orders WHERE id = \(id) FOR NO KEY UPDATE", logger: logger)
-            for try await status in rows.decode(String.self) { statuses[id] = status }
+        let changes: [JSONValue] = commit.changes.map { change in
+            let key = change.parcel
+            var members: OrderedDictionary<String, JSONValue> = ["order": .string(key.orderId), "parcel": .string(key.parcelId)]
+            switch change {
+            case .open(_, let station):
+                members["kind"] = "open"
+                members["station"] = .string(station)
+            case .release(_, let station):
+                members["kind"] = "release"
+                members["station"] = .string(station)
+            case .ship:
+                // Either verified at this station, or claimed whole (一单一件) while nobody had it.
+                let shipped = commit.events.first { $0.type == .parcelShipped && $0.draft.parcelId == key.parcelId }
+                members["kind"] = "ship"
+                members["station"] = .optional(shipped?.draft.station)
+                members["at"] = shipped.map { .int($0.draft.occurredAt.millisecondsSinceEpoch) } ?? .null
+            }
+            return .object(members)
         }
-        for change in commit.changes {
-            try await apply(change, commit: commit, status: statuses[change.parcel.orderId], node: node, to: db, logger: logger)
+        let station: JSONValue =
+            commit.station.map { station in
+                [
+                    "id": .string(station.station), "state": .string(station.json.serialized()),
+                    "at": .int(commit.events.first?.draft.occurredAt.millisecondsSinceEpoch ?? 0),
+                ]
+            } ?? .null
+        let state: OutboxEntry.State = mode == .local ? .applied : .pending
+        let events: [JSONValue] = commit.events.map { event in
+            var members: OrderedDictionary<String, JSONValue> = [
+                "id": .string(event.id), "type": .string(event.type.rawValue), "order": .string(event.draft.orderId),
+                "parcel": .optional(event.draft.parcelId), "at": .int(event.draft.occurredAt.millisecondsSinceEpoch),
+                "payload": .string(event.json.serialized()), "state": .string(state.rawValue),
+            ]
+            // In local mode shipments go to the shared stock ledger, one SKU after
+            // another in one order, so two shipments never deadlock on the levels.
+            if mode == .local, event.type == .parcelShipped {
+                var deltas: [String: Int] = [:]
+                for item in event.draft.items ?? [] { deltas[item.sku, default: 0] -= item.qty }
+                members["stock"] = .array(
+                    deltas.sorted { $0.key < $1.key }.map { ["sku": .string($0.key), "delta": .int(Int64($0.value))] })
+            }
+            return .object(members)
         }
-        if let station = commit.station {
-            let json = station.json.serialized()
-            let at = commit.events.first?.draft.occurredAt.millisecondsSinceEpoch ?? 0
-            try await db.checkedQuery(
-                """
-                INSERT INTO stations (id, node, state, updated_at) VALUES (\(station.station), \(node), \(json), \(at))
-                ON CONFLICT (id) DO UPDATE SET node = excluded.node, state = excluded.state, updated_at = excluded.updated_at
-                """, logger: logger)
+        let labels: [JSONValue] = commit.labels.map { r in
+            [
+                "id": .string(r.id), "printer": .string(r.printer), "station": .optional(r.station), "order": .optional(r.orderId),
+                "parcel": .optional(r.parcelId), "reprint": .bool(r.reprint), "format": .string(r.format),
+                "document": r.document.map { .string(Data($0).base64EncodedString()) } ?? .null,
+                "at": .int(r.createdAt.millisecondsSinceEpoch),
+            ]
         }
-        for event in commit.events {
-            try await FleetOutboxWriter.append(event, node: node, mode: mode, to: db, logger: logger)
-        }
-        for label in commit.labels {
-            try await FleetPrintJobWriter.insert(label, node: node, to: db, logger: logger)
-        }
-        for id in orderIds {
-            try await FleetNotifier.announce(orderId: id, node: node, on: db, logger: logger)
-        }
+        return [
+            "node": .string(node), "orders": .array(orderIds.map(JSONValue.string)), "changes": .array(changes),
+            "station": station, "events": .array(events), "labels": .array(labels),
+        ]
     }
 
-    private static func apply(
-        _ change: BookChange, commit: ScanCommit, status: String?, node: String, to db: PostgresConnection, logger: Logger
-    ) async throws {
-        let key = change.parcel
-        guard let status else { throw JournalError.unknownParcel(key) }
-        switch change {
-        case .open(_, let station):
-            guard status == OrderStatus.approved.rawValue else {
-                throw JournalError.lostRace(key, reason: "cannot be opened: its order is \(status)")
-            }
-            let rows = try await db.checkedQuery(
-                """
-                UPDATE parcels SET state = 'open', open_station = \(station), open_node = \(node)
-                WHERE order_id = \(key.orderId) AND parcel_id = \(key.parcelId) AND in_order
-                  AND (state = 'pending' OR (state = 'open' AND open_station = \(station)))
-                RETURNING 1
-                """, logger: logger)
-            if try await rows.decode(Int.self).first(where: { _ in true }) == nil {
-                throw try await lost(key, db: db, logger: logger)
-            }
-        case .release(_, let station):
-            try await db.checkedQuery(
-                """
-                UPDATE parcels SET state = 'pending', open_station = NULL, open_node = NULL
-                WHERE order_id = \(key.orderId) AND parcel_id = \(key.parcelId) AND state = 'open' AND open_station = \(station)
-                """, logger: logger)
-        case .ship:
-            // A parcel ships only while its order is approved: a cancellation
-            // committed first (the order's row is locked now) is never shipped.
-            guard status == OrderStatus.approved.rawValue else {
-                throw JournalError.lostRace(key, reason: "was not shipped: its order is \(status)")
-            }
-            let shipped = commit.events.first { $0.type == .parcelShipped && $0.draft.parcelId == key.parcelId }
-            let station = shipped?.draft.station
-            let at = shipped?.draft.occurredAt.millisecondsSinceEpoch
-            // Either verified at this station, or claimed whole (一单一件) while nobody had it.
-            let rows = try await db.checkedQuery(
-                """
-                UPDATE parcels SET state = 'shipped', open_station = NULL, open_node = NULL, shipped_at = \(at),
-                    shipped_station = \(station)
-                WHERE order_id = \(key.orderId) AND parcel_id = \(key.parcelId) AND in_order
-                  AND (state = 'pending' OR (state = 'open' AND open_station = \(station)))
-                RETURNING 1
-                """, logger: logger)
-            if try await rows.decode(Int.self).first(where: { _ in true }) == nil {
-                throw try await lost(key, db: db, logger: logger)
-            }
-            try await FleetOrderWriter.markFinished(orderId: key.orderId, at: at ?? 0, on: db, logger: logger)
+    /// What `packd_commit` said when it refused: the parcel as it is now.
+    static func refusal(_ error: PSQLError) -> JournalError {
+        let detail = error.serverInfo?[.detail].flatMap { try? JSONParser.parse($0) }
+        let key = ParcelKey(orderId: detail?["order"]?.stringValue ?? "?", parcelId: detail?["parcel"]?.stringValue ?? "?")
+        switch detail?["kind"]?.stringValue {
+        case "shipped": return .alreadyShipped(key)
+        case "unknown": return .unknownParcel(key)
+        default: return .lostRace(key, reason: detail?["reason"]?.stringValue ?? "changed at another station")
         }
-    }
-
-    /// Why a transition was refused: what the parcel is now.
-    private static func lost(_ key: ParcelKey, db: PostgresConnection, logger: Logger) async throws -> JournalError {
-        let rows = try await db.checkedQuery(
-            """
-            SELECT state, open_station FROM parcels
-            WHERE order_id = \(key.orderId) AND parcel_id = \(key.parcelId) AND in_order
-            """, logger: logger)
-        for try await (state, station) in rows.decode((String, String?).self) {
-            switch state {
-            case "shipped": return .alreadyShipped(key)
-            case "open": return .lostRace(key, reason: "is open at station \(station ?? "?")")
-            default: return .lostRace(key, reason: "changed at another station")
-            }
-        }
-        return .unknownParcel(key)
     }
 }
 

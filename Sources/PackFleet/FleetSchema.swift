@@ -176,6 +176,10 @@ enum FleetSchema {
                 "CREATE INDEX approval_labels_by_parcel ON approval_labels(order_id, parcel_id, seq)",
             ]
         ),
+        (
+            "v3: one round trip per scan commit (packd_commit)",
+            FleetCommitFunction.v3
+        ),
     ]
 
     /// Applies the migrations the store does not have yet, in order, in one

@@ -84,14 +84,22 @@ public final class PostgresJournal: SharedBookJournal {
     /// Runs `body` in a transaction, giving up when the store does not answer
     /// within the deadline. A deadlock or serialization failure PostgreSQL chose
     /// this transaction for is tried again; any other error is the caller's.
+    /// `explicit` false: `body` is one statement, its own transaction (no BEGIN
+    /// and COMMIT round trips).
     @discardableResult
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        explicit: Bool = true, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let logger = self.logger
         var attempt = 0
         while true {
             do {
                 return try await Self.within(deadline) {
-                    try await self.client.checkedTransaction(logger: logger) { db in try await body(db) }
+                    if explicit {
+                        try await self.client.checkedTransaction(logger: logger) { db in try await body(db) }
+                    } else {
+                        try await self.client.withConnection { db in try await body(db) }
+                    }
                 }
             } catch {
                 let cause = Self.cause(of: error)
@@ -157,7 +165,9 @@ public final class PostgresJournal: SharedBookJournal {
         let node = self.node
         let mode = self.mode
         let logger = self.logger
-        try await transaction { db in try await FleetCommitWriter.write(commit, node: node, mode: mode, to: db, logger: logger) }
+        try await transaction(explicit: false) { db in
+            try await FleetCommitWriter.write(commit, node: node, mode: mode, to: db, logger: logger)
+        }
     }
 
     /// Commits in call order, each in its own transaction.

@@ -31,7 +31,7 @@ struct FleetJournalTests {
         guard let store = try await FleetStore.make() else { return }
         let first = try await store.journal(node: "pc-1")
         let second = try await store.journal(node: "pc-2")
-        #expect(try store.sql("SELECT count(*) FROM packd_migrations") == "2")
+        #expect(try store.sql("SELECT count(*) FROM packd_migrations") == "3")
         await first.close()
         await second.close()
         try store.sql("INSERT INTO packd_migrations (name) VALUES ('v99: from the future')")
