@@ -28,6 +28,7 @@ enum FleetCommitFunction {
             label jsonb;
             balance_ bigint;
             node_ text := c->>'node';
+            note_ text;
         BEGIN
             FOR order_id_ IN SELECT value FROM jsonb_array_elements_text(c->'orders') ORDER BY 1 LOOP
                 SELECT status INTO status_ FROM orders WHERE id = order_id_ FOR NO KEY UPDATE;
@@ -98,8 +99,18 @@ enum FleetCommitFunction {
                     (label->>'reprint')::boolean, label->>'format', decode(label->>'document', 'base64'), 'queued',
                     (label->>'at')::bigint, (label->>'at')::bigint);
             END LOOP;
+            -- Every other packd hears of the orders, with their changed parcels' new
+            -- states, so that it needs no read to follow (FleetNotifier.Note); one
+            -- too long for a notification names the order only.
             FOR order_id_ IN SELECT value FROM jsonb_array_elements_text(c->'orders') ORDER BY 1 LOOP
-                PERFORM pg_notify('packd_orders', node_ || E'\n' || order_id_);
+                SELECT E'\x02' || node_ || E'\n' || jsonb_build_object('o', order_id_, 'p', COALESCE(jsonb_agg(
+                           jsonb_build_array(p.parcel_id, p.state, p.open_station)), '[]'))::text
+                INTO note_
+                FROM parcels p
+                WHERE p.order_id = order_id_ AND p.in_order AND p.parcel_id IN (
+                    SELECT value->>'parcel' FROM jsonb_array_elements(c->'changes') WHERE value->>'order' = order_id_);
+                IF octet_length(note_) > 7900 THEN note_ := node_ || E'\n' || order_id_; END IF;
+                PERFORM pg_notify('packd_orders', note_);
             END LOOP;
         END
         $fn$

@@ -111,13 +111,31 @@ enum FleetNotifier {
 
     static let printMark: Character = "\u{7}"
 
-    /// A notification's meaning: an order changed, or a label was queued.
+    static let parcelsMark: Character = "\u{2}"
+
+    /// A notification's meaning: an order changed (read it), parcels of an order
+    /// changed to these states (`packd_commit`: no read needed), or a label was
+    /// queued.
     enum Note: Equatable {
         case order(id: String, by: String)
+        case parcels(orderId: String, by: String, states: [ParcelKey: ParcelState])
         case print(jobId: String, owner: String, by: String)
 
         init?(payload: String) {
-            if payload.first == FleetNotifier.printMark {
+            if payload.first == FleetNotifier.parcelsMark {
+                guard let split = payload.firstIndex(of: "\n"),
+                    let json = try? JSONParser.parse(String(payload[payload.index(after: split)...])),
+                    let orderId = json["o"]?.stringValue, case .array(let parcels)? = json["p"]
+                else { return nil }
+                var states: [ParcelKey: ParcelState] = [:]
+                for parcel in parcels {
+                    guard case .array(let fields) = parcel, fields.count == 3, let id = fields[0].stringValue,
+                        let state = fields[1].stringValue
+                    else { return nil }
+                    states[ParcelKey(orderId: orderId, parcelId: id)] = PostgresJournal.parcelState(state, fields[2].stringValue)
+                }
+                self = .parcels(orderId: orderId, by: String(payload.dropFirst()[..<split]), states: states)
+            } else if payload.first == FleetNotifier.printMark {
                 let parts = payload.dropFirst().split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
                 guard parts.count == 3 else { return nil }
                 self = .print(jobId: String(parts[2]), owner: String(parts[0]), by: String(parts[1]))

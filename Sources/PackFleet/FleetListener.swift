@@ -1,4 +1,5 @@
 import Logging
+public import PackCore
 import PostgresNIO
 import Synchronization
 
@@ -15,6 +16,9 @@ public final class FleetListener: Sendable {
     private let resynchronize: @Sendable () async -> Void
     private let connection: @Sendable (Bool) -> Void
     private let pending = Mutex<Set<String>>([])
+    /// Parcels other packd moved, with their new states: applied without a read.
+    private let restates = Mutex<[ParcelKey: ParcelState]>([:])
+    private let restated: @Sendable ([ParcelKey: ParcelState]) async -> Void
     /// Labels other packd queued for this one's printers (on approval).
     private let labels = Mutex<[String]>([])
     private let labelQueued: @Sendable ([String]) async -> Void
@@ -26,8 +30,10 @@ public final class FleetListener: Sendable {
     public init(
         journal: PostgresJournal, changed: @escaping @Sendable ([String]) async -> Void,
         resynchronize: @escaping @Sendable () async -> Void, connection: @escaping @Sendable (Bool) -> Void = { _ in },
+        restated: @escaping @Sendable ([ParcelKey: ParcelState]) async -> Void,
         labelQueued: @escaping @Sendable ([String]) async -> Void = { _ in }
     ) {
+        self.restated = restated
         self.labelQueued = labelQueued
         self.journal = journal
         self.changed = changed
@@ -51,6 +57,12 @@ public final class FleetListener: Sendable {
     /// Hands the ids that arrived to the hub, as many at a time as came meanwhile.
     private func deliver() async {
         for await _ in rings {
+            // States first: an order read below is read as it is now, after them.
+            let states = restates.withLock { states in
+                defer { states = [:] }
+                return states
+            }
+            if !states.isEmpty { await restated(states) }
             let ids = pending.withLock { ids in
                 defer { ids = [] }
                 return ids
@@ -82,6 +94,11 @@ public final class FleetListener: Sendable {
                             case .order(let id, let by) where by != node:
                                 // Our own changes are in our book already.
                                 self.pending.withLock { _ = $0.insert(id) }
+                                self.bell.yield()
+                            case .parcels(_, let by, let states) where by != node:
+                                // The latest word on each parcel wins (notifications
+                                // arrive in commit order).
+                                self.restates.withLock { $0.merge(states) { _, new in new } }
                                 self.bell.yield()
                             case .print(let jobId, let owner, let by) where owner == node && by != node:
                                 self.labels.withLock { $0.append(jobId) }

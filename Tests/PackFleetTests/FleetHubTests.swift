@@ -87,13 +87,57 @@ struct FleetHubTests {
     }
 }
 
+/// What a packd hears of another's commits: an import names the order (read
+/// it); a scan's commit carries its parcels' new states, so following it needs
+/// no read of the store.
+@Suite(.enabled(if: FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15 (scripts/test.sh)"))
+struct FleetNotificationTests {
+    @Test func aCommitCarriesItsParcelsNewStatesAndAnImportNamesTheOrder() async throws {
+        guard let store = try await FleetStore.make() else { return }
+        let a = try await store.journal(node: "pc-a")
+        let b = try await store.journal(node: "pc-b")
+        let read = Shared<[String]>([])
+        let states = Shared<[[ParcelKey: ParcelState]]>([])
+        let listener = FleetListener(
+            journal: b, changed: { ids in read.withLock { $0 += ids } }, resynchronize: {},
+            restated: { new in states.withLock { $0.append(new) } })
+        let task = Task { await listener.run() }
+        defer { task.cancel() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        func wait(_ what: String, until done: () -> Bool) async throws {
+            while !done() {
+                guard ContinuousClock.now < deadline else { throw PostgresSetupError("not heard within 10 s: \(what)") }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        try await wait("listening") { listener.isListening }
+        _ = try await a.importOrders([FleetOrders.single("N1", sku: "MUG", approvedAt: 1)], at: FleetStore.t0)
+        try await wait("the import") { read.withLock { $0 } == ["N1"] }
+        let key = ParcelKey(orderId: "N1", parcelId: "N1-1")
+        try await a.record(ScanCommit(station: nil, changes: [.open(key, station: "st-a")], events: []))
+        try await wait("the open parcel") { states.withLock { $0.count } == 1 }
+        try await a.record(ScanCommit(station: nil, changes: [.release(key, station: "st-a")], events: []))
+        try await wait("the released parcel") { states.withLock { $0.count } == 2 }
+        #expect(states.withLock { $0 } == [[key: .open(station: "st-a")], [key: .pending]])
+        // Nothing of the commits needed a read; b's own commits are not announced to b.
+        try await b.record(ScanCommit(station: nil, changes: [.open(key, station: "st-b")], events: []))
+        _ = try await a.importOrders([FleetOrders.single("N2", sku: "MUG", approvedAt: 2)], at: FleetStore.t0)
+        try await wait("the second import") { read.withLock { $0 }.count == 2 }
+        #expect(read.withLock { $0 } == ["N1", "N2"])
+        #expect(states.withLock { $0 }.count == 2)
+        task.cancel()
+        await a.close()
+        await b.close()
+    }
+}
+
 enum FleetFollowing {
     /// A hub following the store's notifications, as `packd run` wires it; returns
     /// once the listener is in place (within 10 s).
     static func start(journal: PostgresJournal, hub: StationHub) async throws -> Task<Void, Never> {
         let listener = FleetListener(
             journal: journal, changed: { ids in try? await hub.follow(orderIds: ids) },
-            resynchronize: { await hub.resynchronize() })
+            resynchronize: { await hub.resynchronize() }, restated: { await hub.restate($0) })
         let task = Task { await listener.run() }
         let deadline = ContinuousClock.now + .seconds(10)
         while !listener.isListening {

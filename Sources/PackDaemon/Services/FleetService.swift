@@ -39,6 +39,10 @@ public struct FleetService: Service {
                 await parts.ringAll()
             },
             connection: { metrics?.storeReachable($0) },
+            restated: { states in
+                await hub.restate(states)
+                metrics?.fleetFollowed(Set(states.keys.map(\.orderId)).count)
+            },
             labelQueued: { [fleet] jobs in
                 // Another packd received the order; the label is this packd's to print.
                 var labels: [ApprovalLabel] = []

@@ -48,6 +48,7 @@ public actor StationHub {
         case upserts([Order])
         case changes([BookChange])
         case adopted([SharedOrder])
+        case restated([ParcelKey: ParcelState])
     }
     private var changeLog: [Logged]?
     /// The latest time a caller gave, for reloads.
@@ -93,6 +94,7 @@ public actor StationHub {
             case .upserts(let orders): for order in orders { fresh.upsert(order) }
             case .changes(let changes): fresh.apply(changes)
             case .adopted(let shared): fresh.adopt(shared)
+            case .restated(let states): for (key, state) in states { fresh.restate(key, to: state) }
             }
         }
         let before = book.orderCount
@@ -241,6 +243,14 @@ public actor StationHub {
             staleOrders.formUnion(ids)
             throw error
         }
+    }
+
+    /// Parcels another packd moved, with the states its commit gave them (no read
+    /// needed). A parcel this book lacks is left alone: its order's read, on its
+    /// way, brings it.
+    public func restate(_ states: [ParcelKey: ParcelState]) {
+        for (key, state) in states { book.restate(key, to: state) }
+        changeLog?.append(.restated(states))
     }
 
     /// Orders a decision here changed in memory without the store confirming it
