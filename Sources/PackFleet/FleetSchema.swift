@@ -220,8 +220,9 @@ public enum FleetStoreError: Error, Sendable, Equatable, CustomStringConvertible
     case unreachable(String)
     /// The store answered with an error (a bug, or a store changed by hand).
     case failed(String)
-    /// Built for the embedded journal only, not yet for a shared store.
-    case unsupported(String)
+    /// A station this packd is configured with belongs to another packd that is
+    /// connected now.
+    case stationInUse(station: String, node: String)
 
     /// What went wrong, with PostgreSQL's own message (PostgresNIO hides it from
     /// `description` lest it leak data; the store's messages name no secrets).
@@ -242,7 +243,8 @@ public enum FleetStoreError: Error, Sendable, Equatable, CustomStringConvertible
             "the shared store has migration \"\(name)\", which this packd does not know: upgrade this packd first"
         case .unreachable(let why): "the shared store cannot be reached: \(why)"
         case .failed(let why): "the shared store refused: \(why)"
-        case .unsupported(let what): "\(what) is not available yet"
+        case .stationInUse(let station, let node):
+            "station \(station) belongs to packd \(node), which is connected to the store now: station ids must be unique across the fleet (rename the station in one of the two configurations)"
         }
     }
 }

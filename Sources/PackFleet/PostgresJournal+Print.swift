@@ -26,8 +26,9 @@ extension PostgresJournal {
 
     /// Tells the fleet which stations this packd has and where their labels print
     /// on approval, so that an order arriving at any packd prints here. A station
-    /// another packd had is taken over (the last packd started with it wins; the
-    /// log names the other). Returns the stations taken over, with their old packd.
+    /// of another packd that is connected now is refused (`stationInUse`); one of
+    /// a packd that is gone (a PC replaced or renamed) is taken over. Returns the
+    /// stations taken over, with their old packd.
     @discardableResult
     public func registerStations(_ stations: [StationPrinting], at time: Timestamp) async throws -> [(station: String, from: String)] {
         let node = self.node
@@ -41,6 +42,23 @@ extension PostgresJournal {
                 logger: logger
             ).decode((String, String).self) {
                 taken.append((station, other))
+            }
+            // Two stations of one id would be one station to the store: either could
+            // ship what the other opened. Only a packd that is gone gives one up. A
+            // live packd's delivery lease session speaks every second or two
+            // (FleetDeliveryLease); a switched-off PC's sessions linger silent
+            // until the server's keepalives end them, possibly hours later.
+            for (station, other) in taken {
+                let session = Self.applicationName(node: other)
+                for try await _ in try await db.checkedQuery(
+                    """
+                    SELECT 1 FROM pg_stat_activity
+                    WHERE application_name = \(session) AND (state = 'active' OR state_change > now() - interval '10 seconds')
+                    LIMIT 1
+                    """, logger: logger
+                ).decode(Int32.self) {
+                    throw FleetStoreError.stationInUse(station: station, node: other)
+                }
             }
             try await db.checkedQuery(
                 "DELETE FROM station_printers WHERE node = \(node) OR station = ANY(\(names))", logger: logger)

@@ -202,4 +202,34 @@ struct FleetDaemonTests {
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("the shared store"), "\(refused.stderr)")
     }
+    /// Two stations of one id would be one station to the store (either could ship
+    /// what the other opened): a packd refuses to start with a station of another
+    /// packd that is connected, and takes over one whose packd is gone.
+    @Test func aStationOfAnotherRunningPackdIsRefusedAndOneOfAGonePackdTakenOver() throws {
+        guard let server = try PrivatePostgres.shared() else { return }
+        let url = try server.createDatabase()
+        let dir = TempDirectory()
+        let a = try RunningPackd(dir: dir.path + "/a", config: Self.fleetConfig(url: url, node: "pc-a", stations: ["a1"]))
+        let second = Self.fleetConfig(url: url, node: "pc-c", stations: ["a1"])
+        let config = dir.file("c.toml", second)
+        let refused = try Packd.run(["run", "--config", config, "--state", dir.sub("c-state")], timeout: 60)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("station a1 belongs to packd pc-a, which is connected"), "\(refused.stderr)")
+        #expect(a.stop()?.status == 0)
+        // pc-a is gone (its PC replaced) once the server has ended its sessions: pc-c
+        // takes the station over.
+        let database = PrivatePostgres.database(of: url)
+        let deadline = Date().addingTimeInterval(10)
+        while try server.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'packd pc-a'", database: database)
+            .trimmingCharacters(in: .whitespacesAndNewlines) != "0"
+        {
+            guard Date() < deadline else { throw HTTPClient.ClientError("pc-a's sessions outlived it by 10 s") }
+            usleep(20_000)
+        }
+        let c = try RunningPackd(dir: dir.path + "/c", config: second)
+        defer { _ = c.stop() }
+        #expect(c.log.contains("station taken over from another packd"), "\(c.log.suffix(2000))")
+        #expect(try server.psql("SELECT node FROM station_printers WHERE station = 'a1'", database: database)
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "pc-c")
+    }
 }
