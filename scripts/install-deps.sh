@@ -34,6 +34,12 @@ packages=(
   chromium         # the tests: the station display page in a real browser (headless, DevTools protocol)
   openssl          # the tests: a private CA and a certificate for the https core
   postgresql-15    # the tests: the fleet's shared store (a private server per test run)
+  dpkg-dev         # scripts/build-deb.sh: dpkg-shlibdeps computes the package's Depends
+  fakeroot         # scripts/build-deb.sh: files owned by root in the package
+  binutils         # scripts/build-deb.sh: strip
+  lintian          # the tests: the package checked as Debian checks packages
+  debootstrap      # the tests: the package installed into a fresh Debian 12 root
+  curl             # the tests: the packaged daemon's API, from outside its root
 )
 
 sudo_cmd=()

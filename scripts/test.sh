@@ -9,7 +9,10 @@
 # (docs/fleet.md). On their own they run in seconds. The fleet's daemons are
 # tested in the first run, through real packd processes.
 #
-# Extra arguments go to the first run (e.g. --filter StationHub).
+# Then the Debian package (scripts/test-package.sh): built in release mode,
+# checked by lintian, installed into a fresh Debian 12 root, upgraded, purged.
+#
+# Extra arguments go to the first run (e.g. --filter StationHub), and only it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
@@ -17,4 +20,5 @@ swift test --skip-build "$@"
 if [ $# -eq 0 ]; then
   # Bounded: a hang here fails the run instead of holding CI.
   PACKD_FLEET_TESTS=1 timeout 600 swift test --skip-build --filter PackFleetTests
+  timeout 2400 ./scripts/test-package.sh
 fi

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# The Debian package, tested as warehouse IT uses it (docs/packaging.md): built
+# by scripts/build-deb.sh, checked by lintian, installed with apt into a fresh
+# Debian 12 root made by debootstrap (no Swift there), run, upgraded over a
+# journal holding orders and undelivered events, removed and purged.
+#
+#   scripts/test-package.sh [--deb FILE]
+#
+# Needs root (debootstrap, chroot, mounts) and the network (Debian's archive).
+# The bare root is cached as a tarball ($PACKD_DEB_ROOT_CACHE, default
+# ~/.cache/packd/bookworm-minbase.tar) between runs.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+repo=$PWD
+deb=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --deb) deb=$2; shift 2 ;;
+    *) echo "test-package.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+
+step() { printf '\n== %s\n' "$*"; }
+fail() { echo "test-package.sh: FAIL: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || fail "needs root (debootstrap, chroot)"
+
+if [ -z "$deb" ]; then
+    step "build the package"
+    deb=$(scripts/build-deb.sh | tail -1)
+fi
+[ -f "$deb" ] || fail "no package at $deb"
+version=$(dpkg-deb -f "$deb" Version)
+echo "$deb: version $version, $(du -k "$deb" | cut -f1) KiB"
+
+step "lintian"
+# Errors fail; warnings and info are listed (docs/packaging.md says why each stays).
+lintian --fail-on error --tag-display-limit 0 "$deb" | tee /tmp/packd-lintian.txt || fail "lintian reports errors (above)"
+
+work=$(mktemp -d)
+root=$work/root
+mounted=()
+packd_pid=""
+cleanup() {
+    [ -n "$packd_pid" ] && kill -KILL "$packd_pid" 2>/dev/null || true
+    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+step "a fresh Debian 12 root"
+cache=${PACKD_DEB_ROOT_CACHE:-$HOME/.cache/packd/bookworm-minbase.tar}
+mkdir -p "$root"
+if [ -f "$cache" ]; then
+    tar -C "$root" -xf "$cache"
+else
+    mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+    debootstrap --variant=minbase bookworm "$root" "${mirror:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1 \
+        || { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
+    mkdir -p "$(dirname "$cache")"
+    tar -C "$root" -cf "$cache.part" . && mv "$cache.part" "$cache"
+fi
+for fs in proc sys dev dev/pts; do
+    mkdir -p "$root/$fs"
+    mount --bind "/$fs" "$root/$fs"
+    mounted+=("$root/$fs")
+done
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+# As in an image build: services are not started by maintainer scripts here.
+printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
+chmod 0755 "$root/usr/sbin/policy-rc.d"
+in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+
+step "apt-get install ./$(basename "$deb")"
+cp "$deb" "$root/tmp/"
+in_root apt-get update -q >/dev/null
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb")" >"$work/install.log" 2>&1 \
+    || { tail -30 "$work/install.log"; fail "apt-get install"; }
+in_root sh -c 'command -v swift' && fail "a Swift toolchain is in the root"
+[ -z "$(find "$root" -xdev -name 'libswiftCore*' -print -quit)" ] || fail "a Swift runtime library is in the root"
+
+step "what it installed"
+[ "$(in_root packd --version)" = "$version" ] || fail "packd --version is not $version"
+in_root packd config check /etc/packd/packd.toml || fail "packd config check /etc/packd/packd.toml"
+in_root id packd
+for group in input dialout lp; do
+    in_root id -nG packd | tr ' ' '\n' | grep -qx "$group" || fail "packd is not in group $group"
+done
+for token in api display; do
+    [ "$(in_root stat -c '%U %a' "/var/lib/packd/$token.token" 2>&1)" = "packd 600" ] \
+        || { grep -i -A3 'setting up packd' "$work/install.log"; fail "$token.token is not packd's, mode 600"; }
+done
+[ -L "$root/etc/systemd/system/multi-user.target.wants/packd.service" ] || fail "packd.service is not enabled"
+in_root systemd-analyze verify /lib/systemd/system/packd.service || fail "systemd-analyze verify"
+for file in /lib/udev/rules.d/60-packd.rules /usr/share/man/man1/packd.1.gz /usr/share/bash-completion/completions/packd \
+    /usr/share/zsh/vendor-completions/_packd /usr/share/fish/vendor_completions.d/packd.fish \
+    /usr/share/packd/templates/waybill-100x150.json /usr/share/doc/packd/copyright; do
+    [ -s "$root$file" ] || fail "$file is missing"
+done
+grep -qx /etc/packd/packd.toml "$root/var/lib/dpkg/info/packd.conffiles" || fail "/etc/packd/packd.toml is not a conffile"
+set +e
+in_root runuser -u packd -- packd doctor --config /etc/packd/packd.toml >"$work/doctor.txt" 2>&1
+doctor=$?
+set -e
+cat "$work/doctor.txt"
+# Nothing runs in this root (no systemd, no CUPS): the doctor says so, and exits 1.
+[ "$doctor" -le 1 ] || fail "packd doctor exited $doctor"
+grep -q "^ok   config:" "$work/doctor.txt" || fail "packd doctor did not pass the shipped configuration"
+
+step "a journal with orders and undelivered events"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$root/etc/packd/upgrade-test.toml" <<EOF
+state_dir = "/var/lib/packd"
+[core]
+mode = "remote"
+url = "http://127.0.0.1:9/core"
+backoff_base_ms = 60000
+[api]
+listen = "127.0.0.1:$port"
+[stations.pack-01]
+EOF
+token=$(cat "$root/var/lib/packd/api.token")
+api() { curl -sS --max-time 10 -H "Authorization: Bearer $token" "$@"; }
+start_packd() {
+    # setpriv execs packd as packd (runuser would stay between, and answer signals itself).
+    chroot "$root" setpriv --reuid=packd --regid=packd --init-groups env -i PATH=/usr/bin:/bin HOME=/var/lib/packd \
+        packd run --config /etc/packd/upgrade-test.toml >>"$work/packd.log" 2>&1 &
+    packd_pid=$!
+    for _ in $(seq 1 300); do
+        curl -s --max-time 1 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+        kill -0 "$packd_pid" 2>/dev/null || { cat "$work/packd.log"; fail "packd run ended"; }
+        sleep 0.1
+    done
+    cat "$work/packd.log"
+    fail "packd did not answer within 30 s"
+}
+stop_packd() {
+    kill -TERM "$packd_pid"
+    wait "$packd_pid" || fail "packd run exited $? on SIGTERM"
+    packd_pid=""
+}
+start_packd
+orders='{"orders": [
+  {"id": "UP-1", "status": "approved", "waybill": "YTUP00000001", "lines": [{"sku": "MUG", "qty": 1, "barcodes": ["6901234567892"]}]},
+  {"id": "UP-2", "status": "approved", "waybill": "YTUP00000002", "lines": [{"sku": "MUG", "qty": 2}]}]}'
+api -X POST -H 'Content-Type: application/json' --data "$orders" "http://127.0.0.1:$port/v1/orders" | grep -q '"added":2' \
+    || fail "the orders were not imported"
+for code in YTUP00000001 6901234567892; do
+    api -X POST -H 'Content-Type: application/json' --data "{\"code\": \"$code\"}" "http://127.0.0.1:$port/v1/stations/pack-01/scans" >/dev/null
+done
+api "http://127.0.0.1:$port/v1/orders/UP-1" | grep -q '"state":"shipped"' || fail "UP-1 did not ship"
+stop_packd
+# Every order, parcel state and event, as the journal holds them (read without
+# touching it: packd closed it cleanly, so nothing waits in its WAL).
+journal_rows() {
+    python3 - "$root/var/lib/packd/journal.sqlite" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect("file:%s?immutable=1" % sys.argv[1], uri=True)
+for query in ("SELECT id, status FROM orders ORDER BY id",
+              "SELECT order_id, parcel_id, state FROM parcels ORDER BY order_id, parcel_id",
+              "SELECT id, type, state, payload FROM outbox ORDER BY seq"):
+    for row in db.execute(query):
+        print("|".join(str(v) for v in row))
+PY
+}
+before=$(journal_rows)
+echo "$before" | cut -c1-160
+echo "$before" | grep -q '|parcel.shipped|pending|' || fail "no parcel.shipped event waits for the core"
+counts=$(in_root packd outbox --json --config /etc/packd/upgrade-test.toml | head -1)
+echo "$counts" | grep -q '"pending":1' || fail "packd outbox: $counts"
+
+step "an upgrade over it"
+newer=$work/newer
+dpkg-deb -R "$deb" "$newer"
+sed -i "s/^Version: .*/Version: $version+upgrade1/" "$newer/DEBIAN/control"
+fakeroot dpkg-deb --build -Zxz "$newer" "$root/tmp/packd_newer.deb" >/dev/null
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends /tmp/packd_newer.deb >"$work/upgrade.log" 2>&1 \
+    || { tail -30 "$work/upgrade.log"; fail "the upgrade"; }
+[ "$(in_root dpkg-query -W -f '${Version}' packd)" = "$version+upgrade1" ] || fail "the upgrade did not install"
+[ "$(cat "$root/var/lib/packd/api.token")" = "$token" ] || fail "the upgrade changed the API token"
+[ "$(journal_rows)" = "$before" ] || fail "the upgrade changed the journal: $(journal_rows)"
+start_packd
+api "http://127.0.0.1:$port/v1/orders/UP-1" | grep -q '"state":"shipped"' || fail "UP-1 is gone after the upgrade"
+api "http://127.0.0.1:$port/v1/orders/UP-2" | grep -q '"state":"pending"' || fail "UP-2 is gone after the upgrade"
+stop_packd
+
+start=$(date +%s%N)
+for _ in $(seq 1 10); do in_root packd --version >/dev/null; done
+version_ms=$(( ($(date +%s%N) - start) / 10000000 ))
+
+step "remove keeps the state, purge removes it"
+in_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q packd >"$work/remove.log" 2>&1 || { tail -20 "$work/remove.log"; fail "remove"; }
+[ ! -e "$root/usr/bin/packd" ] || fail "remove left /usr/bin/packd"
+[ -s "$root/var/lib/packd/journal.sqlite" ] || ls -la "$root/var/lib/packd"
+[ -n "$(ls -A "$root/var/lib/packd")" ] || fail "remove emptied /var/lib/packd"
+in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q packd >"$work/purge.log" 2>&1 || { tail -20 "$work/purge.log"; fail "purge"; }
+[ ! -e "$root/var/lib/packd" ] || fail "purge left /var/lib/packd"
+[ ! -e "$root/etc/packd/packd.toml" ] || fail "purge left /etc/packd/packd.toml"
+
+step "sizes and start-up (docs/packaging.md records them)"
+echo "package: $(du -k "$deb" | cut -f1) KiB; installed: $(dpkg-deb -f "$deb" Installed-Size) KiB"
+echo "apt set up $(grep -c '^Setting up' "$work/install.log") packages in the bare root to install it"
+echo "packd --version, in the root through chroot: ${version_ms} ms each (10 runs)"
+echo "packd run, start to ready (the two starts above): $(grep -o 'startup_s=[0-9.]*' "$work/packd.log" | tr '\n' ' ')"
+echo "test-package.sh: the package passed"
