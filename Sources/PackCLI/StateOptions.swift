@@ -46,6 +46,20 @@ struct StateOptions: ParsableArguments {
     /// again after), so that a command changes what the daemons see.
     func withJournal<T>(_ config: PackConfig, _ body: (any DaemonJournal) async throws -> T) async throws -> T {
         guard config.store.backend == .postgres else { return try await body(try openJournal(config)) }
+        let store = try await Self.openSharedStore(config).store
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// The shared store `[store]` names, as a command uses it: a small pool, the
+    /// store's own log at warnings only, errors that say which store.
+    static func openSharedStore(_ config: PackConfig, node: String? = nil) async throws -> (store: PostgresJournal, address: PostgresAddress) {
         let address: PostgresAddress
         do {
             address = try DaemonRunner.storeAddress(config)
@@ -54,20 +68,12 @@ struct StateOptions: ParsableArguments {
         }
         var logger = Logger(label: "packd.store")
         logger.logLevel = .warning
-        let store: PostgresJournal
         do {
-            store = try await DaemonRunner.openSharedStore(
-                config, address: address, connections: PostgresJournal.minimumConnections, logger: logger)
+            let store = try await DaemonRunner.openSharedStore(
+                config, address: address, node: node, connections: PostgresJournal.minimumConnections, logger: logger)
+            return (store, address)
         } catch {
             throw CLIError("the shared store \(address.description): \(FleetStoreError.describe(error))")
-        }
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
         }
     }
 

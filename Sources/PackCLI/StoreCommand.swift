@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import PackDaemon
 import PackFleet
 import PackStore
@@ -61,21 +60,7 @@ struct StoreCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("\(error)")
             }
-            let address: PostgresAddress
-            do {
-                address = try DaemonRunner.storeAddress(config)
-            } catch {
-                throw CLIError("\(error)")
-            }
-            var logger = Logger(label: "packd.store.migrate")
-            logger.logLevel = .warning
-            let store: PostgresJournal
-            do {
-                store = try await DaemonRunner.openSharedStore(
-                    config, address: address, node: node, connections: PostgresJournal.minimumConnections, logger: logger)
-            } catch {
-                throw CLIError("the shared store \(address.description): \(FleetStoreError.describe(error))")
-            }
+            let (store, address) = try await StateOptions.openSharedStore(config, node: node)
             let summary: FleetImportSummary
             do {
                 summary = try await FleetJournalImport.run(source, into: store, dryRun: dryRun) { progress in

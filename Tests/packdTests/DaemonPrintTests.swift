@@ -36,7 +36,7 @@ struct DaemonPrintTests {
     }
 
     /// Waits until the order's label (on approval) is in `state`.
-    func waitForLabel(_ packd: RunningPackd, order: String, state: String) throws {
+    static func waitForLabel(_ packd: RunningPackd, order: String, state: String) throws {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             let parcels = jsonObject(try packd.get("/v1/orders/\(order)"))["parcels"] as? [[String: Any]] ?? []
@@ -127,7 +127,7 @@ struct DaemonPrintTests {
         // Cancelled before its label printed (CUPS down meanwhile): it never prints.
         // CUPS is stopped only once B's job is done there: one stopped mid-job
         // can come back with the job stuck (see PrintWorker.abandonStuck).
-        try waitForLabel(packd, order: "B", state: "completed")
+        try Self.waitForLabel(packd, order: "B", state: "completed")
         cups.stop()
         #expect(try packd.post("/v1/orders", Self.order("C", waybill: "YTC1", station: "pack-02")).status == 200)
         let cancelled = try packd.post("/v1/orders", Self.order("C", waybill: "YTC1", station: "pack-02", status: "cancelled"))
@@ -172,7 +172,7 @@ struct DaemonPrintTests {
         // A new waybill by the feed: the new label, once, with the reason.
         try core.control("orders", "{\"orders\": [\(Self.order("A", waybill: "YTA2", station: "pack-02"))]}")
         #expect(text(try printer.nextJob(timeout: 60).bytes).contains("YTA2"))
-        try waitForLabel(packd, order: "A", state: "completed")
+        try Self.waitForLabel(packd, order: "A", state: "completed")
         let a = (jsonObject(try packd.get("/v1/orders/A"))["parcels"] as! [[String: Any]])[0]
         #expect((a["labels"] as! [[String: Any]]).map { $0["reason"] as! String } == ["approved", "waybill changed from YTA1 to YTA2"])
         #expect(printer.jobs.count == 3)

@@ -19,18 +19,6 @@ struct FleetApprovalTests {
         DaemonPrintTests.order(id, waybill: waybill, station: "pack-02", status: status)
     }
 
-    /// The label (on approval) of `order` as `packd` reads it from the store, once its state is `state`.
-    func waitForLabel(_ packd: RunningPackd, order: String, state: String) throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let parcels = jsonObject(try packd.get("/v1/orders/\(order)"))["parcels"] as? [[String: Any]] ?? []
-            let labels = parcels.first?["labels"] as? [[String: Any]] ?? []
-            if labels.last?["state"] as? String == state { return }
-            usleep(20_000)
-        }
-        throw HTTPClient.ClientError("the label of \(order) did not become \(state) within 30 s")
-    }
-
     @Test(.timeLimit(.minutes(4)))
     func anOrderPostedToOnePackdPrintsOnceAtThePackdThatOwnsItsStation() throws {
         guard let server = try PrivatePostgres.shared() else { return }
@@ -76,7 +64,8 @@ struct FleetApprovalTests {
         #expect(heard.filter { $0.event == "label" && $0.data.contains("\"state\":\"queued\"") }.count == 2)
         // Cancelled through pc-b before its label printed (CUPS down meanwhile): it
         // never prints at pc-a. CUPS stops only once B's job is done there.
-        try waitForLabel(b, order: "B", state: "completed")
+        // (b reads the label's state from the store.)
+        try DaemonPrintTests.waitForLabel(b, order: "B", state: "completed")
         cups.stop()
         #expect(try b.post("/v1/orders", order("C", waybill: "YTC10000001")).status == 200)
         let cancelled = try b.post("/v1/orders", order("C", waybill: "YTC10000001", status: "cancelled"))
