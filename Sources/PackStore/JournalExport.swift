@@ -155,9 +155,10 @@ public final class JournalExport: Sendable {
                     FROM orders o LEFT JOIN order_books b ON b.order_id = o.id WHERE o.id > ? ORDER BY o.id LIMIT ?
                     """, arguments: [id, limit]
             ).map { row in
-                OrderRow(
-                    id: row[0], foldedId: row[1], status: row[2], approvedAt: row[3], station: row[4], revision: row[5],
-                    receivedAt: row[6], body: row[7], book: [UInt8]((row[8] as Data?) ?? Data()), finishedAt: row[9], parcels: [])
+                try OrderRow(
+                    id: row.at(0), foldedId: row.at(1), status: row.at(2), approvedAt: row.at(3), station: row.at(4),
+                    revision: row.at(5), receivedAt: row.at(6), body: row.at(7), book: [UInt8]((row.at(8) as Data?) ?? Data()),
+                    finishedAt: row.at(9), parcels: [])
             }
             guard let first = orders.first?.id, let last = orders.last?.id else { return [] }
             var index: [String: Int] = [:]
@@ -169,11 +170,12 @@ public final class JournalExport: Sendable {
                     FROM parcels WHERE order_id BETWEEN ? AND ? ORDER BY order_id, parcel_id
                     """, arguments: [first, last])
             while let row = try rows.next() {
-                guard let i = index[row[0]] else { continue }
+                guard let i = try index[row.at(0)] else { continue }
                 orders[i].parcels.append(
-                    ParcelRow(
-                        parcelId: row[1], foldedParcelId: row[2], waybill: row[3], foldedWaybill: row[4], state: row[5],
-                        openStation: row[6], shippedAt: row[7], shippedStation: row[8], inOrder: (row[9] as Int64) != 0))
+                    try ParcelRow(
+                        parcelId: row.at(1), foldedParcelId: row.at(2), waybill: row.at(3), foldedWaybill: row.at(4),
+                        state: row.at(5), openStation: row.at(6), shippedAt: row.at(7), shippedStation: row.at(8),
+                        inOrder: (row.at(9) as Int64) != 0))
             }
             return orders
         }
@@ -182,7 +184,7 @@ public final class JournalExport: Sendable {
     public func stations() throws -> [StationRow] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT id, state, updated_at FROM stations ORDER BY id").map {
-                StationRow(id: $0[0], state: $0[1], updatedAt: $0[2])
+                try StationRow(id: $0.at(0), state: $0.at(1), updatedAt: $0.at(2))
             }
         }
     }
@@ -199,10 +201,11 @@ public final class JournalExport: Sendable {
                     FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?
                     """, arguments: [seq, limit]
             ).map {
-                EventRow(
-                    seq: $0[0], id: $0[1], type: $0[2], orderId: $0[3], parcelId: $0[4], occurredAt: $0[5], payload: $0[6], state: $0[7],
-                    attempts: $0[8], nextAttemptAt: $0[9], lastError: $0[10], deliveredAt: $0[11], deadAt: $0[12], deadStatus: $0[13],
-                    deadResponse: $0[14], dropReason: $0[15])
+                try EventRow(
+                    seq: $0.at(0), id: $0.at(1), type: $0.at(2), orderId: $0.at(3), parcelId: $0.at(4), occurredAt: $0.at(5),
+                    payload: $0.at(6), state: $0.at(7), attempts: $0.at(8), nextAttemptAt: $0.at(9), lastError: $0.at(10),
+                    deliveredAt: $0.at(11), deadAt: $0.at(12), deadStatus: $0.at(13), deadResponse: $0.at(14),
+                    dropReason: $0.at(15))
             }
         }
     }
@@ -212,7 +215,9 @@ public final class JournalExport: Sendable {
             try Row.fetchAll(
                 db, sql: "SELECT seq, sku, delta, kind, reference, at FROM stock_ledger WHERE seq > ? ORDER BY seq LIMIT ?",
                 arguments: [seq, limit]
-            ).map { MovementRow(seq: $0[0], sku: $0[1], delta: $0[2], kind: $0[3], reference: $0[4], at: $0[5]) }
+            ).map {
+                try MovementRow(seq: $0.at(0), sku: $0.at(1), delta: $0.at(2), kind: $0.at(3), reference: $0.at(4), at: $0.at(5))
+            }
         }
     }
 
@@ -227,10 +232,11 @@ public final class JournalExport: Sendable {
                     FROM print_jobs WHERE state IN ('queued', 'sent') ORDER BY seq
                     """
             ).map {
-                PrintJobRow(
-                    seq: $0[0], id: $0[1], printer: $0[2], station: $0[3], orderId: $0[4], parcelId: $0[5], reprint: ($0[6] as Int64) != 0,
-                    format: $0[7], document: ($0[8] as Data?).map { [UInt8]($0) }, state: $0[9], cupsJobId: $0[10], attempts: $0[11],
-                    lastError: $0[12], createdAt: $0[13], updatedAt: $0[14])
+                try PrintJobRow(
+                    seq: $0.at(0), id: $0.at(1), printer: $0.at(2), station: $0.at(3), orderId: $0.at(4), parcelId: $0.at(5),
+                    reprint: ($0.at(6) as Int64) != 0, format: $0.at(7), document: ($0.at(8) as Data?).map { [UInt8]($0) },
+                    state: $0.at(9), cupsJobId: $0.at(10), attempts: $0.at(11), lastError: $0.at(12), createdAt: $0.at(13),
+                    updatedAt: $0.at(14))
             }
         }
     }
@@ -238,7 +244,7 @@ public final class JournalExport: Sendable {
     public func feedCursors() throws -> [CursorRow] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT feed, cursor, updated_at FROM feed_cursors").map {
-                CursorRow(feed: $0[0], cursor: $0[1], updatedAt: $0[2])
+                try CursorRow(feed: $0.at(0), cursor: $0.at(1), updatedAt: $0.at(2))
             }
         }
     }
@@ -246,7 +252,8 @@ public final class JournalExport: Sendable {
     public func inputDeadLetters() throws -> [InputDeadLetterRow] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, source, order_id, path, error, body, at FROM input_dead_letters ORDER BY seq").map {
-                InputDeadLetterRow(seq: $0[0], source: $0[1], orderId: $0[2], path: $0[3], error: $0[4], body: $0[5], at: $0[6])
+                try InputDeadLetterRow(
+                    seq: $0.at(0), source: $0.at(1), orderId: $0.at(2), path: $0.at(3), error: $0.at(4), body: $0.at(5), at: $0.at(6))
             }
         }
     }
@@ -258,9 +265,18 @@ public final class JournalExport: Sendable {
             try Row.fetchAll(
                 db, sql: "SELECT order_id, parcel_id, label_key, waybill, job_id, reason, at FROM approval_labels ORDER BY seq"
             ).map {
-                ApprovalLabelRow(
-                    orderId: $0[0], parcelId: $0[1], labelKey: $0[2], waybill: $0[3], jobId: $0[4], reason: $0[5], at: $0[6])
+                try ApprovalLabelRow(
+                    orderId: $0.at(0), parcelId: $0.at(1), labelKey: $0.at(2), waybill: $0.at(3), jobId: $0.at(4),
+                    reason: $0.at(5), at: $0.at(6))
             }
         }
+    }
+}
+
+extension Row {
+    /// The column's value, or an error naming what did not decode: a journal
+    /// edited by hand must not crash `packd store migrate` (GRDB's subscripts trap).
+    fileprivate func at<Value: DatabaseValueConvertible>(_ index: Int) throws -> Value {
+        try decode(atIndex: index)
     }
 }

@@ -126,4 +126,25 @@ struct StoreMigrateTests {
         let unset = try Packd.run(["store", "migrate", "--from", "sqlite", "--to", "postgres", "--config", noURL])
         #expect(unset.stderr.contains("no [store] url"), "\(unset.stderr)")
     }
+    /// A journal someone edited by hand (a number column holding text) is
+    /// reported, and nothing moves; it does not crash the command.
+    @Test func aJournalEditedByHandIsReportedAndNothingMoves() throws {
+        guard let server = try PrivatePostgres.shared() else { return }
+        let url = try server.createDatabase()
+        let database = PrivatePostgres.database(of: url)
+        let dir = TempDirectory()
+        let state = dir.sub("state")
+        let imported = try Packd.run(["orders", "import", dir.file("orders.json", Self.orders), "--state", state])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let edit = try ExternalTool.run(
+            "/usr/bin/python3",
+            ["-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute(\"UPDATE orders SET revision = 'many' WHERE id = 'A1'\"); db.commit()",
+             state + "/journal.sqlite"])
+        #expect(edit.status == 0, "\(edit.stderr)")
+        let config = dir.file("c.toml", Self.storeConfig(url: url, node: "pc-1", station: "st1"))
+        let moved = try Packd.run(["store", "migrate", "--from", "sqlite", "--to", "postgres", "--config", config, "--state", state])
+        #expect(moved.status == 2, "\(moved.stdout)\(moved.stderr)")
+        #expect(moved.stderr.contains("nothing was moved"), "\(moved.stderr)")
+        #expect(try server.psql("SELECT count(*) FROM orders", database: database).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
 }
