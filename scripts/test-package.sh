@@ -150,12 +150,16 @@ for code in YTUP00000001 6901234567892; do
 done
 api "http://127.0.0.1:$port/v1/orders/UP-1" | grep -q '"state":"shipped"' || fail "UP-1 did not ship"
 stop_packd
-# Every order, parcel state and event, as the journal holds them (read without
-# touching it: packd closed it cleanly, so nothing waits in its WAL).
+# Every order, parcel state and event, as the journal holds them: read from a
+# copy (the journal with its WAL), so that the journal itself is not touched.
 journal_rows() {
     python3 - "$root/var/lib/packd/journal.sqlite" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect("file:%s?immutable=1" % sys.argv[1], uri=True)
+import os, shutil, sqlite3, sys, tempfile
+copy = os.path.join(tempfile.mkdtemp(), "journal.sqlite")
+for suffix in ("", "-wal"):
+    if os.path.exists(sys.argv[1] + suffix):
+        shutil.copyfile(sys.argv[1] + suffix, copy + suffix)
+db = sqlite3.connect(copy)
 for query in ("SELECT id, status FROM orders ORDER BY id",
               "SELECT order_id, parcel_id, state FROM parcels ORDER BY order_id, parcel_id",
               "SELECT id, type, state, payload FROM outbox ORDER BY seq"):
