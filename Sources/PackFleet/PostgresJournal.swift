@@ -84,22 +84,14 @@ public final class PostgresJournal: SharedBookJournal {
     /// Runs `body` in a transaction, giving up when the store does not answer
     /// within the deadline. A deadlock or serialization failure PostgreSQL chose
     /// this transaction for is tried again; any other error is the caller's.
-    /// `explicit` false: `body` is one statement, its own transaction (no BEGIN
-    /// and COMMIT round trips).
     @discardableResult
-    func transaction<T: Sendable>(
-        explicit: Bool = true, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
-    ) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let logger = self.logger
         var attempt = 0
         while true {
             do {
                 return try await Self.within(deadline) {
-                    if explicit {
-                        try await self.client.checkedTransaction(logger: logger) { db in try await body(db) }
-                    } else {
-                        try await self.client.withConnection { db in try await body(db) }
-                    }
+                    try await self.client.checkedTransaction(logger: logger) { db in try await body(db) }
                 }
             } catch {
                 let cause = Self.cause(of: error)
@@ -165,7 +157,12 @@ public final class PostgresJournal: SharedBookJournal {
         let node = self.node
         let mode = self.mode
         let logger = self.logger
-        try await transaction(explicit: false) { db in
+        // In a transaction of its own, not as one autocommitted statement: a
+        // statement's rows end (CommandComplete) before PostgreSQL commits it at
+        // Sync, so its answer would reach the packer before the commit is on disk.
+        // COMMIT answers only once it is. (Found by FleetFaultTests: a claim heard
+        // by the packer lost in a crash of the server, and claimed again.)
+        try await transaction { db in
             try await FleetCommitWriter.write(commit, node: node, mode: mode, to: db, logger: logger)
         }
     }
