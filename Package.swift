@@ -1,5 +1,27 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
+
+/// pkg-config's C flags for `packages`. packd compiles against the headers of
+/// pango/cairo and poppler but loads the libraries only when it first renders
+/// a label (CLazyLibraries); a systemLibrary with `pkgConfig` would also link
+/// them, so every daemon would map them at start.
+func pkgConfigCFlags(_ packages: [String]) -> [String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["pkg-config", "--cflags"] + packages
+    let output = Pipe()
+    process.standardOutput = output
+    guard (try? process.run()) != nil else { return [] }
+    let flags = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return [] }
+    return String(decoding: flags, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init)
+}
+
+let labelLibraryHeaders: [SwiftSetting] = [
+    .unsafeFlags(pkgConfigCFlags(["pangocairo", "poppler-glib"]).flatMap { ["-Xcc", $0] })
+]
 
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -52,24 +74,27 @@ let package = Package(
         .systemLibrary(name: "CXKBCommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .systemLibrary(name: "CUmockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
-        .systemLibrary(
-            name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
-        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        // Headers only: the libraries are loaded on first use (CLazyLibraries);
+        // their include paths come from labelLibraryHeaders.
+        .systemLibrary(name: "CPangoCairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CPoppler", providers: [.apt(["libpoppler-glib-dev"])]),
+        // Trampolines that load libcups, pango/cairo and poppler on first call.
+        .target(name: "CLazyLibraries"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libzint ships no pkg-config file; the shim also reads its packed modules.
         .target(name: "CZint", linkerSettings: [.linkedLibrary("zint")]),
         // Label templates, layout and the printer-language encoders.
         .target(
             name: "PackLabels",
-            dependencies: ["PackCore", "CPangoCairo", "CPoppler", "CZint", "CZlib"],
-            swiftSettings: strict
+            dependencies: ["PackCore", "CPangoCairo", "CPoppler", "CZint", "CZlib", "CLazyLibraries"],
+            swiftSettings: strict + labelLibraryHeaders
         ),
         // libcups has no pkg-config file on Debian 12.
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
         // CUPS destinations, jobs and printer state.
         .target(
             name: "PackPrint",
-            dependencies: ["PackCore", "CCups"],
+            dependencies: ["PackCore", "CCups", "CLazyLibraries"],
             swiftSettings: strict
         ),
         // Scanners: serial (termios), and later evdev and udev.

@@ -9,6 +9,7 @@ public struct LabelRenderer: Sendable {
     public func render(_ template: LabelTemplate, data: LabelData, format: LabelFormat, dpi: Int? = nil)
         throws(LabelError) -> RenderedLabel
     {
+        try LabelLibraries.requireRendering()
         let dpi = dpi ?? template.dpi
         guard LabelResolution.supported.contains(dpi) else {
             throw LabelError("dpi", "must be 203 or 300, not \(dpi)")

@@ -1,4 +1,5 @@
 import CCups
+import CLazyLibraries
 import Foundation
 
 /// One connection to cupsd (its local socket or host:port). libcups keeps its
@@ -11,6 +12,7 @@ public final class CupsConnection {
     /// Connects to `server` (a socket path or host[:port]); `nil` uses
     /// `$CUPS_SERVER` / client.conf / the local cupsd, as `lp` does.
     public init(server: String? = nil, timeoutMilliseconds: Int32 = 5000) throws(PrintError) {
+        try Self.loadLibrary()
         let name = server ?? String(cString: cupsServer())
         self.server = name
         var host = name
@@ -28,6 +30,16 @@ public final class CupsConnection {
     }
 
     deinit { httpClose(http) }
+
+    /// libcups is loaded when packd first talks to CUPS, not at start
+    /// (CLazyLibraries); one that cannot be loaded is an error, not a crash.
+    static func loadLibrary() throws(PrintError) {
+        var reason = [CChar](repeating: 0, count: 512)
+        guard packd_lazy_library_load(PACKD_LAZY_CUPS, &reason, UInt(reason.count)) != 0 else { return }
+        throw PrintError(
+            .serverUnreachable, printer: nil,
+            "libcups.so.2 cannot be loaded (\(String(cString: reason))); install libcups2")
+    }
 
     /// The last CUPS error of this thread, as text.
     static func lastError() -> String {

@@ -33,6 +33,7 @@ public struct CarrierDocument: Sendable {
         guard bytes.count <= Self.maxBytes else {
             throw LabelError("document", "the document is \(bytes.count) bytes; at most \(Self.maxBytes) are accepted")
         }
+        try LabelLibraries.requireRendering()
         let geometry = DotGeometry(dpi: dpi)
         let width = geometry.dots(widthMm)
         let height = geometry.dots(heightMm)

@@ -8,6 +8,7 @@ final class PDFPages {
     private let data: OpaquePointer
 
     init(bytes: [UInt8]) throws(LabelError) {
+        try LabelLibraries.requirePDFReading()
         data = bytes.withUnsafeBytes { g_bytes_new($0.baseAddress, gsize($0.count)) }
         var error: UnsafeMutablePointer<GError>?
         guard let document = poppler_document_new_from_bytes(data, nil, &error) else {
