@@ -163,6 +163,7 @@ let package = Package(
                 "PackLabels",
                 "PackPrint",
                 "PackAPI",
+                "CLazyLibraries",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),

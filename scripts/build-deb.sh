@@ -6,7 +6,8 @@
 # The release binary links the Swift runtime statically (--static-swift-stdlib):
 # the station PC needs no Swift. The version is packd's own (`packd --version`,
 # Sources/PackCLI/Packd.swift); Depends comes from the binary's libraries
-# (dpkg-shlibdeps). Prints the package's path on its last line.
+# (dpkg-shlibdeps) and from the ones it loads on first use. Prints the
+# package's path on its last line.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,14 +23,22 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in dpkg-deb dpkg-shlibdeps fakeroot gzip strip; do
+for tool in dpkg-deb dpkg-shlibdeps fakeroot gzip strip clang; do
     command -v "$tool" >/dev/null || { echo "build-deb.sh: $tool is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
 done
 
+# Linked by lld with packed relative relocations (DT_RELR, glibc 2.36) and
+# without exporting its symbols: the loader then reads 50 KB of relocations
+# instead of 3.5 MB, and looks nothing up in a 56,000-symbol table, which keeps
+# start-up and idle memory small (docs/benchmarks.md). Still a PIE, now with
+# every symbol bound at start (-z now: the whole GOT read-only).
+build=(swift build -c release --product packd --static-swift-stdlib
+    -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic
+    -Xlinker -z -Xlinker now)
 if ! $skip_build; then
-    swift build -c release --product packd --static-swift-stdlib
+    "${build[@]}"
 fi
-binary=$(swift build -c release --product packd --static-swift-stdlib --show-bin-path)/packd
+binary=$("${build[@]}" --show-bin-path)/packd
 [ -x "$binary" ] || { echo "build-deb.sh: no release binary at $binary" >&2; exit 1; }
 version=$("$binary" --version)
 case "$version" in
@@ -85,11 +94,33 @@ install -m 0755 packaging/debian/postinst packaging/debian/prerm packaging/debia
 echo /etc/packd/packd.toml > "$pkg/DEBIAN/conffiles"
 
 # Depends from the libraries the binary links (dpkg-shlibdeps wants a source
-# package's debian/control to stand in).
+# package's debian/control to stand in), and from the ones it loads with
+# dlopen when it first renders a label or speaks to CUPS
+# (Sources/CLazyLibraries): the binary does not name those, so a throwaway
+# object that calls every function of lazy_functions.h stands in, linked with
+# --no-undefined against the libraries below (a function none of them has
+# fails here), so that dpkg-shlibdeps sees which versions those functions need.
+lazy_libraries=(libpangocairo-1.0.so.0 libpango-1.0.so.0 libcairo.so.2 libgobject-2.0.so.0 libglib-2.0.so.0
+    libpoppler-glib.so.8 libcups.so.2)
 mkdir -p "$stage/src/debian"
 printf 'Source: packd\n\nPackage: packd\nArchitecture: amd64\n' > "$stage/src/debian/control"
-shlibs=$(cd "$stage/src" && dpkg-shlibdeps -O "$pkg/usr/bin/packd" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+{
+    echo '#define LAZY_FUNCTION(library, name) extern void name(void); void *packd_uses_##name = (void *)name;'
+    echo '#include "lazy_functions.h"'
+} > "$stage/src/lazy-libraries.c"
+clang -shared -fPIC -I Sources/CLazyLibraries -o "$stage/src/lazy-libraries.so" "$stage/src/lazy-libraries.c" \
+    -Wl,--no-undefined -Wl,--no-as-needed "${lazy_libraries[@]/#/-l:}"
+shlibs=$(cd "$stage/src" && dpkg-shlibdeps -O "$pkg/usr/bin/packd" lazy-libraries.so 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "build-deb.sh: dpkg-shlibdeps found no libraries" >&2; exit 1; }
+# Packed relative relocations (DT_RELR) need glibc 2.36: an older loader would
+# skip them and packd would crash at start. lld marks no symbol version for
+# them (GLIBC_ABI_DT_RELR), so dpkg-shlibdeps cannot know; say it here.
+libc_version=$(sed -n 's/.*libc6 (>= \([^)]*\)).*/\1/p' <<<"$shlibs")
+if [ -z "$libc_version" ]; then
+    shlibs="libc6 (>= 2.36), $shlibs"
+elif dpkg --compare-versions "$libc_version" lt 2.36; then
+    shlibs=${shlibs/"libc6 (>= $libc_version)"/"libc6 (>= 2.36)"}
+fi
 
 size=$(du -k -s --exclude=DEBIAN "$pkg" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" -e "s/@SHLIBS@/$shlibs/" packaging/debian/control.in > "$pkg/DEBIAN/control"

@@ -107,6 +107,17 @@ cat "$work/doctor.txt"
 [ "$doctor" -le 1 ] || fail "packd doctor exited $doctor"
 grep -q "^ok   config:" "$work/doctor.txt" || fail "packd doctor did not pass the shipped configuration"
 
+step "labels with the libraries packd loads on first use"
+# pango/cairo are not linked but loaded when the first label is rendered: the
+# package's Depends must have brought them (and a CJK font).
+cp samples/orders.json "$root/tmp/orders.json"
+in_root packd label render --order /tmp/orders.json --parcel SO-1001-1 --format zpl -o - >"$work/label.zpl" \
+    || fail "packd label render (zpl)"
+head -c 3 "$work/label.zpl" | grep -q '^^XA' || fail "the rendered label is not ZPL"
+in_root packd label render --order /tmp/orders.json --parcel SO-1001-1 --format png -o /tmp/label.png \
+    || fail "packd label render (png)"
+[ "$(head -c 4 "$root/tmp/label.png" | od -An -tx1 | tr -d ' ')" = "89504e47" ] || fail "the rendered label is not a PNG"
+
 step "a journal with orders and undelivered events"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat > "$root/etc/packd/upgrade-test.toml" <<EOF
@@ -149,6 +160,11 @@ for code in YTUP00000001 6901234567892; do
     api -X POST -H 'Content-Type: application/json' --data "{\"code\": \"$code\"}" "http://127.0.0.1:$port/v1/stations/pack-01/scans" >/dev/null
 done
 api "http://127.0.0.1:$port/v1/orders/UP-1" | grep -q '"state":"shipped"' || fail "UP-1 did not ship"
+# No printer here: the daemon has loaded none of the libraries it loads on first use.
+if grep -E '/lib(pangocairo|cairo|pango-1|poppler|cups)[.-]' "/proc/$packd_pid/maps"; then
+    fail "the idle daemon mapped a library it should load only on first use"
+fi
+echo "idle packd (no printer, 2 orders): $(awk '/^VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$packd_pid/status") resident"
 stop_packd
 # Every order, parcel state and event, as the journal holds them: read from a
 # copy (the journal with its WAL), so that the journal itself is not touched.

@@ -14,9 +14,16 @@ enum StartupBench {
         var idleRSSKiB: Int
     }
 
+    /// The release packd beside packd-bench, or `$PACKD_BENCH_PACKD` (the
+    /// packaged binary, say: `dpkg-deb -x dist/packd_*.deb DIR`).
     static var packdBinary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("packd").path
+        ProcessInfo.processInfo.environment["PACKD_BENCH_PACKD"]
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("packd").path
     }
+
+    /// The libraries packd loads on first use, preloaded: packd as it was when
+    /// it linked them (the baseline of the idle-memory figure).
+    static let preloadingLazyLibraries = ["LD_PRELOAD": "libpangocairo-1.0.so.0 libpoppler-glib.so.8 libcups.so.2"]
 
     /// A journal of `orders` synthetic approved orders in `directory`.
     static func prepare(orders: Int, directory: String) async throws {
@@ -33,7 +40,7 @@ enum StartupBench {
 
     /// Starts packd `runs` times on the journal; seconds to READY=1 each time, and
     /// the RSS of the last run after a second of idling.
-    static func run(orders: Int, runs: Int) async throws -> Result {
+    static func run(orders: Int, runs: Int, environment extra: [String: String] = [:]) async throws -> Result {
         let directory = NSTemporaryDirectory() + "packd-bench-startup-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -47,6 +54,7 @@ enum StartupBench {
             let notify = try NotifyListener(path: "\(directory)/notify-\(run).sock")
             var env = ProcessInfo.processInfo.environment
             env["NOTIFY_SOCKET"] = notify.path
+            env.merge(extra) { $1 }
             let start = Date()
             let daemon = try Daemon(packdBinary, ["run", "--config", config], environment: env, output: "\(directory)/log")
             guard notify.wait(for: "READY=1", timeout: 300) else {

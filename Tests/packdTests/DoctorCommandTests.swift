@@ -26,7 +26,8 @@ struct DoctorCommandTests {
         let packd = try RunningPackd(dir: dir.path, config: config, listen: "127.0.0.1:\(try HTTPClient.freePort())")
         let result = try Packd.run(["doctor", "--config", packd.configPath, "--udev-rules-dir", try rulesDirectory()])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        for line in ["ok   config:", "ok   scanner: \(pty.slavePath) → station pack-01", "ok   udev:", "ok   cups:",
+        for line in ["ok   config:", "ok   scanner: \(pty.slavePath) → station pack-01", "ok   udev:",
+                     "ok   library: libpangocairo-1.0.so.0 (renders labels) loads", "ok   library: libcups.so.2", "ok   cups:",
                      "ok   printer: label-01: queue zebra1 idle, takes zpl", "ok   journal:", "ok   outbox: 0 event(s) waiting",
                      "ok   api: packd answers at 127.0.0.1:\(packd.port)", "packd doctor: all well"] {
             #expect(result.stdout.contains(line), "\(line)\n\(result.stdout)")
@@ -74,6 +75,14 @@ struct DoctorCommandTests {
         cups.stop()
         let noCups = try Packd.run(["doctor", "--config", config])
         #expect(noCups.stdout.contains("FAIL cups: CUPS at \(cups.socket) does not answer"), "\(noCups.stdout)")
+        // A library packd loads on first use that cannot be loaded (the loader finds an empty file first).
+        let libraries = dir.sub("broken-libs")
+        try FileManager.default.createDirectory(atPath: libraries, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: "\(libraries)/libpoppler-glib.so.8", contents: Data())
+        let noPoppler = try Packd.run(["doctor", "--config", config], environment: ["LD_LIBRARY_PATH": libraries])
+        #expect(noPoppler.status == 1)
+        #expect(noPoppler.stdout.contains("FAIL library: libpoppler-glib.so.8 (reads carriers' PDF labels) cannot be loaded"), "\(noPoppler.stdout)")
+        #expect(noPoppler.stdout.contains("fix: apt-get install libpoppler-glib8"), "\(noPoppler.stdout)")
         let broken = try Packd.run(["doctor", "--config", dir.file("bad.toml", "[engine]\nrequire_ack = 3\n")])
         #expect(broken.status == 2)
     }

@@ -26,6 +26,7 @@ public struct Doctor: Sendable {
         var checks = [configuration()]
         checks += devices()
         checks.append(udevRules())
+        checks += libraries()
         checks += printers()
         checks += await journal()
         if let core = await core() { checks.append(core) }
