@@ -90,10 +90,10 @@ if CommandLine.arguments.contains("startup") {
     let large = arguments.first ?? 1_000_000
     print("### Daemon start to READY=1, and idle memory")
     print("")
-    print("| journal | start to READY (median of 5) | runs | idle RSS |")
-    print("|---|---|---|---|")
     print("packd: \(StartupBench.packdBinary)")
     print("")
+    print("| journal | start to READY (median of 5) | runs | idle RSS |")
+    print("|---|---|---|---|")
     let rows: [(String, Int, [String: String])] = [
         ("0 orders", 0, [:]),
         ("0 orders, baseline: pango/cairo, poppler and libcups preloaded (as when linked)", 0, StartupBench.preloadingLazyLibraries),
