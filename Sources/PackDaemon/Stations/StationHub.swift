@@ -36,20 +36,21 @@ public actor StationHub {
     /// The reload in progress: every caller waits for this one instead of starting
     /// another (an older book finishing last would overwrite newer decisions).
     private var reloading: Task<Void, any Error>?
-    /// Orders upserted while a reload reads the book, applied to the new book.
-    private var upsertsDuringReload: [[Order]]?
+    /// What changed in memory while a reload reads the book, applied to the new book.
+    private var reloadLog: [Logged]?
     /// Counts reloads, so that a compaction that raced one does not take over.
     private var reloads = 0
     private let durability: Durability
     /// Finished orders older than this leave the book (nil: the book keeps all).
     private let retention: Duration?
-    /// What changed in memory while a compaction loads the book anew.
+    /// What changed in memory while a compaction or a reload loads the book anew.
     private enum Logged {
         case upserts([Order])
         case changes([BookChange])
         case adopted([SharedOrder])
         case restated([ParcelKey: ParcelState])
     }
+    /// What changed while a compaction loads the book.
     private var changeLog: [Logged]?
     /// The latest time a caller gave, for reloads.
     private var lastNow: Timestamp?
@@ -89,17 +90,29 @@ public actor StationHub {
         // Whatever memory holds from before the log began reaches the disk first.
         await journal.flush()
         var fresh = try await journal.loadBook(finishedBefore: cutoff)
-        for entry in changeLog ?? [] {
-            switch entry {
-            case .upserts(let orders): for order in orders { fresh.upsert(order) }
-            case .changes(let changes): fresh.apply(changes)
-            case .adopted(let shared): fresh.adopt(shared)
-            case .restated(let states): for (key, state) in states { fresh.restate(key, to: state) }
-            }
-        }
+        Self.replay(changeLog ?? [], onto: &fresh)
         let before = book.orderCount
         if !mustReload, reloads == reloadsBefore { book = fresh }
         return (before, book.orderCount)
+    }
+
+    /// Memory changed while a book was being loaded: the same changes, in order,
+    /// on the loaded book.
+    private static func replay(_ log: [Logged], onto book: inout OrderBook) {
+        for entry in log {
+            switch entry {
+            case .upserts(let orders): for order in orders { book.upsert(order) }
+            case .changes(let changes): book.apply(changes)
+            case .adopted(let shared): book.adopt(shared)
+            case .restated(let states): for (key, state) in states { book.restate(key, to: state) }
+            }
+        }
+    }
+
+    /// Records a change of the book for the compaction or reload under way.
+    private func logged(_ entry: Logged) {
+        changeLog?.append(entry)
+        reloadLog?.append(entry)
     }
 
     /// The labels a decision asks for, queued on the station's printer in the same
@@ -139,7 +152,7 @@ public actor StationHub {
             let events = decision.events.map { $0.identified(by: ids.next(at: $0.occurredAt)) }
             stations[station] = decision.state
             book.apply(decision.bookChanges)
-            if !decision.bookChanges.isEmpty { changeLog?.append(.changes(decision.bookChanges)) }
+            if !decision.bookChanges.isEmpty { logged(.changes(decision.bookChanges)) }
             var commit = ScanCommit(decision: decision, previous: previous, events: events)
             commit.decidedAfterFailures = failuresSeen
             commit.labels = printRequests(decision, station: station, now: now)
@@ -250,7 +263,7 @@ public actor StationHub {
     /// way, brings it.
     public func restate(_ states: [ParcelKey: ParcelState]) {
         for (key, state) in states { book.restate(key, to: state) }
-        changeLog?.append(.restated(states))
+        logged(.restated(states))
     }
 
     /// Orders a decision here changed in memory without the store confirming it
@@ -264,8 +277,7 @@ public actor StationHub {
 
     private func adopt(_ current: [SharedOrder]) {
         book.adopt(current)
-        changeLog?.append(.adopted(current))
-        upsertsDuringReload?.append(current.compactMap(\.order))
+        logged(.adopted(current))
     }
 
     /// The store's notifications were lost for a while (its connection broke):
@@ -297,8 +309,7 @@ public actor StationHub {
     /// Orders now in the journal go into the book (and into a reload under way).
     private func journaled(_ orders: [Order]) {
         for order in orders { book.upsert(order) }
-        changeLog?.append(.upserts(orders))
-        upsertsDuringReload?.append(orders)
+        logged(.upserts(orders))
     }
 
     public func state(of station: String) async throws -> StationState { try await stationState(station) }
@@ -347,9 +358,9 @@ public actor StationHub {
         mustReload = false
         // The whole book is read: nothing older needs reading on its own.
         staleOrders = []
-        upsertsDuringReload = []
+        reloadLog = []
         defer {
-            upsertsDuringReload = nil
+            reloadLog = nil
             reloading = nil
         }
         // Whatever was queued before is written (or refused) first, so that the
@@ -363,7 +374,7 @@ public actor StationHub {
             mustReload = true
             throw error
         }
-        for orders in upsertsDuringReload ?? [] { for order in orders { fresh.upsert(order) } }
+        Self.replay(reloadLog ?? [], onto: &fresh)
         book = fresh
         stations = [:]
         reloads += 1
