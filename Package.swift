@@ -19,6 +19,9 @@ func pkgConfigCFlags(_ packages: [String]) -> [String] {
     return String(decoding: flags, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init)
 }
 
+/// Every Swift target gets these include paths, not only PackLabels: a debug
+/// build (-enable-testing) makes PackLabels' internal imports visible to the
+/// modules that import it, and they must then find the same headers.
 let labelLibraryHeaders: [SwiftSetting] = [
     .unsafeFlags(pkgConfigCFlags(["pangocairo", "poppler-glib"]).flatMap { ["-Xcc", $0] })
 ]
@@ -26,7 +29,7 @@ let labelLibraryHeaders: [SwiftSetting] = [
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
-]
+] + labelLibraryHeaders
 
 let package = Package(
     name: "packd",
@@ -87,7 +90,7 @@ let package = Package(
         .target(
             name: "PackLabels",
             dependencies: ["PackCore", "CPangoCairo", "CPoppler", "CZint", "CZlib", "CLazyLibraries"],
-            swiftSettings: strict + labelLibraryHeaders
+            swiftSettings: strict
         ),
         // libcups has no pkg-config file on Debian 12.
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),

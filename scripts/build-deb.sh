@@ -23,9 +23,12 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-for tool in dpkg-deb dpkg-shlibdeps fakeroot gzip strip clang; do
+for tool in dpkg-deb dpkg-shlibdeps fakeroot gzip strip; do
     command -v "$tool" >/dev/null || { echo "build-deb.sh: $tool is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
 done
+# A C compiler for the Depends stand-in below: the Swift toolchain's clang, or cc.
+c_compiler=$(command -v clang || command -v cc) \
+    || { echo "build-deb.sh: no C compiler (clang comes with the Swift toolchain)" >&2; exit 1; }
 
 # Linked by lld with packed relative relocations (DT_RELR, glibc 2.36) and
 # without exporting its symbols: the loader then reads 50 KB of relocations
@@ -108,7 +111,7 @@ printf 'Source: packd\n\nPackage: packd\nArchitecture: amd64\n' > "$stage/src/de
     echo '#define LAZY_FUNCTION(library, name) extern void name(void); void *packd_uses_##name = (void *)name;'
     echo '#include "lazy_functions.h"'
 } > "$stage/src/lazy-libraries.c"
-clang -shared -fPIC -I Sources/CLazyLibraries -o "$stage/src/lazy-libraries.so" "$stage/src/lazy-libraries.c" \
+"$c_compiler" -shared -fPIC -I Sources/CLazyLibraries -o "$stage/src/lazy-libraries.so" "$stage/src/lazy-libraries.c" \
     -Wl,--no-undefined -Wl,--no-as-needed "${lazy_libraries[@]/#/-l:}"
 shlibs=$(cd "$stage/src" && dpkg-shlibdeps -O "$pkg/usr/bin/packd" lazy-libraries.so 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "build-deb.sh: dpkg-shlibdeps found no libraries" >&2; exit 1; }
