@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages packd builds and runs with, on Debian 12.
 # (The Swift 6.3 toolchain itself comes from swift.org; see README.md.)
+#
+#   scripts/install-deps.sh          installs what is missing (with sudo when not root)
+#   scripts/install-deps.sh --list   prints the packages, one per line (.ci/run installs them)
 set -euo pipefail
 
 packages=(
@@ -41,6 +44,8 @@ packages=(
   debootstrap      # the tests: the package installed into a fresh Debian 12 root
   curl             # the tests: the packaged daemon's API, from outside its root
 )
+
+if [ "${1:-}" = "--list" ]; then printf '%s\n' "${packages[@]}"; exit 0; fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

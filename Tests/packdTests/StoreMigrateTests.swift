@@ -126,6 +126,7 @@ struct StoreMigrateTests {
         let unset = try Packd.run(["store", "migrate", "--from", "sqlite", "--to", "postgres", "--config", noURL])
         #expect(unset.stderr.contains("no [store] url"), "\(unset.stderr)")
     }
+
     /// A journal someone edited by hand (a number column holding text) is
     /// reported, and nothing moves; it does not crash the command.
     @Test func aJournalEditedByHandIsReportedAndNothingMoves() throws {

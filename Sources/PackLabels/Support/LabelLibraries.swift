@@ -11,6 +11,8 @@ enum LabelLibraries {
     static func requirePDFReading() throws(LabelError) { try require(PACKD_LAZY_POPPLER) }
 
     private static func require(_ library: packd_lazy_library) throws(LabelError) {
+        // Every render passes here: once loaded, no buffer for a reason.
+        guard packd_lazy_library_load(library, nil, 0) != 0 else { return }
         var reason = [CChar](repeating: 0, count: 512)
         guard packd_lazy_library_load(library, &reason, UInt(reason.count)) != 0 else { return }
         let soname = String(cString: packd_lazy_library_soname(library))
