@@ -12,7 +12,10 @@ import PackTestSupport
 /// and scans through the HTTP API.
 enum DaemonBench {
     struct PrintResult {
+        /// The item scanned as soon as the waybill's outcome arrives.
         var daemon: Samples
+        /// The item scanned `packerPauseMicroseconds` after the waybill's outcome.
+        var paced: Samples
         var lp: Samples
         var libcups: Samples
         var labelBytes: Int
@@ -24,6 +27,11 @@ enum DaemonBench {
         var bare: Samples
         var barePerSecond: Double
     }
+
+    /// A quick packer's pace: the item scanned 0.3 s after the waybill (by hand,
+    /// it takes longer: picking the item up and finding its barcode). The
+    /// baselines start after the same pause, from an equally idle machine.
+    static let packerPauseMicroseconds: UInt32 = 300_000
 
     static func orders(_ n: Int) -> [Order] {
         (0..<n).map { i in
@@ -71,7 +79,7 @@ enum DaemonBench {
         try cups.addRawQueue("zebra1", port: printer.port)
         let pty = try PseudoTerminal()
         let warmUp = 5
-        let running = try await Running(config: cups.packdConfig(scanner: pty.slavePath), orders: orders(count + warmUp))
+        let running = try await Running(config: cups.packdConfig(scanner: pty.slavePath), orders: orders(2 * (count + warmUp)))
         defer { running.stop() }
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
@@ -80,21 +88,65 @@ enum DaemonBench {
             usleep(10_000)
         }
         let events = try SSEClient(port: running.port, path: "/v1/stations/pack-01/events", token: running.token)
-        var daemon = Samples(capacity: count)
+        let connection = try cups.connection()
+        let file = "\(cups.directory)/label.zpl"
         var label: [UInt8] = []
-        for i in 0..<(count + warmUp) {
+        /// The first parcel's label: what the baselines send.
+        var reference: [UInt8] = []
+
+        /// Parcel `i`: its waybill, then (after `pause` µs) the item that
+        /// completes it; answers the time from that scan to the label's last byte.
+        func parcel(_ i: Int, pause: UInt32) throws -> UInt64 {
             pty.send("WB\(100_000 + i)\r\n")
             _ = try events.collect { $0.event == "outcome" && $0.data.contains("WB\(100_000 + i)") }
+            if pause > 0 { usleep(pause) }
             let start = now()
             pty.send("SKU-\(i)\r\n")
             let job = try printer.nextJob()
-            if i >= warmUp { daemon.add(job.end - start) }
             label = job.bytes
-            // The next parcel starts on an idle printer, as in the baselines.
+            // The next step starts on an idle printer.
             _ = try events.collect { $0.event == "label" && $0.data.contains("\"state\":\"printed\"") }
+            return job.end - start
         }
-        let (libcups, lp) = try PrintBench.baselines(cups: cups, printer: printer, label: label, count: count, warmUp: warmUp)
-        return PrintResult(daemon: daemon, lp: lp, libcups: libcups, labelBytes: label.count)
+
+        // The four paths take turns, so that each sees the same cupsd and the
+        // same machine (cupsd alone moves by several ms from one minute to the
+        // next); each of the first three starts after the same pause.
+        var paced = Samples(capacity: count)
+        var daemon = Samples(capacity: count)
+        var libcups = Samples(capacity: count)
+        var lp = Samples(capacity: count)
+        for round in 0..<(count + warmUp) {
+            let measured = round >= warmUp
+            let pacedTime = try parcel(2 * round, pause: packerPauseMicroseconds)
+            if round == 0 {
+                reference = label
+                try Data(reference).write(to: URL(fileURLWithPath: file))
+            }
+
+            usleep(packerPauseMicroseconds)
+            var start = now()
+            _ = try connection.submit(printer: "zebra1", jobName: "direct-\(round)", format: .raw, document: reference)
+            let direct = try printer.nextJob()
+            let libcupsTime = direct.end - start
+            guard direct.bytes == reference else { throw PrinterError("libcups: the label did not arrive whole") }
+            try PrintBench.waitIdle(connection)
+
+            usleep(packerPauseMicroseconds)
+            start = now()
+            try PrivateCups.run("/usr/bin/lp", ["-d", "zebra1", "-o", "raw", file], environment: cups.environment)
+            let lpTime = try printer.nextJob().end - start
+            try PrintBench.waitIdle(connection)
+
+            let backToBack = try parcel(2 * round + 1, pause: 0)
+            if measured {
+                paced.add(pacedTime)
+                libcups.add(libcupsTime)
+                lp.add(lpTime)
+                daemon.add(backToBack)
+            }
+        }
+        return PrintResult(daemon: daemon, paced: paced, lp: lp, libcups: libcups, labelBytes: reference.count)
     }
 
     /// `POST /v1/stations/pack-01/scans`, one request per connection, one after

@@ -90,10 +90,12 @@ extension SQLiteJournal {
         }
     }
 
-    /// One order as last imported.
+    /// One order as last imported. Read on the calling thread (`readHere`): the
+    /// print worker reads it on the way from a completing scan to the printer.
     public func order(id: String) async throws -> Order? {
-        try await pool.read { db in
-            guard let body = try String.fetchOne(db, sql: "SELECT body FROM orders WHERE id = ?", arguments: [id]) else {
+        try readHere { db in
+            guard let body = try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM orders WHERE id = ?"), arguments: [id])
+            else {
                 return nil
             }
             do {

@@ -12,14 +12,15 @@ extension SQLiteJournal {
     }
 
     /// The printer's oldest unfinished job: the one to work on (FIFO per printer).
+    /// Read on the calling thread (`readHere`): it is on a label's way to the printer.
     public func nextPrintJob(printer: String) async throws -> PrintJob? {
-        try await pool.read { db in
+        try readHere { db in
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT * FROM print_jobs WHERE printer = ? AND state IN ('queued', 'sent')
-                    ORDER BY seq LIMIT 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM print_jobs WHERE printer = ? AND state IN ('queued', 'sent')
+                        ORDER BY seq LIMIT 1
+                        """),
                 arguments: [printer]
             ).map(PrintJobWriter.job)
         }

@@ -77,6 +77,11 @@ struct DaemonPrintTests {
         let events = try packd.events()
         // The scanner is read once the reader has opened the pty.
         try packd.waitForScanner()
+        // The label shows the print time to the minute: one rendered ahead in
+        // another minute than it prints is rendered again (PreparedLabelsTests).
+        // This parcel is packed within one minute, so the render ahead is used.
+        let second = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 60)
+        if second > 45 { usleep(useconds_t((60.5 - second) * 1_000_000)) }
         pty.send("YT7000000001\r\n")
         #expect(try outcome(events, "YT7000000001") == "parcel_opened")
         pty.send("6901234567892\r\n")
@@ -104,6 +109,9 @@ struct DaemonPrintTests {
         let metrics = try packd.get("/metrics").text
         #expect(metrics.contains(#"packd_scans_total{outcome="parcel_completed"} 1"#))
         #expect(metrics.contains("packd_print_job_seconds_count"))
+        // Rendered while the items were scanned, and that render was printed.
+        let rendered = metrics.split(separator: "\n").filter { $0.hasPrefix("packd_labels_rendered_total{") }
+        #expect(rendered.count == 1 && rendered[0].contains(#"when="ahead""#) && rendered[0].hasSuffix(" 1"), "\(rendered)")
         let stopped = packd.stop()
         #expect(stopped?.status == 0, "\(packd.log.suffix(4000))")
     }

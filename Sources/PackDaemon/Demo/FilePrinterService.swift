@@ -22,7 +22,7 @@ public struct FilePrinterService: Service {
 
     public func run() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let renderer = ParcelLabelRenderer(journal: parts.journal, config: parts.config)
+        let renderer = parts.labelRenderer
         let bell = parts.doorbells[printer] ?? Doorbell()
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
@@ -56,7 +56,7 @@ public struct FilePrinterService: Service {
                 var copy = request
                 copy.format = format
                 do {
-                    let (_, bytes) = try await renderer.render(copy, at: now)
+                    let bytes = try await renderer.render(copy, at: now).bytes
                     let path = base + (request.reprint ? "-reprint" : "") + "." + format
                     FileManager.default.createFile(atPath: path, contents: Data(bytes))
                     files.append(path)

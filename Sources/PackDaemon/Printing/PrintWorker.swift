@@ -33,8 +33,23 @@ public actor PrintWorker {
         }
     }
 
+    /// A request's label as printer bytes.
+    public struct Document: Sendable {
+        public var format: DocumentFormat
+        public var bytes: [UInt8]
+        /// Rendered before the job was queued (`PreparedLabels`): taken without
+        /// the wait of a render.
+        public var renderedAhead: Bool
+
+        public init(format: DocumentFormat, bytes: [UInt8], renderedAhead: Bool = false) {
+            self.format = format
+            self.bytes = bytes
+            self.renderedAhead = renderedAhead
+        }
+    }
+
     /// Turns a request without a document into printer bytes.
-    public typealias Renderer = @Sendable (PrintRequest) async throws -> (DocumentFormat, [UInt8])
+    public typealias Renderer = @Sendable (PrintRequest) async throws -> Document
 
     public let printer: String
     public let queue: String
@@ -116,20 +131,23 @@ public actor PrintWorker {
         }
         let format: DocumentFormat
         let document: [UInt8]
+        var renderedAhead = false
         do {
             if let bytes = request.document {
                 format = DocumentFormat(LabelFormat(rawValue: request.format) ?? .zpl)
                 document = bytes
             } else {
-                (format, document) = try await render(request)
+                let rendered = try await render(request)
+                (format, document, renderedAhead) = (rendered.format, rendered.bytes, rendered.renderedAhead)
             }
         } catch {
             return try await fail(job, "the label cannot be rendered: \(error)")
         }
         // Its order may have been cancelled while the label rendered (with a shared
         // store, through another packd): once in CUPS a raw queue prints it within
-        // milliseconds, too fast to take back.
-        if try await journal.printJob(id: request.id)?.state == .cancelled {
+        // milliseconds, too fast to take back. A label rendered ahead was taken as
+        // fast as this look would be: the job was read just before.
+        if !renderedAhead, try await journal.printJob(id: request.id)?.state == .cancelled {
             await observer?(request.id, .cancelled, "cancelled before it was sent")
             return nil
         }

@@ -50,6 +50,13 @@ public final class DaemonMetrics: Sendable {
         }
     }
 
+    /// A parcel label rendered for a print job: `ahead` when it was ready before
+    /// its job (rendered while the parcel was packed), `at_print` otherwise.
+    public func labelRendered(printer: String, ahead: Bool) {
+        Counter(label: "packd_labels_rendered_total", dimensions: [("printer", printer), ("when", ahead ? "ahead" : "at_print")])
+            .increment()
+    }
+
     public func queueDepth(printer: String, jobs: Int) {
         Metrics.Gauge(label: "packd_print_queue_depth", dimensions: [("printer", printer)]).record(jobs)
     }

@@ -24,6 +24,9 @@ public final class DaemonParts: Sendable {
     public let doorbells: [String: Doorbell]
     /// Rung when events reach the outbox, so that delivery to the core starts at once.
     public let outboxDoorbell = Doorbell()
+    /// Renders the parcel labels the printers' workers send, and renders ahead
+    /// the label of each parcel opened at a station that prints on completion.
+    public let labelRenderer: ParcelLabelRenderer
     private let ids = Mutex(ULIDGenerator(rng: SystemRandomNumberGenerator()))
     private let lanesBox = Mutex<StationLanes?>(nil)
     /// Scans decided per station since start: the outcome's `seq`.
@@ -48,6 +51,7 @@ public final class DaemonParts: Sendable {
         var bells: [String: Doorbell] = [:]
         for name in config.printerNames { bells[name] = Doorbell() }
         doorbells = bells
+        labelRenderer = ParcelLabelRenderer(journal: journal, config: config, prepared: PreparedLabels())
     }
 
     public func newId(at time: Timestamp) -> String { newULID(at: time).description }
@@ -135,15 +139,30 @@ public final class DaemonParts: Sendable {
         if decision.outcome.kind == .parcelCompleted || decision.outcome.kind == .singleItemClaimed {
             shippedCounts.withLock { $0[station, default: 0] += 1 }
         }
-        if !decision.events.isEmpty { await outboxChanged() }
         await events.publish(station: station, event: "outcome", data: line)
-
         for label in labels {
-            await ring(printer: label.printer)
+            // Queued on the stream before its printer's worker can say anything of it.
             await events.publish(station: station, event: "label", data: LabelEvent.queued(label, reason: nil))
+            await ring(printer: label.printer)
         }
+        // What is not on a label's way to the printer comes after.
+        if !decision.events.isEmpty { await outboxChanged() }
+        if decision.outcome.kind == .parcelOpened, let open = decision.state.open { prepareLabel(open.key, station: station) }
         logger.info(
             "scan", metadata: ["station": "\(station)", "code": "\(decision.outcome.code)", "outcome": "\(decision.outcome.kind.rawValue)"])
         return line
+    }
+}
+
+extension DaemonParts {
+    /// A parcel opened at a station that prints its label once the last item is
+    /// verified: that label is rendered now, while the packer scans the items.
+    func prepareLabel(_ parcel: ParcelKey, station: String) {
+        guard config.engineConfig(forStation: station).labelPolicy == .onComplete,
+            let printer = config.printer(forStation: station)
+        else { return }
+        labelRenderer.prepare(
+            orderId: parcel.orderId, parcelId: parcel.parcelId, printer: printer.name, format: printer.language,
+            station: station, at: WallClock.now())
     }
 }

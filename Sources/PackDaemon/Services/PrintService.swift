@@ -13,8 +13,12 @@ public struct PrintService: Service {
 
     public func run() async throws {
         guard !parts.config.printerNames.isEmpty else { return }
-        let renderer = ParcelLabelRenderer(journal: parts.journal, config: parts.config)
-        let render: PrintWorker.Renderer = { request in try await renderer.render(request, at: WallClock.now()) }
+        let renderer = parts.labelRenderer
+        let render: PrintWorker.Renderer = { [parts] request in
+            let document = try await renderer.render(request, at: WallClock.now())
+            parts.metrics?.labelRendered(printer: request.printer, ahead: document.renderedAhead)
+            return document
+        }
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for name in parts.config.printerNames {
