@@ -53,7 +53,7 @@ if CommandLine.arguments.contains("daemon") {
         print("|---|---|---|---|")
         for (name, s) in [
             ("packd run, the item scanned 0.3 s after the waybill (a quick packer): scan decided, shipment + label journaled (fsync), label rendered ahead, sent through CUPS", r.paced),
-            ("packd run, the item scanned as soon as the waybill's outcome arrives (back to back: the label rendered ahead is still being rendered)", r.daemon),
+            ("packd run, the item scanned as soon as the waybill's outcome arrives (back to back: the label rendered ahead may still be rendering)", r.daemon),
             ("libcups alone, the same bytes (no scan, no journal, no rendering), 0.3 s after the last step", r.libcups),
             ("`lp -d zebra1 -o raw FILE`, the same bytes, 0.3 s after the last step", r.lp),
         ] {

@@ -1,7 +1,7 @@
 import Foundation
 public import PackCore
 public import PackLabels
-public import PackPrint
+import PackPrint
 public import PackStore
 
 /// Renders a queued parcel label at delivery, from the order as journaled, in
