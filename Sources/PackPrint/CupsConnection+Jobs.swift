@@ -13,13 +13,20 @@ extension CupsConnection {
     public func submit(
         printer: String, jobName: String, format: DocumentFormat, document: [UInt8], options: [String: String] = [:]
     ) throws(PrintError) -> Int {
+        try Self.checkDocument(printer: printer, document)
+        let id = try createJob(printer: printer, jobName: jobName, format: format, options: options)
+        try sendDocument(printer: printer, id: id, jobName: jobName, format: format, document: document)
+        return id
+    }
+
+    /// The first half of `submit`: checks that the queue takes `format`, and
+    /// creates the job, which waits for its document (`sendDocument`) and prints
+    /// nothing until then. A job whose document never comes is cancelled by its
+    /// creator, or by cupsd after its MultipleOperationTimeout.
+    public func createJob(
+        printer: String, jobName: String, format: DocumentFormat, options: [String: String] = [:]
+    ) throws(PrintError) -> Int {
         try Self.checkName(printer)
-        guard document.count <= Self.maxDocumentBytes else {
-            throw PrintError(
-                .tooLarge, printer: printer,
-                "the document is \(document.count) bytes; packd sends at most \(Self.maxDocumentBytes)")
-        }
-        guard !document.isEmpty else { throw PrintError(.cups, printer: printer, "the document is empty") }
         let queue = try self.printer(printer)
         guard queue.acceptingJobs else {
             throw PrintError(.notAccepting, printer: printer, "the queue is rejecting jobs (cupsaccept \(printer) to accept them)")
@@ -47,9 +54,18 @@ extension CupsConnection {
         defer { cupsFreeOptions(count, cupsOptions) }
         let id = cupsCreateJob(http, printer, jobName, count, cupsOptions)
         guard id > 0 else { throw Self.classify(printer: printer, status: cupsLastError()) }
-        guard cupsStartDocument(http, printer, id, jobName, format.mimeType, 1) == HTTP_STATUS_CONTINUE else {
+        return Int(id)
+    }
+
+    /// The second half of `submit`: the job's one document, after which CUPS
+    /// prints it. On failure the job is cancelled, so that it cannot print later.
+    public func sendDocument(
+        printer: String, id: Int, jobName: String, format: DocumentFormat, document: [UInt8]
+    ) throws(PrintError) {
+        try Self.checkDocument(printer: printer, document)
+        guard cupsStartDocument(http, printer, Int32(id), jobName, format.mimeType, 1) == HTTP_STATUS_CONTINUE else {
             let error = Self.classify(printer: printer, status: cupsLastError())
-            cupsCancelJob2(http, printer, id, 0)
+            cupsCancelJob2(http, printer, Int32(id), 0)
             throw error
         }
         let written = document.withUnsafeBufferPointer { buffer in
@@ -58,10 +74,18 @@ extension CupsConnection {
         let finished = cupsFinishDocument(http, printer)
         guard written == HTTP_STATUS_CONTINUE, finished.rawValue < 0x0100 else {
             let error = Self.classify(printer: printer, status: cupsLastError())
-            cupsCancelJob2(http, printer, id, 0)
+            cupsCancelJob2(http, printer, Int32(id), 0)
             throw error
         }
-        return Int(id)
+    }
+
+    static func checkDocument(printer: String, _ document: [UInt8]) throws(PrintError) {
+        guard document.count <= maxDocumentBytes else {
+            throw PrintError(
+                .tooLarge, printer: printer,
+                "the document is \(document.count) bytes; packd sends at most \(maxDocumentBytes)")
+        }
+        guard !document.isEmpty else { throw PrintError(.cups, printer: printer, "the document is empty") }
     }
 
     /// The job's state now.

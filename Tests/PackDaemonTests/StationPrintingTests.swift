@@ -116,6 +116,69 @@ struct StationPrintingTests {
         #expect(jobs.map(\.cupsJobId) == [1, 2])
     }
 
+    /// The CUPS job created for a label while its decision was made durable is
+    /// the one its label goes into; one whose label is abandoned (the commit
+    /// failed), or never comes, is cancelled and prints nothing.
+    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    func anAnticipatedLabelGoesIntoTheJobCreatedForItAndOneThatNeverComesPrintsNothing() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let journal = try SQLiteJournal(directory: dir)
+        var policy = PrintWorker.Policy()
+        policy.anticipationLifetime = .milliseconds(100)
+        let t0 = self.t0
+        let worker = PrintWorker(
+            printer: "zebra1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "zebra1"),
+            policy: policy, render: { _ in throw PrinterError("documents only") }, now: { t0 })
+        func request(_ n: Int) -> PrintRequest {
+            PrintRequest(
+                id: "01JD00000000000000000000\(n)", printer: "zebra1", format: "zpl", document: Array("^XA^FD\(n)^FS^XZ".utf8),
+                createdAt: t0)
+        }
+        let connection = try cups.connection()
+        // A worker anticipates only when it knows its queue is empty.
+        await worker.anticipate(request(20))
+        #expect(try connection.jobs(printer: "zebra1").isEmpty)
+        #expect(try await worker.drain(until: .now + .seconds(30)))
+
+        let a = request(21)
+        await worker.anticipate(a)
+        // Created while "the commit" runs, waiting for its document.
+        var created: JobStatus?
+        let createdBy = Date().addingTimeInterval(30)
+        while created == nil, Date() < createdBy {
+            created = try connection.job(printer: "zebra1", named: a.jobName)
+            if created == nil { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(created?.reasons.contains("job-incoming") == true)
+        try await journal.enqueuePrint([a])
+        #expect(try await worker.drain(until: .now + .seconds(30)))
+        #expect(printer.jobs == [a.document!])
+        let cupsJobs = try connection.jobs(printer: "zebra1")
+        #expect(cupsJobs.map(\.name) == [a.jobName])
+        #expect(try await journal.printJob(id: a.id)?.cupsJobId == created?.id)
+
+        let abandoned = request(22)
+        await worker.anticipate(abandoned)
+        await worker.abandon(abandoned.id)
+        #expect(try connection.job(printer: "zebra1", named: abandoned.jobName)?.state == .canceled)
+
+        let neverQueued = request(23)
+        await worker.anticipate(neverQueued)
+        let deadline = Date().addingTimeInterval(30)
+        var state: JobStatus.State?
+        repeat {
+            // The worker looks at its queue every second while idle; past the
+            // anticipation's lifetime it cancels the job made for nothing.
+            _ = try await worker.drain(until: .now + .seconds(1))
+            state = try connection.job(printer: "zebra1", named: neverQueued.jobName)?.state
+        } while state != .canceled && Date() < deadline
+        #expect(state == .canceled)
+        #expect(printer.jobs == [a.document!])
+    }
+
     /// A queue that keeps refusing: retried within the budget, then failed with
     /// label.failed, and the queue goes on with the next label.
     @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))

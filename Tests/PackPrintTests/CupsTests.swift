@@ -40,6 +40,29 @@ struct CupsTests {
         #expect(try cups.connection().job(printer: "zebra1", named: "packd-test-1", after: id - 1)?.id == id)
     }
 
+    @Test("A job created ahead prints nothing until its document comes, and does not hold up the queue")
+    func createdAhead() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let connection = try cups.connection()
+        let ahead = try connection.createJob(printer: "zebra1", jobName: "packd-ahead", format: .raw)
+        // A label submitted after it prints while it waits.
+        let other = try connection.submit(printer: "zebra1", jobName: "packd-other", format: .raw, document: Self.zpl(2))
+        #expect(try printer.waitForJobs(1) == [Self.zpl(2)])
+        #expect(try cups.waitForFinalState(printer: "zebra1", job: other).state == .completed)
+        let waiting = try connection.job(printer: "zebra1", id: ahead)
+        #expect(!waiting.state.isFinal && waiting.reasons.contains("job-incoming"), "\(waiting)")
+        try connection.sendDocument(printer: "zebra1", id: ahead, jobName: "packd-ahead", format: .raw, document: Self.zpl(1))
+        #expect(try printer.waitForJobs(2) == [Self.zpl(2), Self.zpl(1)])
+        #expect(try cups.waitForFinalState(printer: "zebra1", job: ahead).state == .completed)
+        // One cancelled before its document never prints.
+        let abandoned = try connection.createJob(printer: "zebra1", jobName: "packd-abandoned", format: .raw)
+        try connection.cancel(printer: "zebra1", id: abandoned)
+        #expect(try connection.job(printer: "zebra1", id: abandoned).state == .canceled)
+        #expect(printer.jobs.count == 2)
+    }
+
     @Test("Ten labels to one printer arrive in order")
     func tenInOrder() throws {
         let cups = try PrivateCups()

@@ -23,7 +23,9 @@ final class Browser {
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--remote-debugging-port=0", "--user-data-dir=\(profile)",
                 "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--lang=zh-CN", "about:blank",
             ], output: "\(profile).log")
-        let deadline = Date().addingTimeInterval(30)
+        // Generous: beside the rest of the suite on two cores, chromium once took
+        // over 30 s to start; a starved start is not what these tests test.
+        let deadline = Date().addingTimeInterval(90)
         var found: Int?
         while found == nil, Date() < deadline {
             if let text = try? String(contentsOfFile: "\(profile)/DevToolsActivePort", encoding: .utf8) {
@@ -33,7 +35,8 @@ final class Browser {
         }
         guard let found else {
             process.stop(SIGKILL)
-            throw HTTPClient.ClientError("chromium did not open its DevTools port")
+            let log = (try? String(contentsOfFile: "\(profile).log", encoding: .utf8)) ?? ""
+            throw HTTPClient.ClientError("chromium did not open its DevTools port within 90 s: \(log.suffix(2000))")
         }
         port = found
     }

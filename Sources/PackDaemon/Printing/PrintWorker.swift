@@ -23,6 +23,11 @@ public actor PrintWorker {
         /// A job CUPS calls printing while its printer sits idle this long is
         /// one CUPS lost track of (seen after cupsd is stopped mid-job).
         public var stuckAfter: Duration = .seconds(30)
+        /// A CUPS job created ahead (`anticipate`) whose label never came (its
+        /// decision's commit failed) is cancelled after this long; one nobody
+        /// cancels, cupsd aborts after its MultipleOperationTimeout. It prints
+        /// nothing meanwhile, and holds up no other job.
+        public var anticipationLifetime: Duration = .seconds(5)
 
         public init() {}
 
@@ -80,6 +85,14 @@ public actor PrintWorker {
     private var lastStatusAt: ContinuousClock.Instant?
     /// Why CUPS keeps the job in hand waiting (its backend's words), if it does.
     private var stalledBecause: String?
+    /// A CUPS job created for a label while the decision that queues it is made
+    /// durable (`anticipate`): asking CUPS about the queue and creating the job
+    /// is most of what CUPS takes before a label prints, and it runs beside the
+    /// commit's fsync instead of after it. The label is its document once queued.
+    private var anticipated: (id: String, cupsJob: Task<Int?, Never>, at: ContinuousClock.Instant)?
+    /// Whether the queue was empty when last read: only then is a label about to
+    /// be queued the next one this worker sends.
+    private var queueSeenEmpty = false
 
     public init(
         printer: String, queue: String, journal: any DaemonJournal, lane: CupsLane, policy: Policy = Policy(),
@@ -101,8 +114,13 @@ public actor PrintWorker {
     /// Works until the queue is empty or `deadline` passes; returns whether it is empty.
     public func drain(until deadline: ContinuousClock.Instant) async throws -> Bool {
         if startSeq == nil { startSeq = try await journal.lastPrintSeq() }
+        await dropStaleAnticipation()
         while ContinuousClock.now < deadline {
-            guard let job = try await journal.nextPrintJob(printer: printer) else { return true }
+            guard let job = try await journal.nextPrintJob(printer: printer) else {
+                queueSeenEmpty = true
+                return true
+            }
+            queueSeenEmpty = false
             let wait = try await step(job)
             if let wait { try await Task.sleep(for: wait) }
         }
@@ -119,9 +137,53 @@ public actor PrintWorker {
         }
     }
 
+    /// A label decided and being made durable, to be queued on this printer: when
+    /// the queue is empty (so it will be the next label sent), its CUPS job is
+    /// created now. Returns at once.
+    public func anticipate(_ request: PrintRequest) {
+        guard queueSeenEmpty, anticipated == nil, request.printer == printer else { return }
+        let lane = self.lane
+        let queue = self.queue
+        let name = request.jobName
+        let format = DocumentFormat(LabelFormat(rawValue: request.format) ?? .zpl)
+        let cupsJob = Task {
+            try? await lane.call { c throws(PrintError) in try c.createJob(printer: queue, jobName: name, format: format) }
+        }
+        anticipated = (request.id, cupsJob, .now)
+    }
+
+    /// The label anticipated will not be queued (its decision's commit failed):
+    /// its CUPS job is cancelled.
+    public func abandon(_ id: String) async {
+        guard let anticipation = anticipated, anticipation.id == id else { return }
+        anticipated = nil
+        await cancel(anticipation.cupsJob)
+    }
+
+    private func dropStaleAnticipation() async {
+        guard let anticipation = anticipated, ContinuousClock.now - anticipation.at > policy.anticipationLifetime else { return }
+        anticipated = nil
+        await cancel(anticipation.cupsJob)
+    }
+
+    private func cancel(_ cupsJob: Task<Int?, Never>) async {
+        guard let id = await cupsJob.value else { return }
+        let queue = self.queue
+        _ = try? await lane.call { c throws(PrintError) in try c.cancel(printer: queue, id: id) }
+    }
+
+    /// The CUPS job created ahead for `id`, if any (nil also when creating it failed).
+    private func takeAnticipated(_ id: String) async -> Int? {
+        guard let anticipation = anticipated, anticipation.id == id else { return nil }
+        anticipated = nil
+        return await anticipation.cupsJob.value
+    }
+
     private func submit(_ job: PrintJob) async throws -> Duration? {
         let request = job.request
-        if job.seq <= startSeq ?? 0, !checked.contains(request.id) {
+        // A job queued before this worker started may be in CUPS already; one
+        // anticipated here is, and is known.
+        if job.seq <= startSeq ?? 0, !checked.contains(request.id), anticipated?.id != request.id {
             // Queued before this process: it may already be in CUPS.
             switch try await lookUp(job) {
             case .adopted: return nil
@@ -141,6 +203,7 @@ public actor PrintWorker {
                 (format, document, renderedAhead) = (rendered.format, rendered.bytes, rendered.renderedAhead)
             }
         } catch {
+            await abandon(request.id)
             return try await fail(job, "the label cannot be rendered: \(error)")
         }
         // Its order may have been cancelled while the label rendered (with a shared
@@ -148,17 +211,21 @@ public actor PrintWorker {
         // milliseconds, too fast to take back. A label rendered ahead was taken as
         // fast as this look would be: the job was read just before.
         if !renderedAhead, try await journal.printJob(id: request.id)?.state == .cancelled {
+            await abandon(request.id)
             await observer?(request.id, .cancelled, "cancelled before it was sent")
             return nil
         }
         let attempts = job.attempts + 1
         let queue = self.queue
         let name = request.jobName
+        let created = await takeAnticipated(request.id)
         let submitted: Result<Int, PrintError>
         do {
             submitted = .success(
                 try await lane.call { c throws(PrintError) in
-                    try c.submit(printer: queue, jobName: name, format: format, document: document)
+                    guard let created else { return try c.submit(printer: queue, jobName: name, format: format, document: document) }
+                    try c.sendDocument(printer: queue, id: created, jobName: name, format: format, document: document)
+                    return created
                 })
         } catch {
             submitted = .failure(error)

@@ -29,6 +29,7 @@ public struct PrintService: Service {
                         render: render, now: { WallClock.now() }, board: parts.board,
                         observer: { [parts] id, state, error in await parts.printJobMoved(id: id, state: state, error: error) },
                         onPrinting: { [parts] id in parts.printing(id) })
+                    parts.hub.anticipation.register(worker)
                     group.addTask { await work(worker, printer: name) }
                 }
             }

@@ -58,6 +58,10 @@ public actor StationHub {
     private let shared: (any SharedBookJournal)?
     /// Orders to read from the shared store before the next decision.
     private var staleOrders: Set<String> = []
+    /// Told of the labels a decision queues before its commit is durable, so
+    /// their CUPS jobs are created meanwhile (a journal of its own only: with a
+    /// shared store a decision can lose its race and queue nothing).
+    public nonisolated let anticipation = LabelAnticipation()
 
     public init(
         journal: any PackJournal, config: PackConfig, durability: Durability = .consequential, retention: Duration? = nil,
@@ -157,6 +161,7 @@ public actor StationHub {
             commit.decidedAfterFailures = failuresSeen
             commit.labels = printRequests(decision, station: station, now: now)
             guard !commit.isEmpty else { return (decision, []) }
+            if shared == nil { anticipation.decided(commit.labels) }
             do {
                 if let shared {
                     try await recordShared(commit, in: shared, station: station, previous: previous)
@@ -174,7 +179,10 @@ public actor StationHub {
                 racesLost += 1
                 continue
             } catch {
-                if shared == nil { mustReload = true }
+                if shared == nil {
+                    mustReload = true
+                    anticipation.failed(commit.labels)
+                }
                 throw error
             }
             return (decision, commit.labels)
