@@ -139,12 +139,12 @@ struct StationPrintingTests {
         }
         let connection = try cups.connection()
         // A worker anticipates only when it knows its queue is empty.
-        await worker.anticipate(request(20))
+        #expect(await !worker.anticipate(request(20)))
         #expect(try connection.jobs(printer: "zebra1").isEmpty)
         #expect(try await worker.drain(until: .now + .seconds(30)))
 
         let a = request(21)
-        await worker.anticipate(a)
+        #expect(await worker.anticipate(a))
         // Created while "the commit" runs, waiting for its document.
         var created: JobStatus?
         let createdBy = Date().addingTimeInterval(30)

@@ -16,16 +16,17 @@ public final class LabelAnticipation: Sendable {
 
     /// Returns at once: the workers hear of it on their own.
     func decided(_ labels: [PrintRequest]) {
-        for label in labels {
-            guard let worker = workers.withLock({ $0[label.printer] }) else { continue }
-            Task { await worker.anticipate(label) }
-        }
+        tell(labels) { worker, label in await worker.anticipate(label) }
     }
 
     func failed(_ labels: [PrintRequest]) {
+        tell(labels) { worker, label in await worker.abandon(label.id) }
+    }
+
+    private func tell(_ labels: [PrintRequest], _ message: @escaping @Sendable (PrintWorker, PrintRequest) async -> Void) {
         for label in labels {
             guard let worker = workers.withLock({ $0[label.printer] }) else { continue }
-            Task { await worker.abandon(label.id) }
+            Task { await message(worker, label) }
         }
     }
 }

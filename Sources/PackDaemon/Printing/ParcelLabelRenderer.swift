@@ -26,9 +26,7 @@ public struct ParcelLabelRenderer: Sendable {
 
     public func render(_ request: PrintRequest, at now: Timestamp) async throws -> PrintWorker.Document {
         let (order, parcel) = try await self.parcel(orderId: request.orderId, parcelId: request.parcelId)
-        let data = LabelData(
-            order: order, parcel: parcel, printedAt: now, utcOffsetSeconds: utcOffsetSeconds, reprint: request.reprint,
-            station: request.station)
+        let data = labelData(order, parcel, at: now, reprint: request.reprint, station: request.station)
         let format = LabelFormat(rawValue: request.format) ?? .zpl
         let key = PreparedLabels.Key(orderId: order.id, parcelId: parcel.id, printer: request.printer)
         if let render = prepared?.take(key), let label = await render.value,
@@ -51,8 +49,7 @@ public struct ParcelLabelRenderer: Sendable {
         guard let prepared, format == .zpl || format == .tspl else { return nil }
         let render = Task { [self] () -> PreparedLabels.Label? in
             guard let (order, parcel) = try? await self.parcel(orderId: orderId, parcelId: parcelId) else { return nil }
-            let data = LabelData(
-                order: order, parcel: parcel, printedAt: now, utcOffsetSeconds: utcOffsetSeconds, reprint: false, station: station)
+            let data = labelData(order, parcel, at: now, reprint: false, station: station)
             guard let bytes = try? renderLabel(parcel, data: data, format: format, printer: printer) else { return nil }
             return PreparedLabels.Label(parcel: parcel, data: data, format: format, bytes: bytes)
         }
@@ -67,6 +64,11 @@ public struct ParcelLabelRenderer: Sendable {
             throw LabelError("parcel", "\(orderId ?? "?")/\(parcelId ?? "?") is not in the journal")
         }
         return (order, parcel)
+    }
+
+    private func labelData(_ order: Order, _ parcel: Parcel, at now: Timestamp, reprint: Bool, station: String?) -> LabelData {
+        LabelData(
+            order: order, parcel: parcel, printedAt: now, utcOffsetSeconds: utcOffsetSeconds, reprint: reprint, station: station)
     }
 
     private func renderLabel(_ parcel: Parcel, data: LabelData, format: LabelFormat, printer: String) throws -> [UInt8] {

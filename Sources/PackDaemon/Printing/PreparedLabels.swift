@@ -1,3 +1,4 @@
+import OrderedCollections
 public import PackCore
 public import PackLabels
 import Synchronization
@@ -10,8 +11,9 @@ import Synchronization
 /// Each entry only remembers one render and what it was rendered from. It is
 /// used when the label at print time would be rendered from the same data (the
 /// order and parcel as journaled then, the station, the print time to the
-/// minute, the parcel's label spec) in the same format; otherwise the label is rendered afresh, so a
-/// waybill changed or an address corrected meanwhile is never printed stale.
+/// minute, the parcel's label spec) in the same format; otherwise the label is
+/// rendered afresh, so a waybill changed or an address corrected meanwhile is
+/// never printed stale.
 public final class PreparedLabels: Sendable {
     public struct Key: Hashable, Sendable {
         public var orderId: String
@@ -46,41 +48,29 @@ public final class PreparedLabels: Sendable {
         }
     }
 
-    private struct Entries {
-        var renders: [Key: Task<Label?, Never>] = [:]
-        /// Oldest first, for eviction.
-        var order: [Key] = []
-    }
-
     /// Parcels opened and never completed (a packer called away, a parcel put
     /// aside) leave their entry behind: the oldest go beyond this many, so the
     /// memory stays bounded (a few KB per label) however long the daemon runs.
     public let capacity: Int
-    private let entries = Mutex(Entries())
+    /// Oldest first, for eviction.
+    private let renders = Mutex(OrderedDictionary<Key, Task<Label?, Never>>())
 
     public init(capacity: Int = 64) { self.capacity = max(1, capacity) }
 
     /// Keeps the render under way for `key`, replacing an earlier one.
     public func store(_ key: Key, _ render: Task<Label?, Never>) {
-        entries.withLock { entries in
-            if entries.renders.updateValue(render, forKey: key) != nil {
-                entries.order.removeAll { $0 == key }
-            }
-            entries.order.append(key)
-            while entries.order.count > capacity {
-                entries.renders[entries.order.removeFirst()] = nil
-            }
+        renders.withLock { renders in
+            // Stored again, a parcel is the newest.
+            renders.removeValue(forKey: key)
+            renders[key] = render
+            while renders.count > capacity { renders.removeFirst() }
         }
     }
 
     /// The render kept for `key`, handed out once.
     public func take(_ key: Key) -> Task<Label?, Never>? {
-        entries.withLock { entries in
-            guard let render = entries.renders.removeValue(forKey: key) else { return nil }
-            entries.order.removeAll { $0 == key }
-            return render
-        }
+        renders.withLock { $0.removeValue(forKey: key) }
     }
 
-    public var count: Int { entries.withLock { $0.renders.count } }
+    public var count: Int { renders.withLock { $0.count } }
 }

@@ -139,9 +139,10 @@ public actor PrintWorker {
 
     /// A label decided and being made durable, to be queued on this printer: when
     /// the queue is empty (so it will be the next label sent), its CUPS job is
-    /// created now. Returns at once.
-    public func anticipate(_ request: PrintRequest) {
-        guard queueSeenEmpty, anticipated == nil, request.printer == printer else { return }
+    /// created now. Returns at once, saying whether it is being created.
+    @discardableResult
+    public func anticipate(_ request: PrintRequest) -> Bool {
+        guard queueSeenEmpty, anticipated == nil, request.printer == printer else { return false }
         let lane = self.lane
         let queue = self.queue
         let name = request.jobName
@@ -150,6 +151,7 @@ public actor PrintWorker {
             try? await lane.call { c throws(PrintError) in try c.createJob(printer: queue, jobName: name, format: format) }
         }
         anticipated = (request.id, cupsJob, .now)
+        return true
     }
 
     /// The label anticipated will not be queued (its decision's commit failed):
@@ -181,10 +183,9 @@ public actor PrintWorker {
 
     private func submit(_ job: PrintJob) async throws -> Duration? {
         let request = job.request
-        // A job queued before this worker started may be in CUPS already; one
-        // anticipated here is, and is known.
+        // Queued before this worker started: an earlier process may have handed it
+        // to CUPS. (One anticipated here is in CUPS, and known.)
         if job.seq <= startSeq ?? 0, !checked.contains(request.id), anticipated?.id != request.id {
-            // Queued before this process: it may already be in CUPS.
             switch try await lookUp(job) {
             case .adopted: return nil
             case .unanswered(let wait): return wait
