@@ -26,6 +26,17 @@ struct FleetFaultTests {
         }
     }
 
+    /// What each station saw and how it ended, and the end of each packd's log:
+    /// enough to tell a stuck store connection from a station that stopped.
+    static func account(_ seen: [Seen], _ results: [String?], _ fleet: [RunningPackd]) -> String {
+        let stations = seen.enumerated().map { i, s in
+            "station \(i): \(s.claimed.count) claimed, \(s.refusals.count) refused (last: \(s.refusals.last ?? "-")), "
+                + "\(s.unexpected.count) unexpected, ended: \(results[i] ?? "nil")"
+        }
+        let logs = fleet.enumerated().map { n, packd in "pc\(n) log:\n\(packd.log.suffix(3000))" }
+        return (stations + logs).joined(separator: "\n")
+    }
+
     @Test(.timeLimit(.minutes(8)))
     func postgresRestartedAndAPackdKilledMidClaimLoseAndRepeatNothing() async throws {
         // A server of this test's own: it is stopped mid-run.
@@ -57,6 +68,17 @@ struct FleetFaultTests {
         let endpoints = fleet.map { (port: $0.port, token: $0.token) }
         let claimedSoFar: @Sendable () -> Int = { seen.withLock { $0.reduce(0) { $0 + $1.claimed.count } } }
         let refusedSoFar: @Sendable () -> Int = { seen.withLock { $0.reduce(0) { $0 + $1.refusals.count } } }
+        // Each of the controller's steps needs orders left to claim. Twelve
+        // stations can claim the 240 in a second or two, faster than a controller
+        // starved on a loaded machine notices its 40 (a CI run once waited for
+        // 40 claims after the restart with fewer than 40 orders left), so the
+        // stations pause at a ceiling until the controller has taken its step:
+        // at most 100 before the store stops, 30 more until the controller sees
+        // it back, 60 more until the packd is killed (at most 202 of 240). Below
+        // the ceiling they are mid-claim when the store dies and when the packd
+        // is killed.
+        let ceiling = Shared(100)
+        let controllerSaw = Shared([String]())
 
         // The controller runs on a thread of its own like the stations; the
         // packd it kills and restarts is handed over to it.
@@ -65,25 +87,44 @@ struct FleetFaultTests {
         let results = await FleetDaemonTests.onThreads(stationThreads + 1) { i -> String? in
             if i == stationThreads {
                 // The controller: the store goes away and comes back, then a packd dies.
+                func note(_ what: String) { controllerSaw.withLock { $0.append("\(what) at \(claimedSoFar()) claims") } }
                 do {
                     try Self.waitUntil("40 claims") { claimedSoFar() >= 40 }
                     server.stop(mode: "immediate")
+                    note("store stopped")
+                    // The stations scan on (and are refused); at most 30 more claims
+                    // once the store is back, before the controller sees it is.
+                    ceiling.withLock { $0 = claimedSoFar() + 30 }
                     try Self.waitUntil("a scan refused while the store is away", seconds: 60) { refusedSoFar() >= 1 }
                     try server.start()
                     let before = claimedSoFar()
+                    note("store started")
+                    ceiling.withLock { $0 = before + 60 }
                     try Self.waitUntil("claims after the store came back") { claimedSoFar() >= before + 40 }
                     killed.withLock { _ = $0.insert(1) }
                     guard victim.stop(SIGKILL) != nil else { return "pc1 did not die" }
+                    note("pc1 killed")
+                    ceiling.withLock { $0 = .max }
                     try victim.start()
                     return nil
                 } catch {
-                    return "\(error)"
+                    ceiling.withLock { $0 = .max }
+                    return "\(error) (\(controllerSaw.withLock { $0 }.joined(separator: ", ")))"
                 }
             }
             let node = i / perNode
             let station = "pc\(node)-st\(i % perNode)"
             while true {
                 if killed.withLock({ $0.contains(node) }) { return nil }
+                if claimedSoFar() >= ceiling.withLock({ $0 }) {
+                    // Bounded: the controller raises the ceiling or gives up.
+                    do {
+                        try Self.waitUntil("the controller's next step", seconds: 180) { claimedSoFar() < ceiling.withLock { $0 } }
+                    } catch {
+                        return "\(station): \(error)"
+                    }
+                    continue
+                }
                 do {
                     let answer = try FleetDaemonTests.scan("MUG", station: station, port: endpoints[node].port, token: endpoints[node].token)
                     switch answer["outcome"] as? String {
@@ -99,8 +140,8 @@ struct FleetFaultTests {
                 }
             }
         }
-        #expect(results.compactMap { $0 }.isEmpty, "\(results.compactMap { $0 })")
         let all = seen.withLock { $0 }
+        #expect(results.compactMap { $0 }.isEmpty, "\(results.compactMap { $0 })\n\(Self.account(all, results, fleet))")
         let claimed = all.flatMap(\.claimed)
         #expect(all.flatMap(\.unexpected).isEmpty, "\(all.flatMap(\.unexpected).prefix(3))")
         #expect(Set(claimed).count == claimed.count, "an order was claimed twice")
