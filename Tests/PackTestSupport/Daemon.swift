@@ -8,9 +8,16 @@ public import Glibc
 public final class Daemon: @unchecked Sendable {
     public let pid: Glibc.pid_t
 
+    /// Whether it leads a process group of its own, which `stopGroup` ends whole.
+    public let ownGroup: Bool
+
     /// Starts `path`; with `environment` it replaces the caller's, and with
-    /// `output` standard output and error go to that file.
-    public init(_ path: String, _ arguments: [String], environment: [String: String]? = nil, output: String? = nil) throws {
+    /// `output` standard output and error go to that file. With `ownGroup` it
+    /// starts a process group, so that its children can be ended with it.
+    public init(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil, output: String? = nil, ownGroup: Bool = false
+    ) throws {
+        self.ownGroup = ownGroup
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -20,7 +27,12 @@ public final class Daemon: @unchecked Sendable {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -43,7 +55,16 @@ public final class Daemon: @unchecked Sendable {
 
     /// Sends `signal` and waits for the program to exit.
     public func stop(_ signal: Int32 = SIGTERM) {
-        kill(pid, signal)
+        // Not to a pid already reaped: it may be another program's by now.
+        if exited() == nil { kill(pid, signal) }
+        _ = wait()
+    }
+
+    /// Sends `signal` to its whole process group (children it started too,
+    /// which would otherwise outlive it) and waits for it to exit.
+    public func stopGroup(_ signal: Int32 = SIGKILL) {
+        precondition(ownGroup, "stopGroup needs a Daemon started with ownGroup")
+        kill(-pid, signal)
         _ = wait()
     }
 
@@ -62,10 +83,18 @@ public final class Daemon: @unchecked Sendable {
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
-    /// Whether it has exited, without waiting; its status then.
+    /// Whether it has exited, without waiting; its status then. Once reaped, the
+    /// same status again (waitpid would know the pid no more).
     public func exited() -> Int32? {
+        reapLock.lock()
+        defer { reapLock.unlock() }
+        if let reaped { return reaped }
         var status: Int32 = 0
         guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        reaped = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return reaped
     }
+
+    private let reapLock = NSLock()
+    private var reaped: Int32?
 }

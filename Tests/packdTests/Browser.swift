@@ -16,29 +16,51 @@ final class Browser {
 
     init(profile: String) throws {
         self.profile = profile
-        try FileManager.default.createDirectory(atPath: profile, withIntermediateDirectories: true)
-        process = try Daemon(
-            "/usr/bin/chromium",
-            [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--remote-debugging-port=0", "--user-data-dir=\(profile)",
-                "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--lang=zh-CN", "about:blank",
-            ], output: "\(profile).log")
         // Generous: beside the rest of the suite on two cores, chromium once took
-        // over 30 s to start; a starved start is not what these tests test.
-        let deadline = Date().addingTimeInterval(90)
-        var found: Int?
-        while found == nil, Date() < deadline {
-            if let text = try? String(contentsOfFile: "\(profile)/DevToolsActivePort", encoding: .utf8) {
-                found = text.split(separator: "\n").first.flatMap { Int($0) }
+        // over 30 s to start, and once died starting; a starved start is not what
+        // these tests test, so a chromium that dies or stays silent is started
+        // once more, with a fresh profile.
+        var failures: [String] = []
+        for attempt in 1...2 {
+            try? FileManager.default.removeItem(atPath: profile)
+            try FileManager.default.createDirectory(atPath: profile, withIntermediateDirectories: true)
+            let log = "\(profile)-\(attempt).log"
+            let started = try Daemon(
+                "/usr/bin/chromium",
+                [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--remote-debugging-port=0",
+                    "--user-data-dir=\(profile)", "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--lang=zh-CN", "about:blank",
+                ], output: log, ownGroup: true)
+            switch Self.devToolsPort(of: started, profile: profile, seconds: 60) {
+            case .success(let found):
+                process = started
+                port = found
+                return
+            case .failure(let why):
+                // The whole group: a chromium's zygote and renderers outlive it
+                // otherwise, and slow every later test.
+                started.stopGroup(SIGKILL)
+                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                failures.append("attempt \(attempt): \(why): \(output.suffix(1500))")
             }
-            if found == nil { usleep(50_000) }
         }
-        guard let found else {
-            process.stop(SIGKILL)
-            let log = (try? String(contentsOfFile: "\(profile).log", encoding: .utf8)) ?? ""
-            throw HTTPClient.ClientError("chromium did not open its DevTools port within 90 s: \(log.suffix(2000))")
+        throw HTTPClient.ClientError("chromium did not open its DevTools port:\n\(failures.joined(separator: "\n"))")
+    }
+
+    /// The port chromium writes into DevToolsActivePort once it listens, or why
+    /// there is none: it exited, or `seconds` passed.
+    private static func devToolsPort(of chromium: Daemon, profile: String, seconds: Double) -> Result<Int, HTTPClient.ClientError> {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: "\(profile)/DevToolsActivePort", encoding: .utf8),
+                let port = text.split(separator: "\n").first.flatMap({ Int($0) })
+            {
+                return .success(port)
+            }
+            if let status = chromium.exited() { return .failure(HTTPClient.ClientError("exited with status \(status)")) }
+            usleep(50_000)
         }
-        port = found
+        return .failure(HTTPClient.ClientError("no DevTools port within \(Int(seconds)) s"))
     }
 
     @discardableResult
@@ -94,7 +116,7 @@ final class Browser {
     }
 
     deinit {
-        process.stop(SIGKILL)
+        process.stopGroup(SIGKILL)
         try? FileManager.default.removeItem(atPath: profile)
     }
 }
