@@ -11,6 +11,8 @@ final class Browser {
     let profile: String
     let port: Int
     private let process: Daemon
+    /// Where the running chromium writes its output.
+    private let logPath: String
     /// CSS pixels of the page for every command, as WIDTHxHEIGHT.
     var viewport = "1366x768"
 
@@ -35,6 +37,7 @@ final class Browser {
             case .success(let found):
                 process = started
                 port = found
+                logPath = log
                 return
             case .failure(let why):
                 // The whole group: a chromium's zygote and renderers outlive it
@@ -52,9 +55,15 @@ final class Browser {
     private static func devToolsPort(of chromium: Daemon, profile: String, seconds: Double) -> Result<Int, HTTPClient.ClientError> {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
+            // The port counts once it takes a connection: a chromium that wrote
+            // its port and then died would fail the test's first command instead.
+            // (Only a connection: chromium keeps HTTP connections open whatever
+            // the request asks.)
             if let text = try? String(contentsOfFile: "\(profile)/DevToolsActivePort", encoding: .utf8),
-                let port = text.split(separator: "\n").first.flatMap({ Int($0) })
+                let port = text.split(separator: "\n").first.flatMap({ Int($0) }),
+                let connection = try? HTTPClient.connectLoopback(port: port, timeout: 5)
             {
+                close(connection)
                 return .success(port)
             }
             if let status = chromium.exited() { return .failure(HTTPClient.ClientError("exited with status \(status)")) }
@@ -80,7 +89,11 @@ final class Browser {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         guard p.terminationStatus == 0 else {
             let why = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw HTTPClient.ClientError("cdp \(arguments.first ?? ""): \(why.suffix(500))")
+            // Whether chromium is still there, and what it said: a refused
+            // connection is otherwise all there is to read.
+            let browser = process.exited().map { "chromium exited with status \($0)" } ?? "chromium is running"
+            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            throw HTTPClient.ClientError("cdp \(arguments.first ?? ""): \(why.suffix(500))\n\(browser); its log ends:\n\(log.suffix(1500))")
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
