@@ -58,11 +58,17 @@ extension CupsConnection {
     }
 
     /// The second half of `submit`: the job's one document, after which CUPS
-    /// prints it. On failure the job is cancelled, so that it cannot print later.
+    /// prints it. On failure the job is cancelled, so that it cannot print later
+    /// nor wait for a document that will not come.
     public func sendDocument(
         printer: String, id: Int, jobName: String, format: DocumentFormat, document: [UInt8]
     ) throws(PrintError) {
-        try Self.checkDocument(printer: printer, document)
+        do {
+            try Self.checkDocument(printer: printer, document)
+        } catch {
+            cupsCancelJob2(http, printer, Int32(id), 0)
+            throw error
+        }
         guard cupsStartDocument(http, printer, Int32(id), jobName, format.mimeType, 1) == HTTP_STATUS_CONTINUE else {
             let error = Self.classify(printer: printer, status: cupsLastError())
             cupsCancelJob2(http, printer, Int32(id), 0)

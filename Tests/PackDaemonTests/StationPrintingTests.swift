@@ -35,6 +35,18 @@ struct StationPrintingTests {
         return try await hub.handle(Scan(code: "09501101530003", device: "s", atMs: 1000), station: "pack-01", now: t0)
     }
 
+    /// A worker for labels that come as documents (nothing to render), on the
+    /// private cupsd's queue zebra1.
+    func documentWorker(
+        _ printer: String, journal: SQLiteJournal, cups: PrivateCups, policy: PrintWorker.Policy = PrintWorker.Policy(),
+        board: PrinterBoard? = nil
+    ) -> PrintWorker {
+        let t0 = self.t0
+        return PrintWorker(
+            printer: printer, queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: printer),
+            policy: policy, render: { _ in throw PrinterError("documents only") }, now: { t0 }, board: board)
+    }
+
     @Test func theLabelIsQueuedWithTheShipmentOnTheStationsPrinter() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let journal = try SQLiteJournal(directory: dir)
@@ -105,10 +117,7 @@ struct StationPrintingTests {
         // The earlier process got as far as CUPS with label a.
         _ = try cups.connection().submit(printer: "zebra1", jobName: a.jobName, format: .raw, document: a.document!)
         _ = try printer.waitForJobs(1)
-        let t0 = self.t0
-        let worker = PrintWorker(
-            printer: "zebra1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "zebra1"),
-            render: { _ in throw PrinterError("documents only") }, now: { t0 })
+        let worker = documentWorker("zebra1", journal: journal, cups: cups)
         #expect(try await worker.drain(until: .now + .seconds(30)))
         #expect(printer.jobs == [a.document!, b.document!])
         let jobs = try await journal.printJobs(printer: nil, limit: 10)
@@ -128,10 +137,7 @@ struct StationPrintingTests {
         let journal = try SQLiteJournal(directory: dir)
         var policy = PrintWorker.Policy()
         policy.anticipationLifetime = .milliseconds(100)
-        let t0 = self.t0
-        let worker = PrintWorker(
-            printer: "zebra1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "zebra1"),
-            policy: policy, render: { _ in throw PrinterError("documents only") }, now: { t0 })
+        let worker = documentWorker("zebra1", journal: journal, cups: cups, policy: policy)
         func request(_ n: Int) -> PrintRequest {
             PrintRequest(
                 id: "01JD00000000000000000000\(n)", printer: "zebra1", format: "zpl", document: Array("^XA^FD\(n)^FS^XZ".utf8),
@@ -196,10 +202,7 @@ struct StationPrintingTests {
         var policy = PrintWorker.Policy()
         policy.maxAttempts = 3
         policy.retryDelay = .milliseconds(10)
-        let t0 = self.t0
-        let worker = PrintWorker(
-            printer: "zebra1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "zebra1"),
-            policy: policy, render: { _ in throw PrinterError("documents only") }, now: { t0 })
+        let worker = documentWorker("zebra1", journal: journal, cups: cups, policy: policy)
         #expect(try await worker.drain(until: .now + .seconds(30)))
         let job = try #require(try await journal.printJob(id: a.id))
         #expect(job.state == .failed && job.attempts == 3)
@@ -229,10 +232,7 @@ struct StationPrintingTests {
         let journal = try SQLiteJournal(directory: dir)
         let a = PrintRequest(id: "01JD0000000000000000000021", printer: "label-1", format: "zpl", document: Array("^XA^FDa^FS^XZ".utf8), createdAt: t0)
         try await journal.enqueuePrint([a])
-        let t0 = self.t0
-        let worker = PrintWorker(
-            printer: "label-1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "label-1"),
-            render: { _ in throw PrinterError("documents only") }, now: { t0 }, board: board)
+        let worker = documentWorker("label-1", journal: journal, cups: cups, board: board)
         #expect(try await worker.drain(until: .now + .seconds(3)) == false)
         let down = try #require(await board.report(forStation: "pack-01"))
         #expect(down.printer == "label-1" && down.needs.contains(.offline), "\(down)")
@@ -260,10 +260,7 @@ struct StationPrintingTests {
         let journal = try SQLiteJournal(directory: dir)
         let a = PrintRequest(id: "01JD0000000000000000000031", printer: "label-1", format: "zpl", document: Array("^XA^FDa^FS^XZ".utf8), createdAt: t0)
         try await journal.enqueuePrint([a])
-        let t0 = self.t0
-        let worker = PrintWorker(
-            printer: "label-1", queue: "zebra1", journal: journal, lane: CupsLane(server: cups.socket, label: "label-1"),
-            render: { _ in throw PrinterError("documents only") }, now: { t0 }, board: board)
+        let worker = documentWorker("label-1", journal: journal, cups: cups, board: board)
         #expect(try await worker.drain(until: .now + .seconds(4)) == false)
         let report = try #require(await board.report(forStation: "pack-01"))
         #expect(report.needs == [.other("CUPS cannot send the label: Unable to open print file: Permission denied")], "\(report)")

@@ -60,6 +60,12 @@ struct CupsTests {
         let abandoned = try connection.createJob(printer: "zebra1", jobName: "packd-abandoned", format: .raw)
         try connection.cancel(printer: "zebra1", id: abandoned)
         #expect(try connection.job(printer: "zebra1", id: abandoned).state == .canceled)
+        // One whose document is refused (empty, too large) is cancelled, not left waiting.
+        let refused = try connection.createJob(printer: "zebra1", jobName: "packd-refused", format: .raw)
+        #expect(throws: PrintError.self) {
+            try connection.sendDocument(printer: "zebra1", id: refused, jobName: "packd-refused", format: .raw, document: [])
+        }
+        #expect(try connection.job(printer: "zebra1", id: refused).state == .canceled)
         #expect(printer.jobs.count == 2)
     }
 
