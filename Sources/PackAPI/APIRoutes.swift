@@ -39,7 +39,10 @@ public enum APIRoutes {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: await operations.metrics())))
         }
         router.post("/v1/orders") { request, _ in
-            let body = try await JSONBody.read(request, limit: maxBodyBytes)
+            // A single order is named `order` in field errors, a list `orders[N]`.
+            let body = try await JSONBody.read(request, limit: maxBodyBytes) { path in
+                path.first == .member("orders") ? "" : "order"
+            }
             return Response.json(try await operations.upsertOrders(body))
         }
         router.get("/v1/orders/{id}") { _, context in

@@ -4,14 +4,23 @@ import PackCore
 /// Request bodies: JSON only, within a size limit, parsed with packd's own
 /// parser so a syntax error names its line and column.
 enum JSONBody {
-    static func read(_ request: Request, limit: Int) async throws(APIProblem) -> JSONValue {
-        if let type = request.headers[.contentType] {
-            let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-            guard media == "application/json" || media.hasSuffix("+json") else {
-                throw APIProblem(
-                    status: 415, title: "Unsupported media type",
-                    detail: "bodies are JSON: send Content-Type: application/json, not \(type)")
-            }
+    /// `root` names a value's path when one value of the body cannot be read (a number out
+    /// of range), so the problem names the field as the route's other field errors do.
+    static func read(
+        _ request: Request, limit: Int, root: @Sendable ([JSONSyntaxError.PathComponent]) -> String = { _ in "" }
+    ) async throws(APIProblem) -> JSONValue {
+        // docs/api.md promises 415 for a body that is not declared JSON; a body with no
+        // Content-Type at all is not declared JSON either (curl -d would send a form).
+        guard let type = request.headers[.contentType] else {
+            throw APIProblem(
+                status: 415, title: "Unsupported media type",
+                detail: "bodies are JSON: send Content-Type: application/json (the request had no Content-Type)")
+        }
+        let media = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard media == "application/json" || media.hasSuffix("+json") else {
+            throw APIProblem(
+                status: 415, title: "Unsupported media type",
+                detail: "bodies are JSON: send Content-Type: application/json, not \(type)")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw tooLarge(limit)
@@ -33,6 +42,9 @@ enum JSONBody {
                 ? try await OffPool.run { () throws(JSONSyntaxError) in try JSONParser.parse(bytes) }
                 : try JSONParser.parse(bytes)
         } catch {
+            if let components = error.valuePath, let field = error.valuePath(under: root(components)) {
+                throw APIProblem.invalid("\(field): \(error.message) (\(error.position))", field: field)
+            }
             throw APIProblem.badRequest("the body is not valid JSON: \(error)")
         }
     }

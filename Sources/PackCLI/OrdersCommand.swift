@@ -30,7 +30,8 @@ struct OrdersCommand: AsyncParsableCommand {
             try await options.withJournal(config) { journal in
                 let summary: ImportSummary
                 do {
-                    summary = try await journal.importOrders(orders, at: WallClock.now())
+                    summary = try await journal.importOrders(
+                        orders, at: WallClock.now(), approval: DaemonParts.approvalPrinting(config))
                 } catch let error as OrderFileError {
                     throw CLIError("\(file): nothing imported:\n\(error)")
                 }

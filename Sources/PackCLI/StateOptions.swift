@@ -46,7 +46,7 @@ struct StateOptions: ParsableArguments {
     /// again after), so that a command changes what the daemons see.
     func withJournal<T>(_ config: PackConfig, _ body: (any DaemonJournal) async throws -> T) async throws -> T {
         guard config.store.backend == .postgres else { return try await body(try openJournal(config)) }
-        let store = try await Self.openSharedStore(config).store
+        let store = try await Self.openSharedStore(config, stateDirectory: directory(config)).store
         do {
             let result = try await body(store)
             await store.close()
@@ -59,7 +59,9 @@ struct StateOptions: ParsableArguments {
 
     /// The shared store `[store]` names, as a command uses it: a small pool, the
     /// store's own log at warnings only, errors that say which store.
-    static func openSharedStore(_ config: PackConfig, node: String? = nil) async throws -> (store: PostgresJournal, address: PostgresAddress) {
+    static func openSharedStore(_ config: PackConfig, stateDirectory: String, node: String? = nil) async throws
+        -> (store: PostgresJournal, address: PostgresAddress)
+    {
         let address: PostgresAddress
         do {
             address = try DaemonRunner.storeAddress(config)
@@ -70,7 +72,8 @@ struct StateOptions: ParsableArguments {
         logger.logLevel = .warning
         do {
             let store = try await DaemonRunner.openSharedStore(
-                config, address: address, node: node, connections: PostgresJournal.minimumConnections, logger: logger)
+                config, address: address, stateDirectory: stateDirectory, node: node,
+                connections: PostgresJournal.minimumConnections, logger: logger)
             return (store, address)
         } catch {
             throw CLIError("the shared store \(address.description): \(FleetStoreError.describe(error))")

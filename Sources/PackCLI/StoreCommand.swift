@@ -36,7 +36,7 @@ struct StoreCommand: AsyncParsableCommand {
         @Option(help: "Where to: postgres (the store the configuration's [store] url names).")
         var to: String
 
-        @Option(help: "This PC's node name in the fleet (default: [store] node, else the host name).")
+        @Option(help: "This PC's node name in the fleet (default: [store] node, else the one packd run would take: the host name and a hash of the machine id and state directory).")
         var node: String?
 
         @Flag(help: "Do everything, report it, and write nothing.")
@@ -60,7 +60,8 @@ struct StoreCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("\(error)")
             }
-            let (store, address) = try await StateOptions.openSharedStore(config, node: node)
+            let (store, address) = try await StateOptions.openSharedStore(
+                config, stateDirectory: options.directory(config), node: node)
             let summary: FleetImportSummary
             do {
                 summary = try await FleetJournalImport.run(source, into: store, dryRun: dryRun) { progress in

@@ -23,6 +23,9 @@ public struct FeedPage: Sendable {
         do {
             root = try JSONParser.parse(body)
         } catch {
+            if let field = error.valuePath(under: "") {
+                throw Unreadable(description: "the page's \(field) cannot be read: \(error.message) (\(error.position))")
+            }
             throw Unreadable(description: "the page is not JSON: \(error)")
         }
         guard case .object(let members) = root else { throw Unreadable(description: "the page is not a JSON object") }

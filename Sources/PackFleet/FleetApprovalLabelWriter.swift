@@ -29,15 +29,20 @@ enum FleetApprovalLabelWriter {
             guard state != "shipped" else { continue }
             let key = ApprovalLabelWriter.labelKey(order, parcel)
             var previous: ApprovalLabelWriter.Previous?
-            for try await (lastKey, waybill, jobState) in try await db.checkedQuery(
+            for try await (lastKey, waybill, jobId, jobState) in try await db.checkedQuery(
                 """
-                SELECT a.label_key, a.waybill, j.state FROM approval_labels a LEFT JOIN print_jobs j ON j.id = a.job_id
+                SELECT a.label_key, a.waybill, a.job_id, j.state FROM approval_labels a LEFT JOIN print_jobs j ON j.id = a.job_id
                 WHERE a.order_id = \(order.id) AND a.parcel_id = \(parcel.id) ORDER BY a.seq DESC LIMIT 1
                 """, logger: logger
-            ).decode((String, String, String?).self) {
-                previous = ApprovalLabelWriter.Previous(key: lastKey, waybill: waybill, jobState: jobState)
+            ).decode((String, String, String, String?).self) {
+                previous = ApprovalLabelWriter.Previous(key: lastKey, waybill: waybill, jobState: jobState, jobId: jobId)
             }
             guard let reason = ApprovalLabelWriter.reason(previous: previous, key: key, waybill: parcel.waybill) else { continue }
+            // The old revision's label, still waiting (here or in CUPS), must not print beside the new one.
+            if let previous, let jobId = previous.jobId, previous.isWaiting {
+                try await cancel(
+                    job: jobId, order: nil, why: "replaced: \(reason)", at: time, on: db, logger: logger, summary: &summary)
+            }
             let request = PrintRequest(
                 id: approval.newId(time), printer: target.printer, station: target.station, orderId: order.id,
                 parcelId: parcel.id, reprint: false, format: target.format, document: nil, createdAt: time)
@@ -70,16 +75,27 @@ enum FleetApprovalLabelWriter {
     }
 
     /// An order cancelled, refunded or put on hold before its label printed: the
-    /// label still queued does not print, whichever packd it waits at. One already
-    /// sent to CUPS is left alone (it may be on paper already).
+    /// label still waiting does not print, whichever packd it waits at, and whether
+    /// it waits in that packd's queue or in CUPS (the owner's print worker sees a
+    /// sent job leave its queue and cancels it in CUPS; see ApprovalLabelWriter).
     static func cancelQueued(
         _ order: Order, at time: Timestamp, on db: PostgresConnection, logger: Logger, summary: inout ImportSummary
     ) async throws {
-        let why = "order \(order.status.rawValue) before its label printed"
+        try await cancel(
+            job: nil, order: order.id, why: "order \(order.status.rawValue) before its label printed", at: time, on: db, logger: logger,
+            summary: &summary)
+    }
+
+    /// Cancels one job (`job`) or every approval label of an order (`order`) still waiting.
+    private static func cancel(
+        job: String?, order: String?, why: String, at time: Timestamp, on db: PostgresConnection, logger: Logger,
+        summary: inout ImportSummary
+    ) async throws {
         for try await id in try await db.checkedQuery(
             """
             UPDATE print_jobs SET state = 'cancelled', last_error = \(why), updated_at = \(time.millisecondsSinceEpoch)
-            WHERE state = 'queued' AND id IN (SELECT job_id FROM approval_labels WHERE order_id = \(order.id))
+            WHERE state IN ('queued', 'sent')
+              AND (id = \(job) OR id IN (SELECT job_id FROM approval_labels WHERE order_id = \(order)))
             RETURNING id
             """, logger: logger
         ).decode(String.self) {

@@ -223,6 +223,8 @@ public enum FleetStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// A station this packd is configured with belongs to another packd that is
     /// connected now.
     case stationInUse(station: String, node: String)
+    /// Another packd runs as this packd's node id now (FleetNodeClaim).
+    case nodeInUse(node: String, from: String)
 
     /// What went wrong, with PostgreSQL's own message (PostgresNIO hides it from
     /// `description` lest it leak data; the store's messages name no secrets).
@@ -243,6 +245,8 @@ public enum FleetStoreError: Error, Sendable, Equatable, CustomStringConvertible
             "the shared store has migration \"\(name)\", which this packd does not know: upgrade this packd first"
         case .unreachable(let why): "the shared store cannot be reached: \(why)"
         case .failed(let why): "the shared store refused: \(why)"
+        case .nodeInUse(let node, let from):
+            "another packd runs as fleet node \"\(node)\" now (connected from \(from)): each packd of a fleet needs a node id of its own; set [store] node in one of the two configurations, or stop the other packd"
         case .stationInUse(let station, let node):
             "station \(station) belongs to packd \(node), which is connected to the store now: station ids must be unique across the fleet (rename the station in one of the two configurations)"
         }

@@ -23,9 +23,9 @@ public final class PostgresJournal: SharedBookJournal {
     let deadline: Duration
     private let serial: SerialCommits
 
-    /// The fewest pooled connections: two held for good (notifications, the
-    /// delivery lease) and two for scans.
-    public static let minimumConnections = 4
+    /// The fewest pooled connections: three held for good (notifications, the
+    /// node id's claim, the delivery lease) and two for scans.
+    public static let minimumConnections = 5
 
     /// The channel every transition is announced on (the payload: node, newline,
     /// order id), and labels queued for another packd's printer (FleetNotifier).

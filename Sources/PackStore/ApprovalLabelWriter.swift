@@ -61,14 +61,21 @@ public enum ApprovalLabelWriter {
             let last = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT a.label_key, a.waybill, j.state FROM approval_labels a LEFT JOIN print_jobs j ON j.id = a.job_id
+                        SELECT a.label_key, a.waybill, a.job_id, j.state FROM approval_labels a LEFT JOIN print_jobs j ON j.id = a.job_id
                         WHERE a.order_id = ? AND a.parcel_id = ? ORDER BY a.seq DESC LIMIT 1
                         """),
                 arguments: [order.id, parcel.id])
             let previous = last.map { row in
-                ApprovalLabelWriter.Previous(key: row["label_key"], waybill: row["waybill"], jobState: row["state"])
+                ApprovalLabelWriter.Previous(
+                    key: row["label_key"], waybill: row["waybill"], jobState: row["state"], jobId: row["job_id"])
             }
             guard let reason = reason(previous: previous, key: key, waybill: parcel.waybill) else { continue }
+            // The old revision's label must not come out beside the new one (a parcel
+            // with two waybills): still waiting, here or in CUPS, it is cancelled.
+            if let previous, let jobId = previous.jobId, previous.isWaiting {
+                try cancel(jobId, why: "replaced: \(reason)", at: time, to: db)
+                summary.cancelledLabels.append(jobId)
+            }
             let request = PrintRequest(
                 id: approval.newId(time), printer: target.printer, station: target.station, orderId: order.id,
                 parcelId: parcel.id, reprint: false, format: target.format, document: nil, createdAt: time)
@@ -89,12 +96,17 @@ public enum ApprovalLabelWriter {
         public var waybill: String
         /// Its print job's state (nil: the job is gone, pruned or never moved).
         public var jobState: String?
+        public var jobId: String?
 
-        public init(key: String, waybill: String, jobState: String?) {
+        public init(key: String, waybill: String, jobState: String?, jobId: String? = nil) {
             self.key = key
             self.waybill = waybill
             self.jobState = jobState
+            self.jobId = jobId
         }
+
+        /// Its label has not printed yet: queued here, or sent to CUPS and waiting there.
+        public var isWaiting: Bool { jobState == "queued" || jobState == "sent" }
     }
 
     /// Why a parcel's label prints again, or nil when it does not: once per label
@@ -107,22 +119,29 @@ public enum ApprovalLabelWriter {
     }
 
     /// An order cancelled, refunded or put on hold before its label printed: the
-    /// label still waiting in the queue does not print. One CUPS already has is
-    /// left alone (it may be on paper already).
+    /// label still waiting does not print, wherever it waits (contracts.md section 6).
+    /// One queued here is simply never sent; one already sent waits in CUPS (a
+    /// stopped queue, a printer out of paper) and would print when the queue
+    /// resumes: its job is journaled cancelled with its CUPS id kept, and the
+    /// printer's worker, which sees it leave its queue, cancels it in CUPS.
     static func cancelQueued(_ order: Order, at time: Timestamp, to db: Database, summary: inout ImportSummary) throws {
         let ids = try String.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT j.id FROM print_jobs j JOIN approval_labels a ON a.job_id = j.id
-                    WHERE a.order_id = ? AND j.state = 'queued'
+                    WHERE a.order_id = ? AND j.state IN ('queued', 'sent')
                     """),
             arguments: [order.id])
         for id in ids {
-            try db.execute(
-                cached: "UPDATE print_jobs SET state = 'cancelled', last_error = ?, updated_at = ? WHERE id = ?",
-                arguments: ["order \(order.status.rawValue) before its label printed", time.millisecondsSinceEpoch, id])
+            try cancel(id, why: "order \(order.status.rawValue) before its label printed", at: time, to: db)
         }
         summary.cancelledLabels += ids
+    }
+
+    private static func cancel(_ id: String, why: String, at time: Timestamp, to db: Database) throws {
+        try db.execute(
+            cached: "UPDATE print_jobs SET state = 'cancelled', last_error = ?, updated_at = ? WHERE id = ?",
+            arguments: [why, time.millisecondsSinceEpoch, id])
     }
 
     /// What the label shows: waybill, label spec, addresses and carrier. A change

@@ -284,10 +284,13 @@ import Testing
         #expect(b.events[0].operatorId == "op-42")
         #expect(b.parcel("SO-1", "SO-1-1")?.openAt == nil)
         #expect(b.parcel("SO-1", "SO-1-1")?.shipped == false)
-        // Nothing printed yet: reprint has nothing to print.
-        #expect(b.scan("PACKD:REPRINT").kind == .noParcelOpen)
-        b.scan("PACKD:ACK")
-        b.scan("YT001")
+        // Nothing printed yet: reprint has nothing to print, says so, and does not lock the station.
+        let nothing = b.scan("PACKD:REPRINT")
+        #expect(nothing.kind == .reprinted)
+        #expect(nothing.message.contains("nothing printed"))
+        #expect(b.labels.isEmpty)
+        #expect(b.state().pendingError == nil)
+        #expect(b.scan("YT001").kind == .parcelOpened)
         b.scan("RAZOR")
         b.scan("RAZOR", device: "other")
         #expect(b.scan("CASE").kind == .parcelCompleted)

@@ -26,6 +26,7 @@ public final class PrivateCups: @unchecked Sendable {
             WebInterface No
             DefaultAuthType None
             LogLevel warn
+            AccessLogLevel all
             JobRetryInterval 1
             <Location />
               Order allow,deny
@@ -84,6 +85,16 @@ public final class PrivateCups: @unchecked Sendable {
     }
 
     public var environment: [String: String] { ["CUPS_SERVER": socket] }
+
+    /// The IPP operations cupsd has answered so far, in order (its access log, every request logged).
+    public var operations: [String] {
+        let log = (try? String(contentsOfFile: "\(directory)/log/access_log", encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").compactMap { line in
+            // ... "POST /printers/zebra1 HTTP/1.1" 200 123 Get-Job-Attributes successful-ok
+            let words = line.split(separator: " ")
+            return words.count >= 2 ? String(words[words.count - 2]) : nil
+        }
+    }
 
     /// A raw queue to a socket printer on this machine.
     public func addRawQueue(_ name: String, port: UInt16) throws {

@@ -123,9 +123,17 @@ struct DaemonAPITests {
         problem(try packd.post("/v1/orders", "{\"id\": \"A\",\n \"status\": }"), 400, "line 2, column")
         problem(try packd.post("/v1/orders", "[1, 2]"), 422, "must be an order object")
         problem(try packd.post("/v1/orders", #"{"id": 7, "status": "approved", "lines": [], "waybill": "W"}"#), 422, nil, field: "order.id")
+        // A number no double holds is named by its field, like every other field error.
         problem(
             try packd.post("/v1/orders", #"{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 1e400}]}"#),
-            400, "line 1, column 86: number 1e400 is out of range")
+            422, "number 1e400 is out of range", field: "order.lines[0].qty")
+        problem(
+            try packd.post(
+                "/v1/orders",
+                #"{"orders": [{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 1}]}, {"id": "B", "status": "approved", "waybill": "V", "lines": [{"sku": "X", "qty": 1}, {"sku": "Y", "qty": -1e999}]}]}"#),
+            422, "out of range", field: "orders[1].lines[1].qty")
+        problem(try packd.post("/v1/stations/pack-01/scans", #"{"code": "X", "n": 1e400}"#), 422, "out of range", field: "n")
+        #expect(try packd.get("/v1/orders/A").status == 404)
         problem(
             try packd.post("/v1/orders", #"{"id": "A", "status": "approved", "waybill": "W", "lines": [{"sku": "X", "qty": 99999999999999999999999}]}"#),
             422, nil, field: "order.lines[0].qty")
@@ -139,6 +147,13 @@ struct DaemonAPITests {
         let text = try HTTPClient.request(
             port: packd.port, method: "POST", path: "/v1/orders", token: packd.token, body: Array("{}".utf8), contentType: "text/plain")
         problem(text, 415, "application/json")
+        // docs/api.md: JSON bodies only, so a body that does not say it is JSON is refused too.
+        let undeclared = try HTTPClient.request(
+            port: packd.port, method: "POST", path: "/v1/orders", token: packd.token,
+            body: Array(#"{"id": "U", "status": "approved", "waybill": "WU", "lines": [{"sku": "X", "qty": 1}]}"#.utf8),
+            contentType: nil)
+        problem(undeclared, 415, "no Content-Type")
+        #expect(try packd.get("/v1/orders/U").status == 404)
         problem(try packd.post("/v1/stations/pack-99/scans", #"{"code": "X"}"#), 404, "no station \"pack-99\"", field: "station")
         problem(try packd.post("/v1/stations/pack-01/scans", #"{"code": 12}"#), 422, "must be a string", field: "code")
         problem(try packd.post("/v1/stations/pack-01/scans", #"{"device": "d"}"#), 422, "required", field: "code")

@@ -161,6 +161,94 @@ struct DaemonPrintTests {
         #expect(stopped?.status == 0, "\(packd.log.suffix(4000))")
     }
 
+    /// contracts.md section 6: a label whose order is cancelled, refunded or held, or
+    /// whose waybill is replaced, does not print wherever it waits: here the first
+    /// of each waits in a stopped CUPS queue (as CUPS stops one out of paper), and
+    /// only the label still valid comes out when the queue resumes.
+    @Test(.timeLimit(.minutes(3)))
+    func aLabelWaitingInAStoppedCupsQueueIsCancelledThereWhenItsOrderIs() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        try cups.command("/usr/sbin/cupsdisable", ["zebra1"])
+        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil))
+        func cupsJob(_ order: String) throws -> Int {
+            try Self.waitForLabel(packd, order: order, state: "sent")
+            let parcels = jsonObject(try packd.get("/v1/orders/\(order)"))["parcels"] as? [[String: Any]] ?? []
+            let job = try #require((parcels.first?["labels"] as? [[String: Any]])?.last?["job"] as? String)
+            return try #require(jsonObject(try packd.get("/v1/jobs/\(job)"))["cupsJob"] as? Int, "job \(job) has no CUPS id")
+        }
+        var takenBack: [Int] = []
+        for (id, status) in [("C", "cancelled"), ("R", "refunded"), ("H", "on_hold")] {
+            #expect(try packd.post("/v1/orders", Self.order(id, waybill: "YT\(id)1", station: "pack-02")).status == 200)
+            let job = try cupsJob(id)
+            if id == "C" {
+                // A job waiting in a stopped queue is asked about with a backoff (50 ms
+                // doubling to 1 s, about 1.6 s), its printer at most once a second:
+                // count what packd asks in 4 s after the backoff's first 2 s.
+                usleep(2_000_000)  // measuring windows, not waits for anything
+                let before = cups.operations.count
+                let start = Date()
+                usleep(4_000_000)
+                let asked = cups.operations.dropFirst(before)
+                let seconds = Date().timeIntervalSince(start)
+                let jobLooks = asked.filter { $0 == "Get-Job-Attributes" }.count
+                let printerLooks = asked.filter { $0 == "Get-Printer-Attributes" }.count
+                #expect(Double(jobLooks) <= seconds + 2, "\(jobLooks) job looks in \(seconds) s: \(asked)")
+                #expect(Double(printerLooks) <= seconds + 2, "\(printerLooks) printer looks in \(seconds) s: \(asked)")
+            }
+            let voided = try packd.post("/v1/orders", Self.order(id, waybill: "YT\(id)1", station: "pack-02", status: status))
+            #expect((jsonObject(voided)["cancelledLabels"] as? [Any])?.count == 1, "\(voided.text)")
+            #expect(try cups.waitForFinalState(printer: "zebra1", job: job).state == .canceled, "\(id): CUPS job \(job)")
+            takenBack.append(job)
+        }
+        // A new waybill: the old label is taken back from CUPS, the new one waits there.
+        #expect(try packd.post("/v1/orders", Self.order("W", waybill: "YTW1", station: "pack-02")).status == 200)
+        let old = try cupsJob("W")
+        #expect(try packd.post("/v1/orders", Self.order("W", waybill: "YTW2", station: "pack-02")).status == 200)
+        #expect(try cups.waitForFinalState(printer: "zebra1", job: old).state == .canceled)
+        let new = try cupsJob("W")
+        #expect(new != old)
+        // An order naming a station this packd does not run prints at its own PC, not here.
+        let elsewhere = try packd.post("/v1/orders", Self.order("X", waybill: "YTX1", station: "pack-77"))
+        #expect(elsewhere.status == 200)
+        #expect((jsonObject(elsewhere)["labels"] as? [Any])?.count ?? 0 == 0, "\(elsewhere.text)")
+        try cups.command("/usr/sbin/cupsenable", ["zebra1"])
+        // Then one more label: CUPS prints in order, so anything cancelled here that
+        // CUPS still held would come out before it.
+        #expect(try packd.post("/v1/orders", Self.order("D", waybill: "YTD1", station: "pack-02")).status == 200)
+        let printed = try printer.waitForJobs(2, timeout: 60).map { String(decoding: $0, as: UTF8.self) }
+        try Self.waitForLabel(packd, order: "D", state: "completed")
+        #expect(printed.count == 2 && printed[0].contains("YTW2") && printed[1].contains("YTD1"), "\(printed.map { $0.prefix(80) })")
+        #expect(printer.jobs.count == 2)
+        for id in ["C", "R", "H"] {
+            let parcel = (jsonObject(try packd.get("/v1/orders/\(id)"))["parcels"] as! [[String: Any]])[0]
+            #expect((parcel["labels"] as! [[String: Any]]).map { $0["state"] as? String } == ["cancelled"], "\(id)")
+        }
+        let w = (jsonObject(try packd.get("/v1/orders/W"))["parcels"] as! [[String: Any]])[0]
+        #expect((w["labels"] as! [[String: Any]]).map { $0["state"] as? String } == ["cancelled", "completed"])
+        #expect(try packd.get("/v1/orders/X").status == 200)
+        let x = (jsonObject(try packd.get("/v1/orders/X"))["parcels"] as! [[String: Any]])[0]
+        #expect((x["labels"] as? [Any] ?? []).isEmpty)
+        #expect(takenBack.count == 3)
+        // Cancelled while packd is stopped (`packd orders import` on its journal):
+        // the label waiting in CUPS is taken back when packd starts again.
+        try cups.command("/usr/sbin/cupsdisable", ["zebra1"])
+        #expect(try packd.post("/v1/orders", Self.order("K", waybill: "YTK1", station: "pack-02")).status == 200)
+        let waiting = try cupsJob("K")
+        #expect(packd.stop()?.status == 0, "\(packd.log.suffix(4000))")
+        let file = dir.file("k.json", "[\(Self.order("K", waybill: "YTK1", station: "pack-02", status: "cancelled"))]")
+        let imported = try Packd.run(["orders", "import", file, "--config", packd.configPath])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        try packd.start()
+        #expect(try cups.waitForFinalState(printer: "zebra1", job: waiting).state == .canceled)
+        try cups.command("/usr/sbin/cupsenable", ["zebra1"])
+        #expect(try packd.post("/v1/orders", Self.order("E", waybill: "YTE1", station: "pack-02")).status == 200)
+        let last = try printer.waitForJobs(3, timeout: 60).map { String(decoding: $0, as: UTF8.self) }
+        #expect(last.count == 3 && last[2].contains("YTE1"), "\(last.map { $0.prefix(80) })")
+        #expect(packd.stop()?.status == 0, "\(packd.log.suffix(4000))")
+    }
+
     /// Orders pulled from the core's feed print on approval exactly like pushed ones.
     @Test(.timeLimit(.minutes(3)))
     func anApprovalArrivingByTheFeedPrintsOncePerLabelRevision() throws {

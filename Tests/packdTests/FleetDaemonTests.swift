@@ -232,4 +232,49 @@ struct FleetDaemonTests {
         #expect(try server.psql("SELECT node FROM station_printers WHERE station = 'a1'", database: database)
             .trimmingCharacters(in: .whitespacesAndNewlines) == "pc-c")
     }
+    /// Two packd on one PC (two state directories, no `[store] node`): each takes a
+    /// node id of its own, so each hears what the other changes. Two with one node
+    /// id (a copied configuration): the second is refused while the first runs.
+    @Test func twoPackdOnOnePCGetNodeIdsOfTheirOwnAndOneIdIsNeverShared() throws {
+        guard let server = try PrivatePostgres.shared() else { return }
+        let url = try server.createDatabase()
+        let dir = TempDirectory()
+        func unnamed(_ stations: [String]) -> String {
+            Self.fleetConfig(url: url, node: "-", stations: stations).replacingOccurrences(of: "node = \"-\"\n", with: "")
+        }
+        let a = try RunningPackd(dir: dir.path + "/a", config: unnamed(["a1"]))
+        let b = try RunningPackd(dir: dir.path + "/b", config: unnamed(["b1"]))
+        defer {
+            _ = a.stop()
+            _ = b.stop()
+        }
+        func node(_ packd: RunningPackd) -> String? {
+            packd.log.split(separator: "\n").first { $0.contains("fleet node") }
+                .flatMap { line in line.range(of: "node=").map { String(line[$0.upperBound...].prefix { $0 != " " }) } }
+        }
+        let host = ProcessInfo.processInfo.hostName
+        let nodes = [node(a), node(b)]
+        #expect(nodes.allSatisfy { $0?.hasPrefix(host + "-") == true }, "\(nodes)")
+        #expect(nodes[0] != nodes[1], "\(nodes)")
+        // Imported through a, scanned at b; cancelled through b, intercepted at a.
+        let order = #"{"id": "N1", "status": "%@", "waybill": "WBN1", "lines": [{"sku": "MUG", "qty": 2}]}"#
+        #expect(try a.post("/v1/orders", String(format: order, "approved")).status == 200)
+        try Self.waitUntilFollowed(b, 1)
+        #expect(try b.scan("WBN1", station: "b1")["outcome"] as? String == "parcel_opened")
+        #expect(try b.scan("MUG", station: "b1")["outcome"] as? String == "item_verified")
+        #expect(try a.post("/v1/orders", String(format: order, "cancelled")).status == 200)
+        let deadline = Date().addingTimeInterval(10)
+        var outcome = ""
+        while outcome != "intercepted", Date() < deadline {
+            outcome = try b.scan("WBN1", station: "b1")["outcome"] as? String ?? ""
+        }
+        #expect(outcome == "intercepted")
+        // The same node id as a running packd, with stations of its own: refused.
+        let copied = dir.file("copy.toml", Self.fleetConfig(url: url, node: try #require(nodes[0]), stations: ["c1"]))
+        let refused = try Packd.run(["run", "--config", copied, "--state", dir.sub("c-state")], timeout: 60)
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("another packd runs as fleet node \"\(nodes[0]!)\""), "\(refused.stderr)")
+        // The running one was not disturbed.
+        #expect(try a.scan("WBN1", station: "a1")["outcome"] as? String == "intercepted")
+    }
 }

@@ -45,7 +45,25 @@ import Testing
                 .replacingOccurrences(of: "\"expectedWeightG\":320", with: "\"expectedWeightG\":1e999"))
         let result = try Packd.run(["label", "render", "--order", file, "--format", "zpl", "-o", "/dev/null"] + at)
         #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("out of range"), "\(result.stderr)")
+        #expect(result.stderr.contains("order.parcels[0].expectedWeightG: number 1e999 is out of range"), "\(result.stderr)")
+    }
+
+    @Test func aNumberOutOfRangeInAnOrdersFileNamesItsField() throws {
+        let good = #"{"id": "A", "status": "approved", "waybill": "WA", "lines": [{"sku": "X", "qty": 1}]}"#
+        let bad = #"{"id": "B", "status": "approved", "waybill": "WB", "lines": [{"sku": "X", "qty": 1e400}]}"#
+        for (text, path) in [("[\(good), \(bad)]", "orders[1].lines[0].qty"), (#"{"orders": [\#(bad)]}"#, "orders[0].lines[0].qty")] {
+            let file = dir.file("range.json", text)
+            let state = dir.path + "/state-\(path.count)-\(text.count)"
+            let result = try Packd.run(["orders", "import", file, "--state", state])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("\(path): number 1e400 is out of range"), "\(result.stderr)")
+        }
+        // The same in a replay's script line, which names the order by "order".
+        let orders = dir.file("orders.json", "[\(good)]")
+        let scans = dir.file("scans.jsonl", #"{"order": \#(bad)}"# + "\n")
+        let replay = try Packd.run(["replay", "--orders", orders, "--scans", scans])
+        #expect(replay.status == 2, "\(replay.stderr)")
+        #expect(replay.stderr.contains("order.lines[0].qty: number 1e400 is out of range"), "\(replay.stderr)")
     }
 
     @Test func aLabelWrittenToADeviceOrAFIFOIsWrittenInPlace() throws {

@@ -48,7 +48,10 @@ extension Step {
 
     private mutating func reprintLastLabel() {
         guard let last = state.lastLabel else {
-            finish(.noParcelOpen, message: "No label to reprint at this station yet.")
+            // Not an error: nothing went wrong at the bench, so the station must not lock behind
+            // an acknowledgement (a packer scanning REPRINT twice would otherwise be stuck).
+            finish(.reprinted, message: "No label to reprint at this station yet; nothing printed.",
+                   order: state.open?.key.orderId, parcel: state.open?.key.parcelId)
             return
         }
         effects.append(.printLabel(last, reprint: true))

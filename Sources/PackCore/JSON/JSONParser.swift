@@ -64,7 +64,8 @@ public struct JSONParser {
             guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(key)\"") }
             index += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth + 1)
+            let value: JSONValue
+            do { value = try parseValue(depth: depth + 1) } catch { throw error.inside(.member(key)) }
             members[key] = value
             skipWhitespace()
             switch peek() {
@@ -82,7 +83,9 @@ public struct JSONParser {
         if peek() == UInt8(ascii: "]") { index += 1; return .array(elements) }
         while true {
             skipWhitespace()
-            elements.append(try parseValue(depth: depth + 1))
+            do { elements.append(try parseValue(depth: depth + 1)) } catch {
+                throw error.inside(.index(elements.count))
+            }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1
@@ -201,7 +204,12 @@ public struct JSONParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let n = Int64(text) { return .int(n) }
-        guard let d = Double(text), d.isFinite else { throw error("number \(text) is out of range") }
+        guard let d = Double(text), d.isFinite else {
+            var fault = error("number \(text.count > 40 ? text.prefix(40) + "..." : text) is out of range")
+            fault.position = TextPosition(of: start, in: bytes)
+            fault.valuePath = []
+            throw fault
+        }
         return .double(d)
     }
 

@@ -27,8 +27,45 @@ public struct TextPosition: Sendable, Equatable, CustomStringConvertible {
 
 /// A document that is not JSON at all (as opposed to JSON that is not a valid order).
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum PathComponent: Sendable, Equatable {
+        case member(String)
+        case index(Int)
+    }
+
     public var message: String
     public var position: TextPosition
+    /// Where the value at fault sits, outermost first, when the text is well formed but
+    /// one value cannot be represented (a number out of range): a reader can then name
+    /// the field (`orders[0].lines[0].qty`) the way it names every other field error.
+    /// nil for faults of the text's structure, where only the position means anything.
+    public var valuePath: [PathComponent]?
+
+    public init(message: String, position: TextPosition, valuePath: [PathComponent]? = nil) {
+        self.message = message
+        self.position = position
+        self.valuePath = valuePath
+    }
 
     public var description: String { "\(position): \(message)" }
+
+    /// The value's path written after `root` (`orders` + `[0].lines[0].qty`).
+    public func valuePath(under root: String) -> String? {
+        guard let valuePath else { return nil }
+        var text = root
+        for component in valuePath {
+            switch component {
+            case .member(let name): text += text.isEmpty ? name : ".\(name)"
+            case .index(let i): text += "[\(i)]"
+            }
+        }
+        return text
+    }
+
+    /// Unwinding out of a container, the fault's path gains that container's member or index.
+    func inside(_ component: PathComponent) -> JSONSyntaxError {
+        guard let valuePath else { return self }
+        var copy = self
+        copy.valuePath = [component] + valuePath
+        return copy
+    }
 }

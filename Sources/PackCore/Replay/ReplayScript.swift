@@ -47,6 +47,9 @@ public enum ReplayScript {
         do {
             value = try JSONParser.parse(line)
         } catch {
+            if let field = error.valuePath(under: "") {
+                throw fail("\(field): \(error.message) (column \(error.position.column))")
+            }
             throw fail("not valid JSON: column \(error.position.column): \(error.message)")
         }
         guard case .object(let members) = value else { throw fail("must be a JSON object, not \(value.kindName)") }

@@ -109,6 +109,8 @@ extension DaemonOperations {
             "reasons": .array(job.state.isOpen ? (report?.needs ?? []).map { .string($0.description) } : []),
             "message": .optional(message), "order": .optional(job.request.orderId), "parcel": .optional(job.request.parcelId),
             "attempts": .int(Int64(job.attempts)),
+            // The CUPS job it is or was (lpstat's <queue>-<id>), for whoever looks at CUPS too.
+            "cupsJob": job.cupsJobId.map { .int(Int64($0)) } ?? .null,
         ]
     }
 }

@@ -14,7 +14,7 @@ extension Doctor {
         } catch {
             return [.problem("store", "\(error)", fix: "correct [store] url and password_file (docs/fleet.md)")]
         }
-        let node = DaemonRunner.storeNode(config)
+        let node = DaemonRunner.storeNode(config, stateDirectory: stateDirectory)
         var logger = Logger(label: "packd.doctor")
         logger.logLevel = .critical
         let unreachable = { (error: any Error) -> [DoctorCheck] in
@@ -27,7 +27,7 @@ extension Doctor {
             var looking = config
             looking.store.timeoutMs = min(config.store.timeoutMs, 10_000)
             store = try await DaemonRunner.openSharedStore(
-                looking, address: address, connections: PostgresJournal.minimumConnections, migrate: false, logger: logger)
+                looking, address: address, stateDirectory: stateDirectory, connections: PostgresJournal.minimumConnections, migrate: false, logger: logger)
         } catch {
             return unreachable(error)
         }

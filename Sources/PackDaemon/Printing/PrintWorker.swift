@@ -18,8 +18,14 @@ public actor PrintWorker {
         /// Waits between retries: doubles from `retryDelay` up to `maxRetryDelay`.
         public var retryDelay: Duration = .milliseconds(500)
         public var maxRetryDelay: Duration = .seconds(30)
-        /// How often a job CUPS holds is asked about.
+        /// How soon a job just handed to CUPS is first asked about; each later look
+        /// waits twice as long, up to `maxPollInterval`: a raw queue completes a
+        /// label within a few looks, a stopped queue is asked once a second, not
+        /// twenty times (issue 23's count: docs/printers.md).
         public var pollInterval: Duration = .milliseconds(50)
+        public var maxPollInterval: Duration = .seconds(1)
+        /// While a job waits in CUPS, the printer's own state is asked at most this often.
+        public var statusInterval: Duration = .seconds(1)
         /// A job CUPS calls printing while its printer sits idle this long is
         /// one CUPS lost track of (seen after cupsd is stopped mid-job).
         public var stuckAfter: Duration = .seconds(30)
@@ -93,6 +99,18 @@ public actor PrintWorker {
     /// Whether the queue was empty when last read: only then is a label about to
     /// be queued the next one this worker sends.
     private var queueSeenEmpty = false
+    /// The job this worker handed to CUPS and follows there. Should it leave the
+    /// queue without this worker moving it, its order was cancelled (or its label
+    /// replaced) while CUPS held it: CUPS would print it once the queue resumes, so
+    /// it is cancelled there (contracts.md section 6).
+    private var following: (id: String, cupsId: Int)?
+    /// Cancelled jobs CUPS still holds, whose cancellation in CUPS failed (CUPS
+    /// unreachable): tried again at each look at the queue.
+    private var toTakeBack: [(id: String, cupsId: Int)] = []
+    /// How many times the job followed has been asked about, for the poll's backoff.
+    private var looks: (id: String, count: Int)?
+    /// When the queue's head may be looked at again (nil: at once).
+    private var resumeAt: ContinuousClock.Instant?
 
     public init(
         printer: String, queue: String, journal: any DaemonJournal, lane: CupsLane, policy: Policy = Policy(),
@@ -113,16 +131,31 @@ public actor PrintWorker {
 
     /// Works until the queue is empty or `deadline` passes; returns whether it is empty.
     public func drain(until deadline: ContinuousClock.Instant) async throws -> Bool {
-        if startSeq == nil { startSeq = try await journal.lastPrintSeq() }
+        if startSeq == nil {
+            startSeq = try await journal.lastPrintSeq()
+            try await findCancelledInCups()
+        }
         await dropStaleAnticipation()
         while ContinuousClock.now < deadline {
-            guard let job = try await journal.nextPrintJob(printer: printer) else {
+            // The wait a job in CUPS asked for outlives one call (the caller calls
+            // again each second): a call must not look at it again at once.
+            if let resume = resumeAt, resume > .now {
+                try await Task.sleep(until: min(resume, deadline))
+                if ContinuousClock.now < resume { continue }
+            }
+            resumeAt = nil
+            let next = try await journal.nextPrintJob(printer: printer)
+            if let followed = following, followed.id != next?.request.id {
+                following = nil
+                if try await journal.printJob(id: followed.id)?.state == .cancelled { toTakeBack.append(followed) }
+            }
+            await takeBackCancelled()
+            guard let job = next else {
                 queueSeenEmpty = true
                 return true
             }
             queueSeenEmpty = false
-            let wait = try await step(job)
-            if let wait { try await Task.sleep(for: wait) }
+            if let wait = try await step(job) { resumeAt = .now + wait }
         }
         return try await journal.nextPrintJob(printer: printer) == nil
     }
@@ -160,6 +193,43 @@ public actor PrintWorker {
         guard let anticipation = anticipated, anticipation.id == id else { return }
         anticipated = nil
         await cancel(anticipation.cupsJob)
+    }
+
+    /// Jobs cancelled while CUPS held them and this worker did not run (a packd
+    /// stopped or killed between the cancellation and its look at the queue): the
+    /// recent ones are asked about once at start.
+    private func findCancelledInCups() async throws {
+        for job in try await journal.printJobs(printer: printer, limit: 200)
+        where job.state == .cancelled && job.cupsJobId != nil {
+            toTakeBack.append((job.request.id, job.cupsJobId!))
+        }
+    }
+
+    /// Cancels in CUPS the cancelled jobs it still holds; a job CUPS has finished
+    /// (printed before the cancellation reached it, or cancelled already) is left.
+    private func takeBackCancelled() async {
+        guard !toTakeBack.isEmpty else { return }
+        let queue = self.queue
+        var unreachable: [(id: String, cupsId: Int)] = []
+        for job in toTakeBack {
+            let status: JobStatus
+            do {
+                status = try await lane.call { c throws(PrintError) in try c.job(printer: queue, id: job.cupsId) }
+            } catch where error.kind == .serverUnreachable {
+                unreachable.append(job)
+                continue
+            } catch {
+                continue  // CUPS no longer knows it: nothing is left to print
+            }
+            guard !status.state.isFinal else { continue }
+            do {
+                try await lane.call { c throws(PrintError) in try c.cancel(printer: queue, id: job.cupsId) }
+                await observer?(job.id, .cancelled, "cancelled in CUPS (\(queue)-\(job.cupsId)) before it printed")
+            } catch {
+                unreachable.append(job)
+            }
+        }
+        toTakeBack = unreachable
     }
 
     private func dropStaleAnticipation() async {
@@ -302,6 +372,7 @@ public actor PrintWorker {
 
     private func follow(_ job: PrintJob) async throws -> Duration? {
         guard let cupsId = job.cupsJobId else { return try await recover(job) }
+        following = (job.request.id, cupsId)
         let queue = self.queue
         let state: JobStatus
         do {
@@ -329,7 +400,7 @@ public actor PrintWorker {
             try await requeue(job, attempts: job.attempts, error: why)
             return backoff()
         default:
-            await refreshStatus()
+            await refreshStatus(ifOlderThan: policy.statusInterval)
             // After cupsd is stopped mid-job it can come back with the job "pending,
             // job-printing" (or processing) on an idle printer "waiting for the job
             // to complete", with no backend left to complete it.
@@ -348,8 +419,18 @@ public actor PrintWorker {
             } else {
                 idleSince = nil
             }
-            return policy.pollInterval
+            return nextLook(at: job.request.id)
         }
+    }
+
+    /// The wait before the next look at a job CUPS holds: doubling from
+    /// `pollInterval` to `maxPollInterval`.
+    private func nextLook(at id: String) -> Duration {
+        let count = looks?.id == id ? looks!.count + 1 : 1
+        looks = (id, count)
+        var wait = policy.pollInterval
+        for _ in 1..<min(count, 32) where wait < policy.maxPollInterval { wait *= 2 }
+        return min(wait, policy.maxPollInterval)
     }
 
     /// CUPS says the job is printing but its printer is idle, and stays so: it
@@ -373,6 +454,8 @@ public actor PrintWorker {
     ) async throws {
         let applied = try await journal.updatePrintJob(
             id: id, state: state, cupsJobId: cupsJobId, attempts: attempts, error: error, at: time, event: event)
+        if following?.id == id { following = nil }
+        if applied, state == .sent, let cupsJobId { following = (id, cupsJobId) }
         guard applied else {
             // Cancelled while in our hands (its order was cancelled): if CUPS got it
             // just now, take it back before it prints.
@@ -391,6 +474,10 @@ public actor PrintWorker {
     public func refreshStatusIfStale(interval: Duration) async {
         // Called between jobs: no job of this worker waits in CUPS now.
         stalledBecause = nil
+        await refreshStatus(ifOlderThan: interval)
+    }
+
+    private func refreshStatus(ifOlderThan interval: Duration) async {
         if let last = lastStatusAt, ContinuousClock.now - last < interval { return }
         await refreshStatus()
     }

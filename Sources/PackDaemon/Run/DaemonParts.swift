@@ -82,7 +82,20 @@ public final class DaemonParts: Sendable {
             newId: { [self] time in self.newId(at: time) })
     }
 
+    /// `on_approval` as `packd orders import` applies it to a journal no daemon has
+    /// open: the labels are queued (and waiting ones of orders that no longer ship
+    /// cancelled) exactly as the daemon would, and print once it runs.
+    public static func approvalPrinting(_ config: PackConfig) -> ApprovalPrinting {
+        let ids = JobIds()
+        return ApprovalPrinting(
+            target: { order in approvalTarget(config, station: order.station) },
+            newId: { time in ids.next(at: time) })
+    }
+
     static func approvalTarget(_ config: PackConfig, station: String?) -> ApprovalPrinting.Target? {
+        // An order naming a station this packd does not run is another PC's to print
+        // (contracts.md section 6): it must not fall back to this packd's default printer.
+        if let station, !config.stationIds.contains(station) { return nil }
         let policy = station.map { config.engineConfig(forStation: $0).labelPolicy } ?? config.engine.labelPolicy
         guard policy == .onApproval else { return nil }
         let profile = station.flatMap { config.printer(forStation: $0) } ?? config.defaultPrinter.map(config.profile(named:))
@@ -165,4 +178,10 @@ extension DaemonParts {
             orderId: parcel.orderId, parcelId: parcel.parcelId, printer: printer.name, format: printer.language,
             station: station, at: WallClock.now())
     }
+}
+
+/// Print job ids for a command's import (the daemon's parts make their own).
+private final class JobIds: Sendable {
+    private let generator = Mutex(ULIDGenerator(rng: SystemRandomNumberGenerator()))
+    func next(at time: Timestamp) -> String { generator.withLock { $0.next(at: time).description } }
 }

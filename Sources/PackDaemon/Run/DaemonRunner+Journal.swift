@@ -24,7 +24,8 @@ extension DaemonRunner {
             }
             let address = try storeAddress(config)
             do {
-                let journal = try await openSharedStore(config, address: address, logger: Logger(label: "packd.store"))
+                let journal = try await openSharedStore(
+                    config, address: address, stateDirectory: stateDirectory, logger: Logger(label: "packd.store"))
                 logger.notice("shared store", metadata: ["url": "\(address.description)", "node": "\(journal.node)"])
                 return journal
             } catch {
@@ -33,19 +34,20 @@ extension DaemonRunner {
         }
     }
 
-    /// This packd's name in the fleet: `[store] node`, else the host name.
-    public static func storeNode(_ config: PackConfig) -> String {
-        config.store.node ?? ProcessInfo.processInfo.hostName
+    /// This packd's name in the fleet: `[store] node`, else one made unique per
+    /// machine and state directory (FleetNodeId).
+    public static func storeNode(_ config: PackConfig, stateDirectory: String) -> String {
+        FleetNodeId.resolve(configured: config.store.node, stateDirectory: stateDirectory)
     }
 
     /// Connects to the shared store `[store]` names, as `packd run` does, or as
     /// a command does (`node` given, a small pool, `migrate` false to only look).
     public static func openSharedStore(
-        _ config: PackConfig, address: PostgresAddress, node: String? = nil, connections: Int? = nil, migrate: Bool = true,
-        logger: Logger
+        _ config: PackConfig, address: PostgresAddress, stateDirectory: String, node: String? = nil, connections: Int? = nil,
+        migrate: Bool = true, logger: Logger
     ) async throws -> PostgresJournal {
         try await PostgresJournal(
-            address: address, node: node ?? storeNode(config), mode: config.coreMode, deadline: .milliseconds(config.store.timeoutMs),
+            address: address, node: node ?? storeNode(config, stateDirectory: stateDirectory), mode: config.coreMode, deadline: .milliseconds(config.store.timeoutMs),
             connections: connections ?? config.store.connections, migrate: migrate, logger: logger)
     }
 

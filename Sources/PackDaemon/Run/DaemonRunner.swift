@@ -58,9 +58,15 @@ public enum DaemonRunner {
         let hub = try await StationHub(
             journal: journal, config: config, retention: .seconds(Int64(config.retention.bookHours) * 3600), now: WallClock.now())
         let parts = DaemonParts(config: config, journal: journal, hub: hub, metrics: metrics, logger: logger)
+        var nodeClaim: FleetNodeClaim?
+        defer { nodeClaim?.release() }
         if let fleet = parts.fleet {
             // Orders arriving at any packd of the fleet print on approval here.
             do {
+                // First: with another packd live as this node, the stations check
+                // below would take its stations for this packd's own.
+                nodeClaim = try await FleetNodeClaim.take(fleet)
+                logger.notice("fleet node", metadata: ["node": "\(fleet.node)"])
                 for (station, other) in try await fleet.registerStations(parts.stationPrinting, at: WallClock.now()) {
                     logger.warning(
                         "station taken over from another packd", metadata: ["station": "\(station)", "from": "\(other)"])

@@ -44,7 +44,10 @@ public struct PrintService: Service {
                 let empty = try await worker.drain(until: .now + .seconds(1))
                 parts.logger.trace("print queue worked", metadata: ["printer": "\(printer)", "empty": "\(empty)"])
                 if empty {
-                    await worker.refreshStatusIfStale(interval: .seconds(2))
+                    // Idle, the printer is asked about only as a slow health check
+                    // (paper, a paused queue shown on the display within 10 s);
+                    // while a job waits the worker asks at most once a second.
+                    await worker.refreshStatusIfStale(interval: .seconds(10))
                     await bell.wait(upTo: .seconds(1))
                 }
             } catch is CancellationError {
