@@ -110,6 +110,55 @@ struct DaemonAPITests {
         #expect((stopped?.seconds ?? 99) < 5, "SIGTERM with two event streams open took \(stopped?.seconds ?? -1) s")
     }
 
+    /// contracts.md section 5: a client that connects while scans arrive is given
+    /// the station's state, then every outcome after it, none twice, none missed.
+    @Test(.timeLimit(.minutes(2)))
+    func aClientConnectingWhileScansArriveSeesEveryOutcomeAfterItsStateExactlyOnce() throws {
+        let packd = try RunningPackd(dir: dir.path, config: "[stations.pack-01]\ndebounce_ms = 0\n")
+        let total = 400
+        #expect(try packd.post(
+            "/v1/orders", #"{"id": "SSE", "status": "approved", "waybill": "WBSSE", "lines": [{"sku": "BOLT", "qty": \#(total + 1)}]}"#
+        ).status == 200)
+        #expect(try packd.scan("WBSSE")["outcome"] as? String == "parcel_opened")
+        let scanned = Shared(0)
+        let done = DispatchSemaphore(value: 0)
+        let (port, token) = (packd.port, packd.token)
+        let scanner = Thread {
+            defer { done.signal() }
+            for _ in 0..<total {
+                let r = try? HTTPClient.request(
+                    port: port, method: "POST", path: "/v1/stations/pack-01/scans", token: token, body: Array(#"{"code": "BOLT"}"#.utf8))
+                guard r?.status == 200, r?.text.contains("item_verified") == true else { break }
+                scanned.withLock { $0 += 1 }
+            }
+        }
+        scanner.start()
+        func verified(_ json: [String: Any]) -> Int? {
+            ((json["openParcel"] as? [String: Any])?["lines"] as? [[String: Any]])?.first?["verified"] as? Int
+        }
+        var clients = 0
+        while scanned.withLock({ $0 }) < total - 20 {
+            let stream = try packd.events()
+            let first = try stream.next()
+            #expect(first.event == "station")
+            let state = try #require(verified(try JSONSerialization.jsonObject(with: Data(first.data.utf8)) as! [String: Any]))
+            guard state + 10 < total else { break }
+            // The next ten outcomes are exactly the ten scans after that state.
+            var seen: [Int] = []
+            while seen.count < 10 {
+                let m = try stream.next()
+                guard m.event == "outcome" else { continue }
+                seen.append((try JSONSerialization.jsonObject(with: Data(m.data.utf8)) as! [String: Any])["verified"] as? Int ?? -1)
+            }
+            #expect(seen == Array(state + 1...state + 10), "client \(clients): state \(state), then \(seen)")
+            clients += 1
+        }
+        #expect(done.wait(timeout: .now() + 60) == .success)
+        #expect(scanned.withLock { $0 } == total)
+        #expect(clients >= 3, "only \(clients) clients connected while the scans ran")
+        #expect(packd.stop()?.status == 0)
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func badInputGetsAProblemNamingTheFieldAndChangesNothing() throws {
         let packd = try RunningPackd(dir: dir.path)

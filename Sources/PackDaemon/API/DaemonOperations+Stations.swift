@@ -45,13 +45,17 @@ extension DaemonOperations {
 
     public func events(station: String, lastEventId: String?) async throws(APIProblem) -> AsyncStream<ServerSentEvent> {
         try known(station)
-        let snapshot: JSONValue
+        // The state and the subscription are taken together between two of the
+        // station's decisions: read apart, an outcome published in between would
+        // be in neither (the state read before it, the stream subscribed after).
         do {
-            snapshot = try await stationJSON(station)
+            return try await parts.lanes.between(station: station) { [self] in
+                let snapshot = try await stationJSON(station)
+                return await parts.events.subscribe(station: station, lastEventId: lastEventId, snapshot: snapshot)
+            }
         } catch {
             throw .unavailable("the station could not be read: \(error)")
         }
-        return await parts.events.subscribe(station: station, lastEventId: lastEventId, snapshot: snapshot)
     }
 
     func known(_ station: String) throws(APIProblem) {

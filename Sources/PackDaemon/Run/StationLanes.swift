@@ -49,6 +49,23 @@ public final class StationLanes: Sendable {
         }
     }
 
+    /// Runs `body` in the station's lane, between two decisions: every scan handed
+    /// in before has been decided and its outcome published, none after has. An
+    /// event stream subscribes here, so that the state it is given and the outcomes
+    /// it is sent after it meet exactly (contracts.md section 5).
+    public func between<T: Sendable>(station: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = tails.withLock { tails in
+            let previous = tails[station]
+            let task = Task {
+                await previous?.value
+                return try await body()
+            }
+            tails[station] = Task { _ = try? await task.value }
+            return task
+        }
+        return try await task.value
+    }
+
     /// Waits until every scan handed in so far is decided (shutdown).
     public func drain() async {
         for tail in tails.withLock({ Array($0.values) }) { await tail.value }
