@@ -9,6 +9,10 @@ public enum CoreAnswer: Sendable, Equatable {
     case retry(reason: String, retryAfterMs: Int?)
     /// Any other 4xx: the core will never take it; a dead letter with the answer.
     case refused(status: Int, body: String)
+    /// 401 or 403: the core refuses packd's token, not the events. A link failure:
+    /// every event would be refused alike, so none is dead-lettered; delivery
+    /// pauses with backoff until the token is fixed.
+    case tokenRefused(status: Int, body: String)
 
     public static func classify(status: Int, body: String, retryAfter: String?) -> CoreAnswer {
         switch status {
@@ -16,6 +20,8 @@ public enum CoreAnswer: Sendable, Equatable {
             return .delivered(status: status)
         case 408, 429, 500..<600:
             return .retry(reason: "HTTP \(status)\(body.isEmpty ? "" : ": \(body.prefix(200))")", retryAfterMs: retryAfter.flatMap(parseRetryAfter))
+        case 401, 403:
+            return .tokenRefused(status: status, body: body)
         case 400..<500:
             return .refused(status: status, body: body)
         default:

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import PackCore
+import Synchronization
 
 /// The HTTP side of the core link: one AsyncHTTPClient with the core's timeouts
 /// and trust, used by delivery and the feed. Answers are read up to 1 MiB (an
@@ -33,9 +34,13 @@ public final class CoreClient: Sendable {
 
     let settings: CoreLinkSettings
     let http: HTTPClient
+    /// The bearer token sent: the settings' at start, replaced when its file is
+    /// read again (SIGHUP, or after the core refused the token).
+    private let bearer: Mutex<String?>
 
     public init(settings: CoreLinkSettings) throws {
         self.settings = settings
+        bearer = Mutex(settings.token)
         var tls = TLSConfiguration.makeClientConfiguration()
         if let ca = settings.caFile { tls.trustRoots = .file(ca) }
         var configuration = HTTPClient.Configuration(
@@ -46,6 +51,15 @@ public final class CoreClient: Sendable {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4)
         configuration.redirectConfiguration = .disallow
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Sends `token` from the next request on; returns whether it differs from the one sent so far.
+    @discardableResult
+    public func useToken(_ token: String?) -> Bool {
+        bearer.withLock { current in
+            defer { current = token }
+            return current != token
+        }
     }
 
     public func shutdown() async {
@@ -82,7 +96,7 @@ public final class CoreClient: Sendable {
         var request = request
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "packd")
-        if let token = settings.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let token = bearer.withLock({ $0 }) { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         do {
             let response = try await http.execute(request, timeout: .milliseconds(Int64(settings.requestTimeoutMs)))
             let body: ByteBuffer

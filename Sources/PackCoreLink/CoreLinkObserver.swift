@@ -10,4 +10,12 @@ public protocol CoreLinkObserver: Sendable {
     func deadLettered(_ event: DeliveryBatch.Event, status: Int, body: String) async
     /// The core went away (with why) or came back (nil).
     func coreUnreachable(_ reason: String?) async
+    /// The core refuses packd's token (with its answer), or took it again (nil).
+    /// The observer reads the token file again: a fixed file resumes delivery
+    /// at the next try, without a reload.
+    func coreRefusesToken(_ reason: String?) async
+}
+
+extension CoreLinkObserver {
+    public func coreRefusesToken(_ reason: String?) async {}
 }

@@ -19,11 +19,14 @@ public final class OrderFeed: Sendable {
     let sink: any OrderFeedSink
     let logger: Logger
     let now: @Sendable () -> Timestamp
+    /// Told when the core refuses the token (with why) and when it takes it again (nil).
+    let tokenRefused: @Sendable (String?) async -> Void
 
     public init(
         client: CoreClient, settings: CoreLinkSettings, sink: any OrderFeedSink, logger: Logger,
-        now: @escaping @Sendable () -> Timestamp
+        now: @escaping @Sendable () -> Timestamp, tokenRefused: @escaping @Sendable (String?) async -> Void = { _ in }
     ) {
+        self.tokenRefused = tokenRefused
         self.client = client
         self.settings = settings
         self.sink = sink
@@ -34,14 +37,23 @@ public final class OrderFeed: Sendable {
     public func run() async {
         let backoff = Backoff(baseMs: settings.backoffBaseMs, capMs: settings.backoffMaxMs)
         var failures = 0
+        var refusedToken = false
         var rng = SystemRandomNumberGenerator()
         while !Task.isCancelled {
             do {
                 let more = try await pullOnePage()
+                if refusedToken {
+                    refusedToken = false
+                    await tokenRefused(nil)
+                }
                 if failures > 0 { logger.notice("order feed resumed") }
                 failures = 0
                 if !more { try? await Task.sleep(for: .milliseconds(settings.pollIntervalMs)) }
             } catch {
+                if let failure = error as? Failure, let status = failure.status, status == 401 || status == 403 {
+                    refusedToken = true
+                    await tokenRefused(failure.description)
+                }
                 failures += 1
                 let delay = backoff.delayMs(after: failures, using: &rng)
                 if failures == 1 || failures % 10 == 0 {
@@ -54,6 +66,8 @@ public final class OrderFeed: Sendable {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        /// The core's HTTP status, when it answered.
+        public var status: Int?
     }
 
     /// One page; returns whether the core may have more.
@@ -61,7 +75,8 @@ public final class OrderFeed: Sendable {
         let cursor = try await sink.cursor()
         let response = try await client.getOrders(cursor: cursor, limit: settings.feedPageSize, maxBytes: InputLimits.feedPageBytes)
         guard response.status == 200 else {
-            throw Failure(description: "GET /v1/orders answered HTTP \(response.status): \(response.text.prefix(200))")
+            throw Failure(
+                description: "GET /v1/orders answered HTTP \(response.status): \(response.text.prefix(200))", status: response.status)
         }
         let page = try FeedPage.decode(response.body, at: now())
         if page.count == 0, page.cursor == cursor { return false }

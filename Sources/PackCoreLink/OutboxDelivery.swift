@@ -3,8 +3,9 @@ public import PackStore
 
 /// Sends the outbox to the core (contracts.md section 4): batches in journal
 /// order, one request at a time, paced; 2xx and 409 delivered, 408/429/5xx and
-/// broken connections retried with backoff, other 4xx dead-lettered, one event at
-/// a time when a batch was refused, so that one bad event costs only itself.
+/// broken connections retried with backoff, 401/403 (the token refused) a link
+/// failure retried with backoff, other 4xx dead-lettered, one event at a time
+/// when a batch was refused, so that one bad event costs only itself.
 ///
 /// The events stay in the journal until the core has them, so a crash or a
 /// restart resends them with the same ids (the core dedupes on the id). Nothing
@@ -80,7 +81,18 @@ public final class OutboxDelivery: Sendable {
             } else {
                 await isolate(events, link: &link)
             }
+        case .tokenRefused(let status, let body):
+            await tokenRefused(events, status: status, body: body, link: &link)
         }
+    }
+
+    /// The whole backlog waits, in order, and nothing dies: a rotated or mistyped
+    /// token is fixed in its file, not by dropping what packers shipped.
+    private func tokenRefused(_ events: [DeliveryBatch.Event], status: Int, body: String, link: inout LinkHealth) async {
+        let reason = "the core refuses packd's token (HTTP \(status)\(body.isEmpty ? "" : ": \(body.prefix(200))"))"
+        link.tokenRefused = true
+        await observer.coreRefusesToken(reason)
+        await retry(events, reason: reason, retryAfterMs: nil, link: &link)
     }
 
     /// A refused batch: each event alone, in order, to find the one the core refuses.
@@ -99,6 +111,9 @@ public final class OutboxDelivery: Sendable {
             case .refused(let status, let body):
                 deadOrders.insert(event.orderId)
                 await dead(event, status: status, body: body, link: &link)
+            case .tokenRefused(let status, let body):
+                await tokenRefused([event], status: status, body: body, link: &link)
+                return
             }
         }
     }
@@ -118,6 +133,10 @@ public final class OutboxDelivery: Sendable {
         } catch {
             // Not marked: they go again and the core dedupes them by id.
         }
+        if link.tokenRefused {
+            link.tokenRefused = false
+            await observer.coreRefusesToken(nil)
+        }
         if link.succeeded() { await observer.coreUnreachable(nil) }
         await observer.delivered(events, status: status)
     }
@@ -134,6 +153,10 @@ public final class OutboxDelivery: Sendable {
 
     private func dead(_ event: DeliveryBatch.Event, status: Int, body: String, link: inout LinkHealth) async {
         try? await store.markDead(event.seq, status: status, response: body, at: now())
+        if link.tokenRefused {
+            link.tokenRefused = false
+            await observer.coreRefusesToken(nil)
+        }
         // The core answered: it is there.
         if link.succeeded() { await observer.coreUnreachable(nil) }
         await observer.deadLettered(event, status: status, body: body)
@@ -146,6 +169,8 @@ struct LinkHealth {
     let backoff: Backoff
     private(set) var failures = 0
     private(set) var pauseUntil: ContinuousClock.Instant?
+    /// The last answer was 401/403.
+    var tokenRefused = false
 
     init(backoff: Backoff) { self.backoff = backoff }
 

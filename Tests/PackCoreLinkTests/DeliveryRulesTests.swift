@@ -10,7 +10,7 @@ import Testing
     @Test(arguments: [
         (200, "delivered"), (201, "delivered"), (204, "delivered"), (409, "delivered"),
         (408, "retry"), (429, "retry"), (500, "retry"), (502, "retry"), (503, "retry"), (599, "retry"),
-        (400, "refused"), (401, "refused"), (403, "refused"), (404, "refused"), (410, "refused"), (422, "refused"),
+        (400, "refused"), (401, "token"), (403, "token"), (404, "refused"), (410, "refused"), (422, "refused"),
         (301, "retry"), (100, "retry"),
     ])
     func anAnswerMeansWhatContractsSay(_ status: Int, _ meaning: String) {
@@ -18,6 +18,7 @@ import Testing
         case .delivered: #expect(meaning == "delivered")
         case .retry: #expect(meaning == "retry")
         case .refused: #expect(meaning == "refused")
+        case .tokenRefused: #expect(meaning == "token")
         }
     }
 

@@ -55,14 +55,15 @@ struct CoreTLSTests {
         #expect(jsonObject(try untrusting.get("/v1/outbox"))["counts"].flatMap { $0 as? [String: Int] }?["pending"] == 1)
         #expect(received(core).count == 2)
 
-        // A wrong token is refused by the core (401): a dead letter, named by doctor.
+        // A wrong token is refused by the core (401): the event waits (never a dead
+        // letter: CoreDeliveryTests has the whole story), and doctor names it.
         let wrongToken = dir.file("wrong.token", "not-the-token\n")
         let refused = try RunningPackd(
             dir: dir.sub("refused"), config: CoreDeliveryTests.coreConfig(core, extra: "ca_file = \"\(ca)\"\ntoken_file = \"\(wrongToken)\""))
         #expect(try refused.post("/v1/orders", CoreDeliveryTests.orders(4...4)).status == 200)
         try CoreDeliveryTests.ship(refused, order: 4)
-        let letters = try CoreDeliveryTests.waitForOutboxJSON(refused) { ($0["deadLetters"] as? [Any])?.count == 1 }
-        #expect((letters["deadLetters"] as? [[String: Any]])?.first?["status"] as? Int == 401)
+        try CoreDeliveryTests.waitForMetric(refused, "packd_core_token_refused", 1)
+        #expect(jsonObject(try refused.get("/v1/outbox"))["counts"].flatMap { $0 as? [String: Int] }?["dead"] ?? 0 == 0)
         let doctor = try Packd.run(["doctor", "--config", refused.configPath])
         #expect(doctor.stdout.contains("FAIL core: the core at \(core.url) refuses packd's token (HTTP 401)"), "\(doctor.stdout)")
         #expect(received(core).count == 2)

@@ -17,15 +17,6 @@ struct FleetFaultTests {
         var finished = false
     }
 
-    /// Waits (at most `seconds`) until `condition` holds.
-    static func waitUntil(_ what: String, seconds: Double = 120, _ condition: () -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition() {
-            guard Date() < deadline else { throw HTTPClient.ClientError("never: \(what)") }
-            usleep(20_000)
-        }
-    }
-
     /// What each station saw and how it ended, and the end of each packd's log:
     /// enough to tell a stuck store connection from a station that stopped.
     static func account(_ seen: [Seen], _ results: [String?], _ fleet: [RunningPackd]) -> String {
@@ -89,18 +80,18 @@ struct FleetFaultTests {
                 // The controller: the store goes away and comes back, then a packd dies.
                 func note(_ what: String) { controllerSaw.withLock { $0.append("\(what) at \(claimedSoFar()) claims") } }
                 do {
-                    try Self.waitUntil("40 claims") { claimedSoFar() >= 40 }
+                    try waitUntil("40 claims", seconds: 120) { claimedSoFar() >= 40 }
                     server.stop(mode: "immediate")
                     note("store stopped")
                     // The stations scan on (and are refused); at most 30 more claims
                     // once the store is back, before the controller sees it is.
                     ceiling.withLock { $0 = claimedSoFar() + 30 }
-                    try Self.waitUntil("a scan refused while the store is away", seconds: 60) { refusedSoFar() >= 1 }
+                    try waitUntil("a scan refused while the store is away", seconds: 60) { refusedSoFar() >= 1 }
                     try server.start()
                     let before = claimedSoFar()
                     note("store started")
                     ceiling.withLock { $0 = before + 60 }
-                    try Self.waitUntil("claims after the store came back") { claimedSoFar() >= before + 40 }
+                    try waitUntil("claims after the store came back", seconds: 120) { claimedSoFar() >= before + 40 }
                     killed.withLock { _ = $0.insert(1) }
                     guard victim.stop(SIGKILL) != nil else { return "pc1 did not die" }
                     note("pc1 killed")
@@ -119,7 +110,7 @@ struct FleetFaultTests {
                 if claimedSoFar() >= ceiling.withLock({ $0 }) {
                     // Bounded: the controller raises the ceiling or gives up.
                     do {
-                        try Self.waitUntil("the controller's next step", seconds: 180) { claimedSoFar() < ceiling.withLock { $0 } }
+                        try waitUntil("the controller's next step", seconds: 180) { claimedSoFar() < ceiling.withLock { $0 } }
                     } catch {
                         return "\(station): \(error)"
                     }

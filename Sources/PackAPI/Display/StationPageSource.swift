@@ -106,7 +106,7 @@ const TEXT = {
     idle: "请扫描面单", scanItems: "请扫描商品", scanAck: "扫描确认码继续", operator: "操作员", nobody: "未登录", shipped: "本班已发",
     scanner: "扫描枪", scannerOk: "已连接", scannerNone: "未连接", printer: "打印机", ready: "就绪",
     "out of labels": "缺纸", "label jam": "卡纸", "door open": "盖子打开", offline: "离线", paused: "暂停",
-    backlog: "ERP 未连接，待上传", deadLetters: "ERP 拒收", connecting: "正在连接…", reconnecting: "连接中断，正在重新连接…",
+    backlog: "ERP 未连接，待上传", deadLetters: "ERP 拒收", tokenRefused: "ERP 拒绝令牌，请联系 IT（数据未丢失）", connecting: "正在连接…", reconnecting: "连接中断，正在重新连接…",
     live: "实时", soundOn: "声音：开", soundOff: "声音：关", carrier: "承运商", country: "国家", order: "订单",
     remark: "备注", labelPrinted: "面单已打印", labelFailed: "面单打印失败", labelQueued: "面单排队中", sheet: "控制条码",
     wrongToken: "显示令牌无效", unknownStation: "没有这个工位"
@@ -121,7 +121,7 @@ const TEXT = {
     idle: "Scan a waybill", scanItems: "Scan the items", scanAck: "Scan the acknowledge code to continue", operator: "Operator", nobody: "nobody", shipped: "Shipped this shift",
     scanner: "Scanner", scannerOk: "connected", scannerNone: "not connected", printer: "Printer", ready: "ready",
     "out of labels": "out of labels", "label jam": "label jam", "door open": "door open", offline: "offline", paused: "paused",
-    backlog: "ERP unreachable, waiting", deadLetters: "refused by the ERP", connecting: "Connecting…", reconnecting: "Connection lost, reconnecting…",
+    backlog: "ERP unreachable, waiting", deadLetters: "refused by the ERP", tokenRefused: "the ERP refuses packd's token: call IT (nothing is lost)", connecting: "Connecting…", reconnecting: "Connection lost, reconnecting…",
     live: "live", soundOn: "Sound: on", soundOff: "Sound: off", carrier: "Carrier", country: "Country", order: "Order",
     remark: "Remark", labelPrinted: "Label printed", labelFailed: "Label failed", labelQueued: "Label queued", sheet: "Control codes",
     wrongToken: "Wrong display token", unknownStation: "No such station"
@@ -198,7 +198,9 @@ function render() {
     $("printer").append(el("span", "dot " + (ready ? "ok" : "bad")), t("printer") + ": ", el("b", "", ready ? t("ready") : (needs || s.printer.message || "?")));
   }
   $("backlog").innerHTML = "";
-  if ((s.outboxBacklog || 0) > 0 && (s.outboxOldestAgeSeconds || 0) >= 30) {
+  if (s.coreRefusesToken) {
+    $("backlog").append(el("span", "dot bad"), t("tokenRefused") + ": ", el("b", "", String(s.outboxBacklog || 0)));
+  } else if ((s.outboxBacklog || 0) > 0 && (s.outboxOldestAgeSeconds || 0) >= 30) {
     $("backlog").append(el("span", "dot warn"), t("backlog") + ": ", el("b", "", String(s.outboxBacklog)));
   }
   if ((s.outboxDeadLetters || 0) > 0) {
@@ -313,7 +315,8 @@ function connect() {
   source.addEventListener("printer", (m) => { const s = view.station || (view.station = {}); s.printer = Object.assign({ name: "" }, JSON.parse(m.data)); render(); });
   source.addEventListener("backlog", (m) => {
     const b = JSON.parse(m.data), s = view.station || (view.station = {});
-    s.outboxBacklog = b.pending; s.outboxDeadLetters = b.dead; s.outboxOldestAgeSeconds = b.oldestAgeSeconds || 0; render();
+    s.outboxBacklog = b.pending; s.outboxDeadLetters = b.dead; s.outboxOldestAgeSeconds = b.oldestAgeSeconds || 0;
+    s.coreRefusesToken = b.coreRefusesToken === true; render();
   });
   source.addEventListener("device", (m) => {
     const d = JSON.parse(m.data), s = view.station || (view.station = {});

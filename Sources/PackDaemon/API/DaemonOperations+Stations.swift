@@ -101,6 +101,8 @@ extension DaemonOperations {
             "printer": printer, "outboxBacklog": .int(Int64(backlog.pending)),
             "outboxOldestAgeSeconds": backlog.oldest.map { .int(max(0, (WallClock.now().millisecondsSinceEpoch - $0.millisecondsSinceEpoch) / 1000)) } ?? .null,
             "outboxDeadLetters": .int(Int64(backlog.dead)),
+            // Why delivery waits when it is the core that refuses packd's token.
+            "coreRefusesToken": .bool(parts.coreToken.refusal != nil),
             "labelPolicy": .string(parts.config.engineConfig(forStation: id).labelPolicy.rawValue),
             "shipped": .int(Int64(parts.shippedCount(station: id))),
             "scanners": .array(parts.devices.all.filter { $0.station == id }.map { ["name": .string($0.identity.name ?? $0.identity.devnode), "state": .string($0.state)] }),

@@ -94,6 +94,11 @@ extension DaemonMetrics {
     public func coreReachable(_ reachable: Bool) {
         Metrics.Gauge(label: "packd_core_reachable").record(reachable ? 1 : 0)
     }
+
+    /// 1 while the core refuses packd's token (401/403): delivery waits for a fixed token file.
+    public func coreTokenRefused(_ refused: Bool) {
+        Metrics.Gauge(label: "packd_core_token_refused").record(refused ? 1 : 0)
+    }
 }
 
 extension DaemonMetrics {

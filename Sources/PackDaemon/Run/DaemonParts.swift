@@ -27,6 +27,8 @@ public final class DaemonParts: Sendable {
     /// Renders the parcel labels the printers' workers send, and renders ahead
     /// the label of each parcel opened at a station that prints on completion.
     public let labelRenderer: ParcelLabelRenderer
+    /// The core's token: refused or not, read again on SIGHUP.
+    public let coreToken: CoreTokenState
     private let ids = Mutex(ULIDGenerator(rng: SystemRandomNumberGenerator()))
     private let lanesBox = Mutex<StationLanes?>(nil)
     /// Scans decided per station since start: the outcome's `seq`.
@@ -52,6 +54,14 @@ public final class DaemonParts: Sendable {
         for name in config.printerNames { bells[name] = Doorbell() }
         doorbells = bells
         labelRenderer = ParcelLabelRenderer(journal: journal, config: config, prepared: PreparedLabels())
+        coreToken = CoreTokenState(tokenFile: config.core.tokenFile, logger: logger)
+    }
+
+    /// SIGHUP (`systemctl reload packd`): what can change without a restart is
+    /// read again (docs/daemon.md lists it). Never ends the daemon.
+    public func reload() async {
+        let token = coreToken.reload()
+        logger.notice("reloaded (SIGHUP)", metadata: ["core_token": "\(token)"])
     }
 
     public func newId(at time: Timestamp) -> String { newULID(at: time).description }

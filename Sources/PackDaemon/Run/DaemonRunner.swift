@@ -46,6 +46,7 @@ public enum DaemonRunner {
 
     public static func run(_ options: Options, metrics: DaemonMetrics?) async throws {
         let started = ContinuousClock.now
+        ReloadService.ignoreHangupsUntilListening()
         let logger = Logger(label: "packd")
         let notifier = SystemdNotifier()
         let config = options.config
@@ -123,6 +124,7 @@ public enum DaemonRunner {
             .init(service: options.printService?(parts) ?? PrintService(parts: parts), successTerminationBehavior: .ignore),
             .init(service: WatchdogService(parts: parts, notifier: notifier)),
             .init(service: RetentionService(parts: parts)),
+            .init(service: ReloadService(parts: parts)),
         ]
         let deliver = config.coreMode == .remote
         let pull = config.core.feed == .pull

@@ -41,15 +41,19 @@ public struct CoreLinkService: Service {
 
     public func run() async throws {
         let client = try CoreClient(settings: settings)
+        parts.coreToken.attach(client)
+        defer { parts.coreToken.attach(nil) }
         let reporter = CoreLinkReporter(parts: parts)
         let delivery = OutboxDelivery(
             store: parts.journal, client: client, settings: settings, observer: reporter, now: { WallClock.now() },
             doorbell: parts.outboxDoorbell)
         let feed = OrderFeed(
-            client: client, settings: settings, sink: HubFeedSink(parts: parts), logger: parts.logger, now: { WallClock.now() })
+            client: client, settings: settings, sink: HubFeedSink(parts: parts), logger: parts.logger, now: { WallClock.now() },
+            tokenRefused: { reason in await reporter.coreRefusesToken(reason) })
         parts.logger.info(
             "core link", metadata: ["url": "\(settings.url)", "deliver": "\(deliver)", "feed": "\(pull ? "pull" : "none")"])
         parts.metrics?.coreReachable(true)
+        parts.metrics?.coreTokenRefused(false)
         let deliver = self.deliver
         let pull = self.pull
         let link: @Sendable () async -> Void = {
@@ -95,6 +99,22 @@ struct CoreLinkReporter: CoreLinkObserver {
         parts.logger.error(
             "event refused by the core (dead letter)",
             metadata: ["event": "\(event.id)", "order": "\(event.orderId)", "status": "\(status)", "answer": "\(body.prefix(300))"])
+    }
+
+    func coreRefusesToken(_ reason: String?) async {
+        let changed = parts.coreToken.refused(reason)
+        parts.metrics?.coreTokenRefused(reason != nil)
+        if let reason {
+            if changed {
+                parts.logger.error(
+                    "the core refuses packd's token: delivery waits, nothing is dropped; fix core.token_file (read again before each try)",
+                    metadata: ["reason": "\(reason)", "file": "\(parts.config.core.tokenFile ?? "none")"])
+            }
+            // The operator may have fixed the file already: the next try sends what it holds now.
+            parts.coreToken.reload()
+        } else if changed {
+            parts.logger.notice("the core takes packd's token again: the backlog drains")
+        }
     }
 
     func coreUnreachable(_ reason: String?) async {

@@ -19,7 +19,7 @@ public struct WatchdogService: Service {
 
     private func loop() async {
         let interval = min(notifier.watchdogInterval ?? .seconds(2), .seconds(2))
-        var lastBacklog = -1
+        var lastBacklog = (pending: -1, tokenRefused: false)
         var ticks = 0
         while !Task.isCancelled {
             do {
@@ -30,14 +30,16 @@ public struct WatchdogService: Service {
                 for printer in Set(parts.config.printerNames).union(depths.keys) {
                     parts.metrics?.queueDepth(printer: printer, jobs: depths[printer] ?? 0)
                 }
-                if backlog.pending != lastBacklog {
-                    lastBacklog = backlog.pending
+                let now = (pending: backlog.pending, tokenRefused: parts.coreToken.refusal != nil)
+                if now != lastBacklog {
+                    lastBacklog = now
                     for station in parts.stations {
                         await parts.events.publish(
                             station: station, event: "backlog",
                             data: [
                                 "pending": .int(Int64(backlog.pending)), "dead": .int(Int64(backlog.dead)),
                                 "oldestAgeSeconds": backlog.pending > 0 ? .int(Int64(max(0, age))) : .null,
+                                "coreRefusesToken": .bool(now.tokenRefused),
                             ])
                     }
                 }
