@@ -38,6 +38,9 @@ struct OrdersCommand: AsyncParsableCommand {
                 Output.line(
                     "Imported \(orders.count) order(s) from \(file): \(summary.added) new, \(summary.replaced) replaced "
                         + "(journal: \(options.journalLocation(config)))")
+                for key in summary.alreadyShipped {
+                    Output.line("  \(key.orderId) parcel \(key.parcelId): shipped before (remembered after retention); it stays shipped")
+                }
             }
         }
     }

@@ -71,6 +71,27 @@ enum FleetOrderWriter {
         return existing != nil
     }
 
+    /// After `upsert`: the order's parcels the shipped memory knows (retention
+    /// deleted the order, the ERP sent it again) are shipped again, as they were.
+    static func recallShipped(_ order: Order, at time: Timestamp, on db: PostgresConnection, logger: Logger) async throws
+        -> [ParcelKey]
+    {
+        var recalled: [ParcelKey] = []
+        for try await parcelId in try await db.checkedQuery(
+            """
+            UPDATE parcels p SET state = 'shipped', shipped_at = m.shipped_at, open_station = NULL, open_node = NULL
+            FROM shipped_memory m
+            WHERE p.order_id = \(order.id) AND p.in_order AND p.state <> 'shipped'
+              AND (m.folded_waybill = p.folded_waybill OR m.folded_parcel_id = p.folded_parcel_id)
+            RETURNING p.parcel_id
+            """, logger: logger
+        ).decode(String.self) {
+            recalled.append(ParcelKey(orderId: order.id, parcelId: parcelId))
+        }
+        if !recalled.isEmpty { try await markFinished(orderId: order.id, at: time.millisecondsSinceEpoch, on: db, logger: logger) }
+        return recalled
+    }
+
     /// Since when nothing more happens to the order (shipped, cancelled, refunded),
     /// so that a packd's book can let go of it after the retention.
     static func markFinished(orderId: String, at time: Int64, on db: PostgresConnection, logger: Logger) async throws {

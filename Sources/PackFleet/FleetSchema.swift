@@ -180,6 +180,25 @@ enum FleetSchema {
             "v3: one round trip per scan commit (packd_commit)",
             FleetCommitFunction.v3
         ),
+        (
+            "v4: shipped parcels remembered after retention",
+            [
+                // As the SQLite journal's v7 (PackStore/ShippedMemory.swift).
+                """
+                CREATE TABLE shipped_memory (
+                    order_id text NOT NULL,
+                    parcel_id text NOT NULL,
+                    folded_parcel_id text NOT NULL,
+                    folded_waybill text NOT NULL,
+                    shipped_at bigint NOT NULL,
+                    PRIMARY KEY (order_id, parcel_id)
+                )
+                """,
+                "CREATE INDEX shipped_memory_by_waybill ON shipped_memory(folded_waybill)",
+                "CREATE INDEX shipped_memory_by_parcel ON shipped_memory(folded_parcel_id)",
+                "CREATE INDEX shipped_memory_by_age ON shipped_memory(shipped_at)",
+            ]
+        ),
     ]
 
     /// Applies the migrations the store does not have yet, in order, in one

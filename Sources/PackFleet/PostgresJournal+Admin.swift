@@ -197,6 +197,7 @@ extension PostgresJournal: DaemonJournal {
                     } else {
                         attempt.added += 1
                     }
+                    attempt.alreadyShipped += try await FleetOrderWriter.recallShipped(order, at: time, on: db, logger: logger)
                     if let approval {
                         try await FleetApprovalLabelWriter.apply(
                             order, approval: approval, node: node, at: time, on: db, logger: logger, summary: &attempt)
@@ -289,6 +290,11 @@ extension PostgresJournal: DaemonJournal {
                 AND NOT EXISTS (SELECT 1 FROM print_jobs j WHERE j.order_id = o.id AND j.state IN ('queued', 'sent'))
                 AND NOT EXISTS (SELECT 1 FROM parcels p WHERE p.order_id = o.id AND p.state = 'open')
                 LIMIT \(size) FOR UPDATE SKIP LOCKED
+            ), remembered AS (
+                INSERT INTO shipped_memory (order_id, parcel_id, folded_parcel_id, folded_waybill, shipped_at)
+                SELECT order_id, parcel_id, folded_parcel_id, folded_waybill, coalesce(shipped_at, 0) FROM parcels
+                WHERE order_id IN (SELECT id FROM gone) AND state = 'shipped'
+                ON CONFLICT (order_id, parcel_id) DO UPDATE SET shipped_at = excluded.shipped_at
             ), parcels_gone AS (DELETE FROM parcels WHERE order_id IN (SELECT id FROM gone)),
             labels_gone AS (DELETE FROM approval_labels WHERE order_id IN (SELECT id FROM gone))
             DELETE FROM orders WHERE id IN (SELECT id FROM gone) RETURNING 1
@@ -299,6 +305,16 @@ extension PostgresJournal: DaemonJournal {
             RETURNING 1
             """)
         return pruned
+    }
+
+    /// Forgets the parcels shipped before `cutoff` (`retention.shipped_memory_days`).
+    public func forgetShipped(before cutoff: Timestamp) async throws -> Int {
+        let logger = self.logger
+        let ms = cutoff.millisecondsSinceEpoch
+        return try await transaction { db in
+            try await db.checkedQuery("DELETE FROM shipped_memory WHERE shipped_at < \(ms) RETURNING 1", logger: logger)
+                .decode(Int32.self).reduce(0) { count, _ in count + 1 }
+        }
     }
 
     /// The store answers, its schema is this packd's, and it is a primary (a fleet

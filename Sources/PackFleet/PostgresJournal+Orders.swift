@@ -22,6 +22,7 @@ extension PostgresJournal {
                 } else {
                     summary.added += 1
                 }
+                summary.alreadyShipped += try await FleetOrderWriter.recallShipped(order, at: time, on: db, logger: logger)
                 if let approval {
                     try await FleetApprovalLabelWriter.apply(
                         order, approval: approval, node: node, at: time, on: db, logger: logger, summary: &summary)

@@ -37,8 +37,11 @@ public protocol DaemonJournal: PackJournal, OutboxStore {
     func feedCursor(_ feed: String) async throws -> String?
     func inputDeadLetters(limit: Int) async throws -> [InputDeadLetter]
 
-    /// Lets go of what is delivered and finished before `cutoff`.
+    /// Lets go of what is delivered and finished before `cutoff` (remembering the
+    /// shipped parcels of the orders it deletes: ShippedMemory).
     func prune(before cutoff: Timestamp, batch: Int) async throws -> PrunedRecords
+    /// Forgets the parcels shipped before `cutoff` (`retention.shipped_memory_days`).
+    func forgetShipped(before cutoff: Timestamp) async throws -> Int
     /// The store's own consistency check, for `packd doctor`.
     func integrityCheck() async throws -> String
 }

@@ -180,6 +180,25 @@ enum JournalSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v7: shipped parcels remembered after retention") { db in
+            // Retention deletes a finished order; an ERP that sends it again (after
+            // an edit, a re-sync) must meet `already_shipped`, not a parcel to ship
+            // twice. Written when retention deletes the order; kept
+            // `retention.shipped_memory_days`.
+            try db.execute(sql: """
+                CREATE TABLE shipped_memory (
+                    order_id TEXT NOT NULL,
+                    parcel_id TEXT NOT NULL,
+                    folded_parcel_id TEXT NOT NULL,
+                    folded_waybill TEXT NOT NULL,
+                    shipped_at INTEGER NOT NULL,
+                    PRIMARY KEY (order_id, parcel_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX shipped_memory_by_waybill ON shipped_memory(folded_waybill);
+                CREATE INDEX shipped_memory_by_parcel ON shipped_memory(folded_parcel_id);
+                CREATE INDEX shipped_memory_by_age ON shipped_memory(shipped_at);
+                """)
+        }
         return migrator
     }
 }

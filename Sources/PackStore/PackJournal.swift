@@ -81,6 +81,10 @@ public struct ImportSummary: Sendable, Equatable {
     public var labels: [ApprovalLabel] = []
     /// Queued approval labels cancelled because their order no longer ships.
     public var cancelledLabels: [String] = []
+    /// Parcels of orders sent again after retention deleted them, which shipped
+    /// before (the shipped memory): they are shipped again in the journal and the
+    /// book, and answer `already_shipped`.
+    public var alreadyShipped: [ParcelKey] = []
 
     public init(added: Int, replaced: Int, labels: [ApprovalLabel] = [], cancelledLabels: [String] = []) {
         self.added = added

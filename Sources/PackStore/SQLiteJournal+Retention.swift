@@ -57,6 +57,7 @@ extension SQLiteJournal {
                         LIMIT ?
                         """, arguments: [ms, batch])
                 for id in ids {
+                    try ShippedMemory.remember(orderId: id, in: db)
                     for table in ["approval_labels", "parcels", "order_books"] {
                         try db.execute(sql: "DELETE FROM \(table) WHERE order_id = ?", arguments: [id])
                     }

@@ -31,7 +31,7 @@ struct FleetJournalTests {
         guard let store = try await FleetStore.make() else { return }
         let first = try await store.journal(node: "pc-1")
         let second = try await store.journal(node: "pc-2")
-        #expect(try store.sql("SELECT count(*) FROM packd_migrations") == "3")
+        #expect(try store.sql("SELECT count(*) FROM packd_migrations") == "4")
         await first.close()
         await second.close()
         try store.sql("INSERT INTO packd_migrations (name) VALUES ('v99: from the future')")
@@ -88,6 +88,33 @@ struct FleetJournalTests {
         #expect(try store.sql("SELECT count(*) FROM outbox WHERE type = 'parcel.shipped'") == "1")
         #expect(try store.sql("SELECT quantity FROM stock_levels WHERE sku = 'MUG'") == "-1")
         #expect(try await b.current(orderIds: ["S1"]).first?.parcels[key] == .shipped)
+    }
+
+    /// The shipped memory on the shared store: retention deletes a shipped order and
+    /// remembers its parcel; the order sent again through another packd is shipped,
+    /// for every packd; past the memory's days it is forgotten.
+    @Test func anOrderSentAgainAfterRetentionStaysShippedAcrossTheFleet() async throws {
+        guard let store = try await FleetStore.make() else { return }
+        let a = try await store.journal(node: "pc-1")
+        let b = try await store.journal(node: "pc-2")
+        defer { Task { await a.close(); await b.close() } }
+        let order = FleetOrders.single("M1", sku: "MUG", approvedAt: 0)
+        _ = try await a.importOrders([order], at: FleetStore.t0)
+        let key = ParcelKey(orderId: "M1", parcelId: "M1-1")
+        let draft = EventDraft(
+            type: .parcelShipped, occurredAt: FleetStore.t0, station: "st-a", operatorId: nil, orderId: "M1", parcelId: "M1-1",
+            waybill: "WBM1", items: [ParcelLine(sku: "MUG", qty: 1)])
+        try await a.record(ScanCommit(station: nil, changes: [.ship(key)], events: [OutboundEvent(id: "01JD3Z8Q3V7K9Y0M5H2N4P6R8C", draft: draft)]))
+        let later = FleetStore.t0.adding(milliseconds: 40 * 86_400_000)
+        #expect(try await a.prune(before: later.adding(milliseconds: -30 * 86_400_000)).orders == 1)
+        #expect(try store.sql("SELECT count(*) FROM orders") == "0")
+        #expect(try store.sql("SELECT order_id || ' ' || parcel_id FROM shipped_memory") == "M1 M1-1")
+        let again = try await b.importOrders([order], at: later)
+        #expect(again.alreadyShipped == [key])
+        #expect(try await a.current(orderIds: ["M1"]).first?.parcels[key] == .shipped)
+        #expect(try store.sql("SELECT quantity FROM stock_levels WHERE sku = 'MUG'") == "-1")
+        #expect(try await a.forgetShipped(before: FleetStore.t0.adding(milliseconds: 1)) == 1)
+        #expect(try store.sql("SELECT count(*) FROM shipped_memory") == "0")
     }
 
     @Test func aParcelOpenAtOneStationCannotBeOpenedOrShippedAtAnother() async throws {

@@ -70,6 +70,9 @@ public struct DaemonOperations: PackOperations {
                     return .object(members)
                 }),
             "cancelledLabels": .array(summary.cancelledLabels.map(JSONValue.string)),
+            // Parcels of an order sent again after retention deleted it, which had shipped.
+            "alreadyShipped": .array(
+                summary.alreadyShipped.map { ["order": .string($0.orderId), "parcel": .string($0.parcelId)] }),
         ]
     }
 

@@ -52,9 +52,12 @@ extension TableReader {
             }
         }
         if let retention = try table(root, "retention", at: "") {
-            try onlyKeys(retention, ["book_hours", "journal_days"], at: "retention")
+            try onlyKeys(retention, ["book_hours", "journal_days", "shipped_memory_days"], at: "retention")
             if let hours = try int(retention, "book_hours", at: "retention", range: 1...24 * 365) { config.retention.bookHours = hours }
             if let days = try int(retention, "journal_days", at: "retention", range: 1...3650) { config.retention.journalDays = days }
+            if let days = try int(retention, "shipped_memory_days", at: "retention", range: 1...36_500) {
+                config.retention.shippedMemoryDays = days
+            }
         }
     }
 

@@ -60,11 +60,15 @@ public struct StoreSettings: Sendable, Equatable {
 /// that a daemon running for months stays small.
 public struct RetentionSettings: Sendable, Equatable {
     /// Shipped and cancelled orders leave the in-memory book this long after
-    /// their last change (`already_shipped` is still answered from the journal).
+    /// their last change (the journal still has them; an order sent again is read
+    /// back with its parcels' states).
     public var bookHours = 72
-    /// Delivered events, finished print jobs and their documents are deleted
-    /// from the journal this long after they finished.
+    /// Delivered events, finished print jobs and their documents, and finished
+    /// orders are deleted from the journal this long after they finished.
     public var journalDays = 30
+    /// A shipped parcel's waybill, id and time are remembered this long after
+    /// its order was deleted, so that the order sent again answers `already_shipped`.
+    public var shippedMemoryDays = 730
 
     public init() {}
 }

@@ -35,12 +35,14 @@ public struct RetentionService: Service {
             let (before, after) = compactBook ? try await parts.hub.compact(now: now) : (count, count)
             let days = Int64(parts.config.retention.journalDays)
             let pruned = try await parts.journal.prune(before: now.adding(milliseconds: -days * 86_400_000))
+            let memoryDays = Int64(parts.config.retention.shippedMemoryDays)
+            let forgotten = try await parts.journal.forgetShipped(before: now.adding(milliseconds: -memoryDays * 86_400_000))
             parts.logger.info(
                 "retention",
                 metadata: [
                     "book_before": "\(before)", "book_after": "\(after)", "pruned_events": "\(pruned.events)",
                     "pruned_print_jobs": "\(pruned.printJobs)", "pruned_orders": "\(pruned.orders)",
-                    "pruned_input_dead_letters": "\(pruned.inputDeadLetters)",
+                    "pruned_input_dead_letters": "\(pruned.inputDeadLetters)", "forgotten_shipped_parcels": "\(forgotten)",
                 ])
         } catch is CancellationError {
         } catch {

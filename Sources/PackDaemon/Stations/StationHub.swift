@@ -299,7 +299,7 @@ public actor StationHub {
     public func upsert(_ orders: [Order], at time: Timestamp, approval: ApprovalPrinting? = nil) async throws -> ImportSummary {
         try await reloadIfBehind()
         let summary = try await journal.importOrders(orders, at: time, approval: approval)
-        journaled(orders)
+        journaled(orders, shipped: summary.alreadyShipped)
         return summary
     }
 
@@ -310,14 +310,20 @@ public actor StationHub {
         let result = try await journal.importFeedPage(
             page.orders, positions: page.positions, rejected: page.rejected, cursor: page.cursor, feed: "core", at: time,
             approval: approval)
-        journaled(result.accepted)
+        journaled(result.accepted, shipped: result.summary.alreadyShipped)
         return result.summary
     }
 
     /// Orders now in the journal go into the book (and into a reload under way).
-    private func journaled(_ orders: [Order]) {
+    /// `shipped`: parcels the journal knows shipped from its shipped memory (their
+    /// orders were deleted by retention and sent again).
+    private func journaled(_ orders: [Order], shipped: [ParcelKey] = []) {
         for order in orders { book.upsert(order) }
         logged(.upserts(orders))
+        guard !shipped.isEmpty else { return }
+        let changes = shipped.map(BookChange.ship)
+        book.apply(changes)
+        logged(.changes(changes))
     }
 
     public func state(of station: String) async throws -> StationState { try await stationState(station) }
