@@ -192,6 +192,8 @@ let package = Package(
                 "PackLabels",
                 "PackPrint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `packd orders import` beside a running daemon goes through its API.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),

@@ -27,6 +27,20 @@ struct OrdersCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try options.loadConfig()
             let orders = try OrderFiles.read(file, format: format?.value)
+            // A running packd holds the orders in memory: written behind its back
+            // they would not scan (nor print on approval) until its restart. With
+            // the shared store the fleet's packd hear of every change anyway.
+            if config.store.backend == .sqlite,
+                let daemon = try RunningDaemon.find(config, stateDirectory: options.directory(config))
+            {
+                let (summary, requests) = try await daemon.importOrders(orders)
+                Output.line(
+                    "Imported \(orders.count) order(s) from \(file): \(summary.added) new, \(summary.replaced) replaced "
+                        + "(through the running packd, pid \(daemon.pid), at \(daemon.listen)"
+                        + (requests > 1 ? "; \(requests) requests of at most 10,000 orders, each all or nothing)" : ")"))
+                report(summary)
+                return
+            }
             try await options.withJournal(config) { journal in
                 let summary: ImportSummary
                 do {
@@ -38,9 +52,13 @@ struct OrdersCommand: AsyncParsableCommand {
                 Output.line(
                     "Imported \(orders.count) order(s) from \(file): \(summary.added) new, \(summary.replaced) replaced "
                         + "(journal: \(options.journalLocation(config)))")
-                for key in summary.alreadyShipped {
-                    Output.line("  \(key.orderId) parcel \(key.parcelId): shipped before (remembered after retention); it stays shipped")
-                }
+                report(summary)
+            }
+        }
+
+        private func report(_ summary: ImportSummary) {
+            for key in summary.alreadyShipped {
+                Output.line("  \(key.orderId) parcel \(key.parcelId): shipped before (remembered after retention); it stays shipped")
             }
         }
     }

@@ -249,6 +249,36 @@ struct DaemonPrintTests {
         #expect(packd.stop()?.status == 0, "\(packd.log.suffix(4000))")
     }
 
+    /// `packd orders import` beside a running packd goes through it: the orders
+    /// scan at once and print on approval, without a restart; a second `packd run`
+    /// on the same state directory is refused.
+    @Test(.timeLimit(.minutes(3)))
+    func ordersImportedBesideARunningPackdScanAndPrintAtOnce() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil))
+        let file = dir.file(
+            "orders.json",
+            "[\(Self.order("I1", waybill: "YTI1", station: "pack-02")), \(Self.order("I2", waybill: "YTI2", station: "pack-01"))]")
+        let imported = try Packd.run(["orders", "import", file, "--config", packd.configPath])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("2 new") && imported.stdout.contains("through the running packd"), "\(imported.stdout)")
+        // Known to the running daemon at once: it scans, and pack-02's label prints.
+        #expect(try packd.scan("YTI2")["outcome"] as? String == "parcel_opened")
+        #expect(String(decoding: try printer.nextJob(timeout: 30).bytes, as: UTF8.self).contains("YTI1"))
+        // Bad input through the daemon is refused whole, with the daemon's words.
+        let bad = dir.file("bad.json", #"[{"id": "I3", "status": "approved", "waybill": "YTI1", "lines": [{"sku": "X", "qty": 1}]}]"#)
+        let refused = try Packd.run(["orders", "import", bad, "--config", packd.configPath])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("YTI1"), "\(refused.stderr)")
+        // One packd per state directory.
+        let second = try Packd.run(["run", "--config", packd.configPath], timeout: 30)
+        #expect(second.status == 2, "\(second.stderr)")
+        #expect(second.stderr.contains("another packd runs on this state directory (pid \(packd.pid!))"), "\(second.stderr)")
+        #expect(packd.stop()?.status == 0, "\(packd.log.suffix(4000))")
+    }
+
     /// Orders pulled from the core's feed print on approval exactly like pushed ones.
     @Test(.timeLimit(.minutes(3)))
     func anApprovalArrivingByTheFeedPrintsOncePerLabelRevision() throws {

@@ -54,6 +54,13 @@ public enum DaemonRunner {
         if let problem = config.consistencyProblems.first {
             throw StartError(description: "\(options.configPath ?? "configuration"): \(problem)")
         }
+        let stateLock: StateLock
+        do {
+            stateLock = try StateLock.acquire(stateDirectory: options.stateDirectory)
+        } catch {
+            throw StartError(description: "\(options.stateDirectory): \(error)")
+        }
+        defer { withExtendedLifetime(stateLock) {} }
         notifier.notify("STATUS=opening the journal")
         let journal = try await openJournal(config, stateDirectory: options.stateDirectory, logger: logger)
         let hub = try await StationHub(
@@ -107,6 +114,8 @@ public enum DaemonRunner {
                     "listen": "\(listen)", "stations": "\(parts.stations.joined(separator: ","))",
                     "orders": "\(orders)", "startup_s": "\(String(format: "%.3f", elapsed))",
                 ])
+            // Commands that must go through the daemon (`packd orders import`) find it here.
+            stateLock.record(listen: listen.description)
             notifier.notify("READY=1\nSTATUS=ready: \(parts.stations.count) station(s), API on \(listen)")
             await options.onReady?(parts, listen.description, token.token, display.token)
             await parts.ready.open()
