@@ -110,6 +110,28 @@ struct DaemonAPITests {
         #expect((stopped?.seconds ?? 99) < 5, "SIGTERM with two event streams open took \(stopped?.seconds ?? -1) s")
     }
 
+    /// An API on a unix socket is for packd's group (0660), and commands reach the
+    /// daemon through it (`packd orders import`).
+    @Test(.timeLimit(.minutes(2)))
+    func aUnixSocketAPIIsOpenToItsGroupAndCommandsGoThroughIt() throws {
+        let socket = dir.path + "/api.sock"
+        let packd = try RunningPackd(dir: dir.path, listen: "unix:\(socket)")
+        var info = stat()
+        #expect(stat(socket, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660, "mode \(String(info.st_mode & 0o777, radix: 8))")
+        let health = try ExternalTool.run("/usr/bin/curl", ["-sS", "--max-time", "10", "--unix-socket", socket, "http://packd/healthz"])
+        #expect(health.text.contains("ok"), "\(health.text)\(health.stderr)")
+        let file = dir.file("u.json", #"[{"id": "U1", "status": "approved", "waybill": "WU1", "lines": [{"sku": "X", "qty": 1}]}]"#)
+        let imported = try Packd.run(["orders", "import", file, "--config", packd.configPath])
+        #expect(imported.stdout.contains("at unix:\(socket)"), "\(imported.stdout)\(imported.stderr)")
+        let scanned = try ExternalTool.run(
+            "/usr/bin/curl",
+            ["-sS", "--max-time", "10", "--unix-socket", socket, "-H", "Authorization: Bearer \(packd.token)", "-H",
+             "Content-Type: application/json", "-d", #"{"code": "WU1"}"#, "http://packd/v1/stations/pack-01/scans"])
+        #expect(scanned.text.contains("parcel_opened"), "\(scanned.text)\(scanned.stderr)")
+        #expect(packd.stop()?.status == 0)
+    }
+
     /// contracts.md section 5: a client that connects while scans arrive is given
     /// the station's state, then every outcome after it, none twice, none missed.
     @Test(.timeLimit(.minutes(2)))

@@ -46,7 +46,8 @@ final class RunningPackd {
         guard notify.wait(for: "READY=1", timeout: timeout) else {
             throw HTTPClient.ClientError("packd did not report READY=1 within \(timeout) s; log:\n\(log)")
         }
-        // STATUS=ready: 1 station(s), API on 127.0.0.1:PORT
+        // STATUS=ready: 1 station(s), API on 127.0.0.1:PORT (or unix:PATH: no port)
+        if notify.matched?.contains("API on unix:") == true { return }
         guard let status = notify.matched, let text = status.split(separator: "127.0.0.1:").last,
             let bound = Int(text.prefix { $0.isNumber })
         else { throw HTTPClient.ClientError("no port in packd's STATUS: \(notify.matched ?? "")") }

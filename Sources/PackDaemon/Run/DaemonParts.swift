@@ -156,6 +156,11 @@ public final class DaemonParts: Sendable {
         var line = ReplayOutput.line(seq: seq, scan: scan, decision: decision, eventTypes: decision.events.map(\.type))
         if case .object(var members) = line {
             members["station"] = .string(station)
+            // `at_ms` is the scanner's monotonic time (the replay's field); `at` is
+            // when packd received the scan, by the wall clock, for integrators.
+            let age = (ContinuousClock.now - received).components
+            let ageMs = age.seconds * 1000 + age.attoseconds / 1_000_000_000_000_000
+            members["at"] = .string(WallClock.now().adding(milliseconds: -ageMs).rfc3339)
             line = .object(members)
         }
         metrics?.scanned(outcome: decision.outcome.kind.rawValue, latency: ContinuousClock.now - received)

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Logging
 import PackAPI
 public import ServiceLifecycle
@@ -29,14 +30,32 @@ public struct APIService: Service {
         var logger = parts.logger
         logger.logLevel = .warning
         let operations = DaemonOperations(parts: parts)
+        let onRunning = self.onRunning
+        let logger_ = parts.logger
         let app = APIServer.application(
             operations: operations, token: token, displayToken: displayToken, address: address,
-            maxBodyBytes: parts.config.api.maxBodyBytes, logger: logger, onRunning: onRunning)
+            maxBodyBytes: parts.config.api.maxBodyBytes, logger: logger,
+            onRunning: { port in
+                if case .unix(let path) = address { Self.openToGroup(path, logger: logger_) }
+                await onRunning(port)
+            })
         let events = parts.events
         try await withGracefulShutdownHandler {
             try await app.run()
         } onGracefulShutdown: {
             Task { await events.finishAll() }
+        }
+    }
+
+    /// A unix-socket API is for packd's group too (mode 0660, group `packd`), so that
+    /// an operator in that group, an ERP connector or the station display's kiosk
+    /// can reach it without root; the bearer token is still asked for on every route.
+    static func openToGroup(_ path: String, logger: Logger) {
+        if let group = getgrnam("packd"), chown(path, uid_t.max, group.pointee.gr_gid) != 0, getuid() == 0 {
+            logger.warning("the API socket's group could not be set to packd", metadata: ["path": "\(path)", "errno": "\(errno)"])
+        }
+        if chmod(path, 0o660) != 0 {
+            logger.warning("the API socket's mode could not be set to 0660", metadata: ["path": "\(path)", "errno": "\(errno)"])
         }
     }
 }
