@@ -1,4 +1,6 @@
 // swift-tools-version: 6.1
+// SPDX-License-Identifier: Apache-2.0
+// packd: Copyright 2026 The packd authors, licensed under the Apache License 2.0 (LICENSE).
 import Foundation
 import PackageDescription
 
