@@ -169,6 +169,7 @@ let package = Package(
                 "PackPrint",
                 "PackAPI",
                 "CLazyLibraries",
+                "CPackdLinux",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),

@@ -40,6 +40,24 @@ if CommandLine.arguments.contains("fleet") {
     exit(0)
 }
 
+if CommandLine.arguments.contains("render") {
+    // packd-bench render [parcels]: needs the release packd, root and cupsd.
+    let parcels = arguments.first ?? 500
+    guard let r = try await RenderLoadBench.run(parcels: parcels) else {
+        print("(render benchmark skipped: needs root and cupsd)")
+        exit(0)
+    }
+    print("### Scans through the API while carriers' PDF labels render (\(r.pdfBytes) bytes each, one page of noise; \(parcels) parcels, open + complete, in each phase)")
+    print("")
+    print("| phase | scans | p50 | p99 | max |")
+    print("|---|---|---|---|---|")
+    print("| baseline: no label rendering | \(r.quiet.count) | \(millis(r.quiet.percentile(50))) | \(millis(r.quiet.percentile(99))) | \(millis(r.quiet.percentile(100))) |")
+    print("| a PDF label rendering all the time (\(r.labels) labels, \(String(format: "%.2f", r.secondsPerLabel)) s each) | \(r.loaded.count) | \(millis(r.loaded.percentile(50))) | \(millis(r.loaded.percentile(99))) | \(millis(r.loaded.percentile(100))) |")
+    print("")
+    print("p99 loaded / baseline: \(String(format: "%.2f", Double(r.loaded.percentile(99)) / Double(max(1, r.quiet.percentile(99)))))")
+    exit(0)
+}
+
 if CommandLine.arguments.contains("corelink") {
     try await CoreLinkBench.report()
     exit(0)

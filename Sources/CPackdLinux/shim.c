@@ -33,3 +33,15 @@ int packd_evdev_name(int fd, char *name, size_t name_length) {
 int packd_spawn_close_from(void *actions, int lowest) {
     return posix_spawn_file_actions_addclosefrom_np((posix_spawn_file_actions_t *)actions, lowest);
 }
+
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+int packd_set_thread_nice(int nice) {
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
+}
+
+int packd_set_thread_name(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
+}

@@ -279,6 +279,49 @@ struct DaemonPrintTests {
         #expect(packd.stop()?.status == 0, "\(packd.log.suffix(4000))")
     }
 
+    /// CPU time (clock ticks) and nice value of each of the process's threads, by name.
+    static func threads(of pid: pid_t) -> [(name: String, ticks: Int, nice: Int)] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.compactMap { tid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            let name = String(stat[stat.index(after: stat.firstIndex(of: "(")!)..<close])
+            // After "pid (comm) ": state is field 3; utime 14, stime 15, nice 19.
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            guard fields.count > 16, let user = Int(fields[11]), let system = Int(fields[12]), let nice = Int(fields[16]) else { return nil }
+            return (name, user + system, nice)
+        }
+    }
+
+    /// A carrier's PDF label (the 8 MiB the order allows, one page of noise to
+    /// rasterise) is read and rendered on packd's own render threads, at nice 10:
+    /// not on the cooperative threads every station's scans use.
+    @Test(.timeLimit(.minutes(3)))
+    func aCarrierPDFRendersOnTheRenderThreadsNotTheScansOnes() throws {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil))
+        let pdf = Data(LargePDF.make(bytes: 8_000_000)).base64EncodedString()
+        let order = #"{"id": "PDF1", "status": "approved", "waybill": "YTPDF1", "lines": [{"sku": "X", "qty": 1}], "parcels": [{"id": "PDF1-1", "waybill": "YTPDF1", "lines": [{"sku": "X", "qty": 1}], "label": {"document": {"format": "pdf", "base64": "\#(pdf)"}}}]}"#
+        #expect(try packd.post("/v1/orders", order).status == 200)
+        let pid = try #require(packd.pid)
+        let before = Self.threads(of: pid)
+        #expect(try packd.post("/v1/print", #"{"printer": "label-01", "order": "PDF1"}"#).status == 202)
+        let label = try printer.nextJob(timeout: 60).bytes
+        #expect(String(decoding: label.prefix(64), as: UTF8.self).contains("^XA"))
+        let after = Self.threads(of: pid)
+        func ticks(_ list: [(name: String, ticks: Int, nice: Int)], _ render: Bool) -> Int {
+            list.filter { $0.name.hasPrefix("packd-render") == render }.reduce(0) { $0 + $1.ticks }
+        }
+        let render = ticks(after, true) - ticks(before, true)
+        let others = ticks(after, false) - ticks(before, false)
+        #expect(after.filter { $0.name.hasPrefix("packd-render") }.allSatisfy { $0.nice == 10 }, "\(after)")
+        #expect(render >= 5 && render > others, "render threads \(render) ticks, the others \(others): \(after)")
+        #expect(packd.stop()?.status == 0)
+    }
+
     /// Orders pulled from the core's feed print on approval exactly like pushed ones.
     @Test(.timeLimit(.minutes(3)))
     func anApprovalArrivingByTheFeedPrintsOncePerLabelRevision() throws {

@@ -22,6 +22,14 @@ int packd_evdev_grab(int fd, int grab);
 /// EVIOCGNAME: the device's name into `name`. Returns its length or -1 with errno.
 int packd_evdev_name(int fd, char *name, size_t name_length);
 
+/// Lowers (or raises) the calling thread's scheduling priority alone: on Linux a
+/// nice value set for a thread id applies to that thread only. Returns 0 or -1 with errno.
+int packd_set_thread_nice(int nice);
+
+/// Names the calling thread (at most 15 bytes show, in /proc/PID/task/TID/comm
+/// and top -H). Returns 0 or an errno value.
+int packd_set_thread_name(const char *name);
+
 /// libFuzzer's driver, for a fuzz binary with a main of its own (SwiftPM names
 /// an executable's entry point itself). Defined only in builds with
 /// -sanitize=fuzzer (scripts/fuzz.sh); declared here for packd-fuzz.

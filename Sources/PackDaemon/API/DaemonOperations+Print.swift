@@ -32,7 +32,12 @@ extension DaemonOperations {
             guard case .string(let orderId) = orderValue else { throw .invalid("\"order\" must be a string", field: "order") }
             let order: Order?
             do {
-                order = try await parts.journal.order(lookingUp: orderId)
+                // An order may carry a carrier document of megabytes: read and
+                // decoded on the render threads, not the ones the scans use.
+                let journal = parts.journal
+                order = try await withTaskExecutorPreference(RenderThreads.shared) {
+                    try await journal.order(lookingUp: orderId)
+                }
             } catch {
                 throw .unavailable("the journal could not be read: \(error)")
             }

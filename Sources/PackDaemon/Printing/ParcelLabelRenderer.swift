@@ -47,7 +47,8 @@ public struct ParcelLabelRenderer: Sendable {
         orderId: String, parcelId: String, printer: String, format: LabelFormat, station: String, at now: Timestamp
     ) -> Task<PreparedLabels.Label?, Never>? {
         guard let prepared, format == .zpl || format == .tspl else { return nil }
-        let render = Task { [self] () -> PreparedLabels.Label? in
+        // On packd's render threads, not the cooperative ones the scans use.
+        let render = Task(executorPreference: RenderThreads.shared) { [self] () -> PreparedLabels.Label? in
             guard let (order, parcel) = try? await self.parcel(orderId: orderId, parcelId: parcelId) else { return nil }
             let data = labelData(order, parcel, at: now, reprint: false, station: station)
             guard let bytes = try? renderLabel(parcel, data: data, format: format, printer: printer) else { return nil }

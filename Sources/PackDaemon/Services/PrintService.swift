@@ -15,7 +15,10 @@ public struct PrintService: Service {
         guard !parts.config.printerNames.isEmpty else { return }
         let renderer = parts.labelRenderer
         let render: PrintWorker.Renderer = { [parts] request in
-            let document = try await renderer.render(request, at: WallClock.now())
+            // Off the cooperative threads the stations' scans use (RenderThreads).
+            let document = try await withTaskExecutorPreference(RenderThreads.shared) {
+                try await renderer.render(request, at: WallClock.now())
+            }
             parts.metrics?.labelRendered(printer: request.printer, ahead: document.renderedAhead)
             return document
         }
