@@ -20,10 +20,15 @@ enum RenderLoadBench {
     static func run(parcels: Int, pdfOrders: Int = 4) async throws -> Result? {
         guard PrivateCups.available else { return nil }
         let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        // Two printers, each with a PDF rendering all the time: as many renders as
+        // a station PC has cores (two), which is what could hold every thread the
+        // scans run on.
+        let printers = [try SocketPrinter(), try SocketPrinter()]
+        try cups.addRawQueue("zebra1", port: printers[0].port)
+        try cups.addRawQueue("zebra2", port: printers[1].port)
         // The scanned parcels print nothing: only the PDFs keep the renderer busy.
-        let config = cups.packdConfig(scanner: nil) + "\n[stations.pack-01]\nlabel_policy = \"never\"\n"
+        let config = cups.packdConfig(scanner: nil) + "\n[printers.label-02]\nqueue = \"zebra2\"\nlanguage = \"zpl\"\n"
+            + "\n[stations.pack-01]\nlabel_policy = \"never\"\n"
         let running = try await DaemonBench.Running(config: config, orders: DaemonBench.orders(2 * parcels + 10))
         defer { running.stop() }
         let pdf = LargePDF.make(bytes: InputLimits.carrierDocumentBytes - 4096)
@@ -60,21 +65,22 @@ enum RenderLoadBench {
         let port = running.port
         let token = running.token
         let started = now()
-        let loader = Thread {
-            var asked = 0
-            while !stop.withLock({ $0 }) {
-                _ = try? HTTPClient.request(
-                    port: port, method: "POST", path: "/v1/print", token: token,
-                    body: Array(#"{"printer": "label-01", "order": "PDF-\#(asked % pdfOrders)"}"#.utf8))
-                asked += 1
-                _ = try? printer.waitForJobs(asked, timeout: 120)
-                printed.withLock { $0 = asked }
-            }
+        for (n, printer) in printers.enumerated() {
+            Thread {
+                var asked = 0
+                while !stop.withLock({ $0 }) {
+                    _ = try? HTTPClient.request(
+                        port: port, method: "POST", path: "/v1/print", token: token,
+                        body: Array(#"{"printer": "label-0\#(n + 1)", "order": "PDF-\#((asked + n) % pdfOrders)"}"#.utf8))
+                    asked += 1
+                    _ = try? printer.waitForJobs(asked, timeout: 120)
+                    printed.withLock { $0 += 1 }
+                }
+            }.start()
         }
-        loader.start()
         // The first render under way before the measured scans begin.
         let deadline = Date().addingTimeInterval(60)
-        while printed.withLock({ $0 }) < 1, Date() < deadline { usleep(10_000) }
+        while printed.withLock({ $0 }) < 2, Date() < deadline { usleep(10_000) }
         let loadedStart = printed.withLock { $0 }
         let loaded = try phase(parcels..<2 * parcels)
         let labels = printed.withLock { $0 } - loadedStart
