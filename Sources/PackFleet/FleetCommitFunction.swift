@@ -17,6 +17,20 @@
 enum FleetCommitFunction {
     static let v3 = [commit, refuse, lost]
 
+    /// `packd_commit_notes(jsonb) RETURNS text[]`: `packd_commit` that returns its
+    /// notifications instead of sending them, so that they go after the commit
+    /// (FleetNoteSender says why). Made from v3's released text, which never
+    /// changes; `packd_commit` stays for packd of the version before during an
+    /// upgrade of the fleet.
+    /// (The text's lines are as the raw literal gives them: its indentation removed.)
+    static let v5 = [
+        commit
+            .replacingOccurrences(of: "CREATE FUNCTION packd_commit(c jsonb) RETURNS void", with: "CREATE FUNCTION packd_commit_notes(c jsonb) RETURNS text[]")
+            .replacingOccurrences(of: "    note_ text;\n", with: "    note_ text;\n    notes_ text[] := '{}';\n")
+            .replacingOccurrences(of: "PERFORM pg_notify('packd_orders', note_);", with: "notes_ := notes_ || note_;")
+            .replacingOccurrences(of: "    END LOOP;\nEND\n$fn$", with: "    END LOOP;\n    RETURN notes_;\nEND\n$fn$")
+    ]
+
     static let commit = #"""
         CREATE FUNCTION packd_commit(c jsonb) RETURNS void LANGUAGE plpgsql AS $fn$
         DECLARE

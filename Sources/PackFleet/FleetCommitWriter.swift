@@ -9,11 +9,20 @@ import PostgresNIO
 /// which decides every transition another station could race on the rows
 /// themselves and refuses the whole commit when one was lost.
 enum FleetCommitWriter {
-    static func write(_ commit: ScanCommit, node: String, mode: CoreMode, to db: PostgresConnection, logger: Logger) async throws {
+    /// Returns the notifications to send once the transaction has committed.
+    static func write(_ commit: ScanCommit, node: String, mode: CoreMode, to db: PostgresConnection, logger: Logger) async throws
+        -> [String]
+    {
         let argument = Self.argument(commit, node: node, mode: mode).serialized()
         do {
             // The function's refusal arrives with its row: read it.
-            for try await _ in try await db.checkedQuery("SELECT packd_commit(\(argument)::jsonb)", logger: logger) {}
+            var notes: [String] = []
+            for try await row in try await db.checkedQuery("SELECT packd_commit_notes(\(argument)::jsonb)", logger: logger)
+                .decode([String].self)
+            {
+                notes = row
+            }
+            return notes
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == refusedState {
             throw refusal(error)
         }

@@ -199,6 +199,10 @@ enum FleetSchema {
                 "CREATE INDEX shipped_memory_by_age ON shipped_memory(shipped_at)",
             ]
         ),
+        (
+            "v5: a scan commit's notifications after it (packd_commit_notes)",
+            FleetCommitFunction.v5
+        ),
     ]
 
     /// Applies the migrations the store does not have yet, in order, in one

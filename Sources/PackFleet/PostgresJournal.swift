@@ -3,6 +3,7 @@ public import Logging
 public import PackCore
 public import PackStore
 import PostgresNIO
+import Synchronization
 
 /// The fleet's journal: one order book in PostgreSQL shared by many packd.
 ///
@@ -22,6 +23,8 @@ public final class PostgresJournal: SharedBookJournal {
     /// How long one operation may wait for the store before the caller hears it is away.
     let deadline: Duration
     private let serial: SerialCommits
+    /// Sends scan commits' notifications after them.
+    private let notes_ = FleetNoteSender()
 
     /// The fewest pooled connections: three held for good (notifications, the
     /// node id's claim, the delivery lease) and two for scans.
@@ -162,21 +165,39 @@ public final class PostgresJournal: SharedBookJournal {
         // Sync, so its answer would reach the packer before the commit is on disk.
         // COMMIT answers only once it is. (Found by FleetFaultTests: a claim heard
         // by the packer lost in a crash of the server, and claimed again.)
-        try await transaction { db in
+        let notes = try await transaction { db in
             try await FleetCommitWriter.write(commit, node: node, mode: mode, to: db, logger: logger)
         }
+        notes_.send(notes, through: self)
     }
 
-    /// Commits in call order, each in its own transaction.
+    /// Commits of one station in call order, each in its own transaction; those of
+    /// different stations side by side (on the pool's connections), so that the
+    /// server can flush them together. The store decides every race between them.
     public func enqueue(_ commit: ScanCommit) -> CommitTicket {
-        serial.enqueue { try await self.record(commit) }
+        serial.enqueue(key: Self.station(of: commit)) { try await self.record(commit) }
+    }
+
+    /// The station a commit is of (its state, its changes, its events).
+    static func station(of commit: ScanCommit) -> String {
+        if let station = commit.station?.station { return station }
+        for change in commit.changes {
+            switch change {
+            case .open(_, let station), .release(_, let station): return station
+            case .ship: continue
+            }
+        }
+        return commit.events.first?.draft.station ?? ""
     }
 
     /// Conflicts and outages are answered to the caller; none leaves memory ahead
     /// of the store, so nothing needs reloading on their account.
     public var failedCommits: Int { 0 }
 
-    public func flush() async { await serial.drain() }
+    public func flush() async {
+        await serial.drain()
+        await notes_.flush()
+    }
 
     public func loadStation(_ id: String) async throws -> StationState? {
         let logger = self.logger
@@ -193,30 +214,25 @@ public final class PostgresJournal: SharedBookJournal {
     }
 }
 
-/// Runs commits one after another in the order they were queued.
+/// Runs the commits of one key (a station) one after another in the order they
+/// were queued; those of different keys side by side.
 final class SerialCommits: Sendable {
-    private let continuation: AsyncStream<@Sendable () async -> Void>.Continuation
-    private let worker: Task<Void, Never>
+    private let tails = Mutex<[String: Task<Void, Never>]>([:])
 
-    init() {
-        let (stream, continuation) = AsyncStream<@Sendable () async -> Void>.makeStream()
-        self.continuation = continuation
-        worker = Task { for await job in stream { await job() } }
-    }
+    init() {}
 
-    deinit {
-        continuation.finish()
-        worker.cancel()
-    }
-
-    func enqueue(_ work: @escaping @Sendable () async throws -> Void) -> CommitTicket {
+    func enqueue(key: String, _ work: @escaping @Sendable () async throws -> Void) -> CommitTicket {
         let ticket = CommitTicket()
-        continuation.yield {
-            do {
-                try await work()
-                ticket.resolve(.success(()))
-            } catch {
-                ticket.resolve(.failure(error))
+        tails.withLock { tails in
+            let previous = tails[key]
+            tails[key] = Task {
+                await previous?.value
+                do {
+                    try await work()
+                    ticket.resolve(.success(()))
+                } catch {
+                    ticket.resolve(.failure(error))
+                }
             }
         }
         return ticket
@@ -224,6 +240,6 @@ final class SerialCommits: Sendable {
 
     /// Returns once everything queued before has run.
     func drain() async {
-        try? await enqueue {}.wait()
+        for tail in tails.withLock({ Array($0.values) }) { await tail.value }
     }
 }
