@@ -35,6 +35,14 @@ struct DaemonPrintTests {
             """
     }
 
+    /// A private cupsd with queue zebra1 to a socket printer, and packd on it (`config`).
+    func station() throws -> (cups: PrivateCups, printer: SocketPrinter, packd: RunningPackd) {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue("zebra1", port: printer.port)
+        return (cups, printer, try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil)))
+    }
+
     /// Waits until the order's label (on approval) is in `state`.
     static func waitForLabel(_ packd: RunningPackd, order: String, state: String) throws {
         let deadline = Date().addingTimeInterval(30)
@@ -118,10 +126,7 @@ struct DaemonPrintTests {
 
     @Test(.timeLimit(.minutes(3)))
     func anApprovedOrderPrintsOncePerLabelRevisionAndNotAfterItIsCancelled() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
-        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil))
+        let (cups, printer, packd) = try station()
         func waybills(_ jobs: [[UInt8]]) -> [String] {
             jobs.map { job in
                 let text = String(decoding: job, as: UTF8.self)
@@ -254,10 +259,8 @@ struct DaemonPrintTests {
     /// on the same state directory is refused.
     @Test(.timeLimit(.minutes(3)))
     func ordersImportedBesideARunningPackdScanAndPrintAtOnce() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
-        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil))
+        let (cups, printer, packd) = try station()
+        defer { withExtendedLifetime(cups) {} }  // cupsd lives as long as the test
         let file = dir.file(
             "orders.json",
             "[\(Self.order("I1", waybill: "YTI1", station: "pack-02")), \(Self.order("I2", waybill: "YTI2", station: "pack-01"))]")
@@ -299,10 +302,8 @@ struct DaemonPrintTests {
     /// not on the cooperative threads every station's scans use.
     @Test(.timeLimit(.minutes(3)))
     func aCarrierPDFRendersOnTheRenderThreadsNotTheScansOnes() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
-        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil))
+        let (cups, printer, packd) = try station()
+        defer { withExtendedLifetime(cups) {} }  // cupsd lives as long as the test
         let pdf = Data(LargePDF.make(bytes: 8_000_000)).base64EncodedString()
         let order = #"{"id": "PDF1", "status": "approved", "waybill": "YTPDF1", "lines": [{"sku": "X", "qty": 1}], "parcels": [{"id": "PDF1-1", "waybill": "YTPDF1", "lines": [{"sku": "X", "qty": 1}], "label": {"document": {"format": "pdf", "base64": "\#(pdf)"}}}]}"#
         #expect(try packd.post("/v1/orders", order).status == 200)
@@ -350,10 +351,8 @@ struct DaemonPrintTests {
 
     @Test(.timeLimit(.minutes(3)))
     func printAndJobRoutesQueueALabelAndFollowIt() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
-        let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil))
+        let (cups, printer, packd) = try station()
+        defer { withExtendedLifetime(cups) {} }  // cupsd lives as long as the test
         #expect(try packd.post("/v1/orders", Self.order("P", waybill: "YTP1")).status == 200)
         let queued = try packd.post("/v1/print", #"{"printer": "label-01", "order": "P"}"#)
         #expect(queued.status == 202, "\(queued.text)")
