@@ -45,3 +45,14 @@ int packd_set_thread_nice(int nice) {
 int packd_set_thread_name(const char *name) {
     return pthread_setname_np(pthread_self(), name);
 }
+
+int packd_lock_file(int fd) {
+    struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+    return fcntl(fd, F_SETLK, &lock);
+}
+
+int packd_lock_holder(int fd) {
+    struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+    if (fcntl(fd, F_GETLK, &lock) != 0) return -1;
+    return lock.l_type == F_UNLCK ? 0 : (int)lock.l_pid;
+}

@@ -40,9 +40,7 @@ public enum APIRoutes {
         }
         router.post("/v1/orders") { request, _ in
             // A single order is named `order` in field errors, a list `orders[N]`.
-            let body = try await JSONBody.read(request, limit: maxBodyBytes) { path in
-                path.first == .member("orders") ? "" : "order"
-            }
+            let body = try await JSONBody.read(request, limit: maxBodyBytes) { $0.orderFieldPath }
             return Response.json(try await operations.upsertOrders(body))
         }
         router.get("/v1/orders/{id}") { _, context in

@@ -4,10 +4,11 @@ import PackCore
 /// Request bodies: JSON only, within a size limit, parsed with packd's own
 /// parser so a syntax error names its line and column.
 enum JSONBody {
-    /// `root` names a value's path when one value of the body cannot be read (a number out
-    /// of range), so the problem names the field as the route's other field errors do.
+    /// When one value of the body cannot be read (a number out of range), the problem
+    /// names its field as the route's other field errors do: by `field` (the
+    /// path from the body's root, or as an order document names it, `orderFieldPath`).
     static func read(
-        _ request: Request, limit: Int, root: @Sendable ([JSONSyntaxError.PathComponent]) -> String = { _ in "" }
+        _ request: Request, limit: Int, field: @Sendable (JSONSyntaxError) -> String? = { $0.valuePath(under: "") }
     ) async throws(APIProblem) -> JSONValue {
         // docs/api.md promises 415 for a body that is not declared JSON; a body with no
         // Content-Type at all is not declared JSON either (curl -d would send a form).
@@ -42,7 +43,7 @@ enum JSONBody {
                 ? try await OffPool.run { () throws(JSONSyntaxError) in try JSONParser.parse(bytes) }
                 : try JSONParser.parse(bytes)
         } catch {
-            if let components = error.valuePath, let field = error.valuePath(under: root(components)) {
+            if let field = field(error) {
                 throw APIProblem.invalid("\(field): \(error.message) (\(error.position))", field: field)
             }
             throw APIProblem.badRequest("the body is not valid JSON: \(error)")

@@ -127,9 +127,8 @@ enum LabelOrderFile {
             }
         } catch let error as JSONSyntaxError {
             // One value that cannot be read is named by its field, as in `orders import`.
-            if let components = error.valuePath {
-                let root = components.first == .member("orders") ? "" : components.first.map { if case .index = $0 { "orders" } else { "order" } } ?? "order"
-                throw CLIError("\(path): \(error.valuePath(under: root)!): \(error.message) (\(error.position))")
+            if let field = error.orderFieldPath {
+                throw CLIError("\(path): \(field): \(error.message) (\(error.position))")
             }
             throw CLIError("\(path): \(error)")
         } catch {

@@ -41,8 +41,9 @@ struct RunningDaemon {
     /// `POST /v1/orders` in requests of at most 10,000 orders (the API's limit);
     /// each request is all or nothing.
     func importOrders(_ orders: [Order]) async throws -> (summary: ImportSummary, requests: Int) {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { _ = client.shutdown() }
+        // The shared client needs no shutdown (one made here would have to be shut
+        // down before it is released, or AsyncHTTPClient stops the process).
+        let client = HTTPClient.shared
         var summary = ImportSummary(added: 0, replaced: 0)
         var requests = 0
         for start in stride(from: 0, to: max(orders.count, 1), by: 10_000) {
@@ -67,8 +68,9 @@ struct RunningDaemon {
                 throw CLIError("packd (pid \(pid)) at \(listen) did not answer: \(error)")
             }
             let text = String(buffer: answer)
-            guard response.status.code == 200, case .object(let members)? = try? JSONParser.parse(text) else {
-                let detail = (try? JSONParser.parse(text))?["detail"]?.stringValue ?? text
+            let json = try? JSONParser.parse(text)
+            guard response.status.code == 200, case .object(let members)? = json else {
+                let detail = json?["detail"]?.stringValue ?? text
                 throw CLIError(
                     "packd at \(listen) refused the orders (HTTP \(response.status.code))\(start > 0 ? " from order \(start + 1) on; the ones before went in" : ""): \(detail)")
             }

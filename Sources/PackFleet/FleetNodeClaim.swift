@@ -17,31 +17,57 @@ public final class FleetNodeClaim: Sendable {
     private init(holder: Task<Void, Never>) { self.holder = holder }
 
     /// Takes the node id, or throws `nodeInUse` naming where the other packd connects from.
+    /// Held until `release`: when its connection breaks (the store restarted, a
+    /// network cut), the claim is taken again as soon as the store answers, and
+    /// should another packd have taken the id meanwhile, that is logged as critical
+    /// until it lets go.
     public static func take(_ journal: PostgresJournal) async throws -> FleetNodeClaim {
         let node = journal.node
         let logger = journal.logger
         let (answers, answer) = AsyncStream<Result<Bool, any Error>>.makeStream()
         let holder = Task {
-            do {
-                try await journal.client.withConnection { db in
-                    let taken = try await tryLock(node, on: db, logger: logger)
-                    answer.yield(.success(taken))
-                    answer.finish()
-                    guard taken else { return }
-                    // Held while this packd runs: the connection is the claim.
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: .seconds(2))
-                        try await db.checkedQuery("SELECT 1", logger: logger)
+            var first = true
+            while !Task.isCancelled {
+                do {
+                    let taken = try await journal.client.withConnection { db in
+                        guard try await tryLock(node, on: db, logger: logger) else { return false }
+                        if first {
+                            answer.yield(.success(true))
+                            answer.finish()
+                            first = false  // a later loss is retried, not answered
+                        } else {
+                            logger.notice("fleet node id claimed again", metadata: ["node": "\(node)"])
+                        }
+                        // Held while this packd runs: the connection is the claim.
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: .seconds(2))
+                            try await db.checkedQuery("SELECT 1", logger: logger)
+                        }
+                        return true
                     }
-                }
-            } catch {
-                answer.yield(.failure(error))
-                answer.finish()
-                if !Task.isCancelled {
-                    logger.critical(
-                        "fleet node id claim lost: another packd may now start as this node",
+                    if !taken {
+                        if first {
+                            answer.yield(.success(false))
+                            answer.finish()
+                            return
+                        }
+                        logger.critical(
+                            "another packd took this packd's fleet node id while the store was away: the two ignore each other's changes; stop one",
+                            metadata: ["node": "\(node)"])
+                    }
+                } catch {
+                    if first {
+                        answer.yield(.failure(error))
+                        answer.finish()
+                        return
+                    }
+                    if Task.isCancelled { return }
+                    logger.warning(
+                        "fleet node id claim lost with its connection; claiming it again",
                         metadata: ["node": "\(node)", "error": "\(FleetStoreError.describe(error))"])
                 }
+                first = false
+                try? await Task.sleep(for: .seconds(1))
             }
         }
         for await result in answers {

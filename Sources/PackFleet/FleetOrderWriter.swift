@@ -71,8 +71,9 @@ enum FleetOrderWriter {
         return existing != nil
     }
 
-    /// After `upsert`: the order's parcels the shipped memory knows (retention
-    /// deleted the order, the ERP sent it again) are shipped again, as they were.
+    /// After `upsert` of an order the store did not have: its parcels the shipped
+    /// memory knows (retention deleted the order, the ERP sent it again) are
+    /// shipped again, as they were. (An order the store has keeps its states.)
     static func recallShipped(_ order: Order, at time: Timestamp, on db: PostgresConnection, logger: Logger) async throws
         -> [ParcelKey]
     {

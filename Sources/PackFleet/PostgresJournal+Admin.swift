@@ -192,12 +192,9 @@ extension PostgresJournal: DaemonJournal {
                 try await db.checkedQuery("SAVEPOINT feed_order", logger: logger)
                 do {
                     var attempt = summary
-                    if try await FleetOrderWriter.upsert(order, index: position, at: time, node: node, on: db, logger: logger) {
-                        attempt.replaced += 1
-                    } else {
-                        attempt.added += 1
-                    }
-                    attempt.alreadyShipped += try await FleetOrderWriter.recallShipped(order, at: time, on: db, logger: logger)
+                    let replaced = try await FleetOrderWriter.upsert(order, index: position, at: time, node: node, on: db, logger: logger)
+                    if replaced { attempt.replaced += 1 } else { attempt.added += 1 }
+                    if !replaced { attempt.alreadyShipped += try await FleetOrderWriter.recallShipped(order, at: time, on: db, logger: logger) }
                     if let approval {
                         try await FleetApprovalLabelWriter.apply(
                             order, approval: approval, node: node, at: time, on: db, logger: logger, summary: &attempt)

@@ -17,12 +17,9 @@ extension PostgresJournal {
         return try await transaction { db in
             var summary = ImportSummary(added: 0, replaced: 0)
             for (index, order) in orders.enumerated() {
-                if try await FleetOrderWriter.upsert(order, index: index, at: time, node: node, on: db, logger: logger) {
-                    summary.replaced += 1
-                } else {
-                    summary.added += 1
-                }
-                summary.alreadyShipped += try await FleetOrderWriter.recallShipped(order, at: time, on: db, logger: logger)
+                let replaced = try await FleetOrderWriter.upsert(order, index: index, at: time, node: node, on: db, logger: logger)
+                if replaced { summary.replaced += 1 } else { summary.added += 1 }
+                if !replaced { summary.alreadyShipped += try await FleetOrderWriter.recallShipped(order, at: time, on: db, logger: logger) }
                 if let approval {
                     try await FleetApprovalLabelWriter.apply(
                         order, approval: approval, node: node, at: time, on: db, logger: logger, summary: &summary)

@@ -24,7 +24,7 @@ public final class PostgresJournal: SharedBookJournal {
     let deadline: Duration
     private let serial: SerialCommits
     /// Sends scan commits' notifications after them.
-    private let notes_ = FleetNoteSender()
+    private let noteSender = FleetNoteSender()
 
     /// The fewest pooled connections: three held for good (notifications, the
     /// node id's claim, the delivery lease) and two for scans.
@@ -168,7 +168,7 @@ public final class PostgresJournal: SharedBookJournal {
         let notes = try await transaction { db in
             try await FleetCommitWriter.write(commit, node: node, mode: mode, to: db, logger: logger)
         }
-        notes_.send(notes, through: self)
+        noteSender.send(notes, through: self)
     }
 
     /// Commits of one station in call order, each in its own transaction; those of
@@ -196,7 +196,7 @@ public final class PostgresJournal: SharedBookJournal {
 
     public func flush() async {
         await serial.drain()
-        await notes_.flush()
+        await noteSender.flush()
     }
 
     public func loadStation(_ id: String) async throws -> StationState? {

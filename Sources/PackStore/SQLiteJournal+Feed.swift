@@ -50,7 +50,7 @@ extension SQLiteJournal {
                         let position = positions.flatMap { index < $0.count ? $0[index] : nil } ?? index
                         let replaced = try OrderWriter.upsert(order, index: position, at: time, to: db)
                         if replaced { attempt.replaced += 1 } else { attempt.added += 1 }
-                        attempt.alreadyShipped += try ShippedMemory.recall(order, in: db)
+                        attempt.alreadyShipped += try ShippedMemory.recall(order, replaced: replaced, at: time, in: db)
                         if let approval {
                             try ApprovalLabelWriter.apply(order, approval: approval, at: time, to: db, summary: &attempt)
                         }

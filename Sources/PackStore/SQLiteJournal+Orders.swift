@@ -16,7 +16,7 @@ extension SQLiteJournal {
             for (index, order) in orders.enumerated() {
                 let replaced = try OrderWriter.upsert(order, index: index, at: time, to: db)
                 if replaced { summary.replaced += 1 } else { summary.added += 1 }
-                summary.alreadyShipped += try ShippedMemory.recall(order, in: db)
+                summary.alreadyShipped += try ShippedMemory.recall(order, replaced: replaced, at: time, in: db)
                 if let approval {
                     try ApprovalLabelWriter.apply(order, approval: approval, at: time, to: db, summary: &summary)
                 }

@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 public import PackCore
 
@@ -19,15 +18,14 @@ public enum ShippedMemory {
             arguments: [orderId])
     }
 
-    /// After an order is written: each of its parcels not shipped in the journal
-    /// that the memory knows (by waybill or parcel id) is shipped again, as it was.
-    /// Returns those parcels.
-    static func recall(_ order: Order, in db: Database) throws -> [ParcelKey] {
+    /// After a new order is written (one the journal did not have: retention may
+    /// have deleted it): each of its parcels the memory knows (by waybill or parcel
+    /// id) is shipped again, as it was. An order the journal has keeps its parcels'
+    /// states and is not looked up. Returns those parcels.
+    static func recall(_ order: Order, replaced: Bool, at time: Timestamp, in db: Database) throws -> [ParcelKey] {
+        guard !replaced else { return [] }
         var recalled: [ParcelKey] = []
         for parcel in order.parcels {
-            let state = try db.fetchString(
-                cached: "SELECT state FROM parcels WHERE order_id = ? AND parcel_id = ?", arguments: [order.id, parcel.id])
-            guard state != "shipped" else { continue }
             guard
                 let shippedAt = try Int64.fetchOne(
                     db.cachedStatement(
@@ -46,7 +44,7 @@ public enum ShippedMemory {
             recalled.append(ParcelKey(orderId: order.id, parcelId: parcel.id))
         }
         if !recalled.isEmpty {
-            try BookRecordWriter.markFinished(orderId: order.id, at: Int64(Date().timeIntervalSince1970 * 1000), to: db)
+            try BookRecordWriter.markFinished(orderId: order.id, at: time.millisecondsSinceEpoch, to: db)
         }
         return recalled
     }

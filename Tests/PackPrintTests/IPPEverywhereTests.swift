@@ -32,7 +32,11 @@ struct IPPEverywhereTests {
             toFile: "\(dir)/save.sh", atomically: true, encoding: .utf8)
         try PrivateCups.run("/bin/chmod", ["755", "\(dir)/save.sh"])
         try FileManager.default.createDirectory(atPath: "\(dir)/eve", withIntermediateDirectories: true)
-        setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=\(dir)/bus.sock", 1)
+        // For ippeveprinter alone: set in this process (setenv) it reached every
+        // program the suite started later, chromium among them, which aborted
+        // ("D-Bus connection was disconnected") once this test's bus stopped.
+        var busEnvironment = ProcessInfo.processInfo.environment
+        busEnvironment["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=\(dir)/bus.sock"
         // A port nobody uses: take one from the kernel, then free it. Another test
         // may take it meanwhile: ippeveprinter then exits, and we try another.
         var eve: Daemon?
@@ -45,7 +49,7 @@ struct IPPEverywhereTests {
             let started = try Daemon(
                 "/usr/sbin/ippeveprinter",
                 ["-k", "-d", "\(dir)/eve", "-p", String(port), "-r", "off", "-c", "\(dir)/save.sh", "-f",
-                 "application/pdf,image/pwg-raster", "-n", "localhost", "eve"])
+                 "application/pdf,image/pwg-raster", "-n", "localhost", "eve"], environment: busEnvironment)
             // Until it listens, lpadmin gets no capabilities from it.
             for _ in 0..<200 where !listening {
                 if started.exited() != nil { break }

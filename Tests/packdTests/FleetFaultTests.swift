@@ -28,6 +28,25 @@ struct FleetFaultTests {
         return (stations + logs).joined(separator: "\n")
     }
 
+    /// The node id's claim is a lock on a connection: a restarted store ends it.
+    /// packd claims it again once the store answers, so a copy with the same id
+    /// is still refused after the restart.
+    @Test(.timeLimit(.minutes(3)))
+    func theNodeIdIsClaimedAgainAfterTheStoreRestarts() throws {
+        let server = try PrivatePostgres()
+        let url = try server.createDatabase()
+        let dir = TempDirectory()
+        let packd = try RunningPackd(dir: dir.path + "/a", config: FleetDaemonTests.fleetConfig(url: url, node: "pc-n", stations: ["n1"]))
+        defer { _ = packd.stop() }
+        server.stop()
+        try server.start()
+        try waitUntil("packd claims its node id again", seconds: 60) { packd.log.contains("fleet node id claimed again") }
+        let copy = dir.file("copy.toml", FleetDaemonTests.fleetConfig(url: url, node: "pc-n", stations: ["n2"]))
+        let refused = try Packd.run(["run", "--config", copy, "--state", dir.sub("copy-state")], timeout: 60)
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("another packd runs as fleet node \"pc-n\""), "\(refused.stderr)")
+    }
+
     @Test(.timeLimit(.minutes(8)))
     func postgresRestartedAndAPackdKilledMidClaimLoseAndRepeatNothing() async throws {
         // A server of this test's own: it is stopped mid-run.

@@ -30,6 +30,15 @@ int packd_set_thread_nice(int nice);
 /// and top -H). Returns 0 or an errno value.
 int packd_set_thread_name(const char *name);
 
+/// An exclusive POSIX record lock on the whole file (F_SETLK): 0, or -1 with errno
+/// (EAGAIN/EACCES: another process holds it). Dropped when the process ends.
+int packd_lock_file(int fd);
+
+/// The pid holding a lock that would conflict with an exclusive one on `fd`'s
+/// file, 0 when none, -1 with errno. Only asks (F_GETLK): takes no lock, so a
+/// process that looks can never make the holder's own F_SETLK fail.
+int packd_lock_holder(int fd);
+
 /// libFuzzer's driver, for a fuzz binary with a main of its own (SwiftPM names
 /// an executable's entry point itself). Defined only in builds with
 /// -sanitize=fuzzer (scripts/fuzz.sh); declared here for packd-fuzz.

@@ -61,6 +61,17 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
         return text
     }
 
+    /// The value's path as an order document names it: `orders[1].lines[0].qty` in
+    /// a list (`[...]` or `{"orders": [...]}`), `order.lines[0].qty` in one order.
+    public var orderFieldPath: String? {
+        guard let first = valuePath?.first else { return valuePath(under: "order") }
+        switch first {
+        case .member("orders"): return valuePath(under: "")
+        case .index: return valuePath(under: "orders")
+        case .member: return valuePath(under: "order")
+        }
+    }
+
     /// Unwinding out of a container, the fault's path gains that container's member or index.
     func inside(_ component: PathComponent) -> JSONSyntaxError {
         guard let valuePath else { return self }

@@ -18,12 +18,8 @@ public struct OrderDecoder: Sendable {
         } catch {
             // A well-formed file with one unreadable value (`"qty": 1e400`) names that field,
             // as a field error would; a file that is not JSON names the line and column.
-            if let components = error.valuePath {
-                let root = components.first == .member("orders") ? "" : "orders"
-                throw OrderFileError(problems: [
-                    OrderFieldError(
-                        path: error.valuePath(under: root) ?? "$", message: "\(error.message) (\(error.position))")
-                ])
+            if let field = error.orderFieldPath {
+                throw OrderFileError(problems: [OrderFieldError(path: field, message: "\(error.message) (\(error.position))")])
             }
             throw OrderFileError(problems: [OrderFieldError(path: "$", message: "not valid JSON: \(error)")])
         }

@@ -3,7 +3,7 @@ import DequeModule
 import Foundation
 
 /// Threads of packd's own for the heavy work on a label's way (reading the order,
-/// Pango/Cairo and zint, poppler rasterising a carrier PDF of up to 32 MiB).
+/// Pango/Cairo and zint, poppler rasterising a carrier PDF of up to 8 MiB).
 ///
 /// Swift runs async code on a cooperative pool of one thread per core: two on a
 /// station PC. A carrier PDF taking a second to rasterise there would hold half

@@ -9,7 +9,9 @@ import Synchronization
 public final class CoreTokenState: Sendable {
     private struct State {
         var client: CoreClient?
-        var refused: String?
+        /// Why, by who was refused (delivery, the feed): a core may refuse one of
+        /// its endpoints alone, and one taking the token must not clear the other.
+        var refused: [String: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -25,14 +27,16 @@ public final class CoreTokenState: Sendable {
     func attach(_ client: CoreClient?) { state.withLock { $0.client = client } }
 
     /// Why the core refuses the token, or nil when it takes it (or was not asked yet).
-    public var refusal: String? { state.withLock { $0.refused } }
+    public var refusal: String? { state.withLock { $0.refused.sorted { $0.key < $1.key }.first?.value } }
 
-    /// Records a refusal (or its end); returns whether that changed.
+    /// Records a refusal of `source`'s requests (or its end); returns whether the
+    /// token's state as a whole (refused anywhere or nowhere) changed.
     @discardableResult
-    func refused(_ reason: String?) -> Bool {
+    func refused(_ reason: String?, by source: String) -> Bool {
         state.withLock { s in
-            defer { s.refused = reason }
-            return (s.refused == nil) != (reason == nil)
+            let before = s.refused.isEmpty
+            s.refused[source] = reason
+            return before != s.refused.isEmpty
         }
     }
 

@@ -86,20 +86,20 @@ public final class DaemonParts: Sendable {
     /// station, `[engine]`'s policy and printer. (With a shared store, a station
     /// another packd has prints there: `PostgresJournal.registerStations`.)
     public var approvalPrinting: ApprovalPrinting {
-        let config = self.config
-        return ApprovalPrinting(
-            target: { order in Self.approvalTarget(config, station: order.station) },
-            newId: { [self] time in self.newId(at: time) })
+        Self.approvalPrinting(config, newId: { [self] time in self.newId(at: time) })
     }
 
     /// `on_approval` as `packd orders import` applies it to a journal no daemon has
     /// open: the labels are queued (and waiting ones of orders that no longer ship
     /// cancelled) exactly as the daemon would, and print once it runs.
-    public static func approvalPrinting(_ config: PackConfig) -> ApprovalPrinting {
+    /// (`newId` absent: ids of a generator of its own, for a command.)
+    public static func approvalPrinting(
+        _ config: PackConfig, newId: (@Sendable (Timestamp) -> String)? = nil
+    ) -> ApprovalPrinting {
         let ids = JobIds()
         return ApprovalPrinting(
             target: { order in approvalTarget(config, station: order.station) },
-            newId: { time in ids.next(at: time) })
+            newId: newId ?? { time in ids.next(at: time) })
     }
 
     static func approvalTarget(_ config: PackConfig, station: String?) -> ApprovalPrinting.Target? {

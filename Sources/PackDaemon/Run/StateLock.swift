@@ -1,3 +1,4 @@
+import CPackdLinux
 import Foundation
 import Glibc
 
@@ -8,6 +9,11 @@ import Glibc
 /// that changes what the daemon holds in memory (`packd orders import`) finds
 /// the running daemon here and goes through its API. The kernel drops the lock
 /// with the process, however it ends, so a crash leaves nothing stale.
+///
+/// A POSIX record lock (fcntl), not flock: a command only asks who holds it
+/// (F_GETLK) and never takes one, so a command looking while packd starts cannot
+/// make packd's own lock fail. (packd opens this file once and keeps it open: a
+/// record lock ends when its process closes any descriptor of the file.)
 public final class StateLock: Sendable {
     public static let fileName = "packd.lock"
     private let fd: Int32
@@ -43,7 +49,7 @@ public final class StateLock: Sendable {
         guard fd >= 0 else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        guard packd_lock_file(fd) == 0 else {
             close(fd)
             throw Held(path: path, holder: try? holder(of: stateDirectory))
         }
@@ -64,19 +70,19 @@ public final class StateLock: Sendable {
     public static func holder(of stateDirectory: String) throws -> Holder? {
         let path = (stateDirectory as NSString).appendingPathComponent(fileName)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }  // never run here
-        defer { close(fd) }
-        // A shared lock is free unless a packd holds the exclusive one.
-        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return nil
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }  // no packd ever ran here
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
         }
+        defer { close(fd) }
+        let pid = packd_lock_holder(fd)
+        guard pid != 0 else { return nil }
         var buffer = [UInt8](repeating: 0, count: 512)
         let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         let text = String(decoding: buffer.prefix(max(0, n)), as: UTF8.self)
-        var holder = Holder(pid: 0, listen: nil)
+        var holder = Holder(pid: max(0, pid), listen: nil)
         for line in text.split(separator: "\n") {
-            if line.hasPrefix("pid=") { holder.pid = Int32(line.dropFirst(4)) ?? 0 }
+            if line.hasPrefix("pid="), holder.pid == 0 { holder.pid = Int32(line.dropFirst(4)) ?? 0 }
             if line.hasPrefix("listen=") { holder.listen = String(line.dropFirst(7)) }
         }
         return holder

@@ -36,16 +36,10 @@ public final class StationLanes: Sendable {
         let received = ContinuousClock.now
         let hub = self.hub
         let observer = self.observer
-        return tails.withLock { tails in
-            let previous = tails[station]
-            let task = Task {
-                await previous?.value
-                let (decision, labels) = try await hub.handleQueuingLabels(scan, station: station, now: now())
-                let outcome = await observer(station, scan, decision, labels, received)
-                return Decided(decision: decision, outcome: outcome)
-            }
-            tails[station] = Task { _ = try? await task.value }
-            return task
+        return chained(station) {
+            let (decision, labels) = try await hub.handleQueuingLabels(scan, station: station, now: now())
+            let outcome = await observer(station, scan, decision, labels, received)
+            return Decided(decision: decision, outcome: outcome)
         }
     }
 
@@ -54,7 +48,12 @@ public final class StationLanes: Sendable {
     /// event stream subscribes here, so that the state it is given and the outcomes
     /// it is sent after it meet exactly (contracts.md section 5).
     public func between<T: Sendable>(station: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let task = tails.withLock { tails in
+        try await chained(station, body).value
+    }
+
+    /// `body` behind everything handed to the station's lane so far, and ahead of what comes next.
+    private func chained<T: Sendable>(_ station: String, _ body: @escaping @Sendable () async throws -> T) -> Task<T, any Error> {
+        tails.withLock { tails in
             let previous = tails[station]
             let task = Task {
                 await previous?.value
@@ -63,7 +62,6 @@ public final class StationLanes: Sendable {
             tails[station] = Task { _ = try? await task.value }
             return task
         }
-        return try await task.value
     }
 
     /// Waits until every scan handed in so far is decided (shutdown).

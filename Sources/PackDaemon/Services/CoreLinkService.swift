@@ -49,7 +49,7 @@ public struct CoreLinkService: Service {
             doorbell: parts.outboxDoorbell)
         let feed = OrderFeed(
             client: client, settings: settings, sink: HubFeedSink(parts: parts), logger: parts.logger, now: { WallClock.now() },
-            tokenRefused: { reason in await reporter.coreRefusesToken(reason) })
+            tokenRefused: { reason in await reporter.tokenRefused(reason, by: "feed") })
         parts.logger.info(
             "core link", metadata: ["url": "\(settings.url)", "deliver": "\(deliver)", "feed": "\(pull ? "pull" : "none")"])
         parts.metrics?.coreReachable(true)
@@ -101,9 +101,12 @@ struct CoreLinkReporter: CoreLinkObserver {
             metadata: ["event": "\(event.id)", "order": "\(event.orderId)", "status": "\(status)", "answer": "\(body.prefix(300))"])
     }
 
-    func coreRefusesToken(_ reason: String?) async {
-        let changed = parts.coreToken.refused(reason)
-        parts.metrics?.coreTokenRefused(reason != nil)
+    func coreRefusesToken(_ reason: String?) async { await tokenRefused(reason, by: "delivery") }
+
+    /// `source`: delivery or the feed, each told apart (CoreTokenState).
+    func tokenRefused(_ reason: String?, by source: String) async {
+        let changed = parts.coreToken.refused(reason, by: source)
+        parts.metrics?.coreTokenRefused(parts.coreToken.refusal != nil)
         if let reason {
             if changed {
                 parts.logger.error(
