@@ -112,7 +112,7 @@ extension PostgresJournal {
         if let order = record.withUnsafeReadableBytes({ BookRecord.decode($0) }) { return order }
         // A record that does not read: the order's JSON is the truth.
         do {
-            return try OrderDecoder().decodeOrder(try JSONParser.parse(body))
+            return try OrderDecoder.journaled.decodeOrder(try JSONParser.parse(body))
         } catch {
             throw JournalError.corrupt("order \(id) does not decode: \(error)")
         }

@@ -118,7 +118,7 @@ enum JournalSchema {
                     finished_at INTEGER
                 );
                 """)
-            let decoder = OrderDecoder()
+            let decoder = OrderDecoder.journaled
             let rows = try Row.fetchCursor(db, sql: "SELECT id, body, received_at FROM orders")
             while let row = try rows.next() {
                 let body: String = row["body"]

@@ -34,7 +34,7 @@ extension SQLiteJournal {
         try await pool.read { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_books") ?? 0
             let builder = BookBuilder(capacity: count)
-            let decoder = OrderDecoder()
+            let decoder = OrderDecoder.journaled
             let cutoffArguments: StatementArguments = cutoff.map { ["cutoff": $0.millisecondsSinceEpoch] } ?? []
             let filter = cutoff == nil ? "" : "WHERE finished_at IS NULL OR finished_at >= :cutoff"
             let cursor = try Row.fetchCursor(
@@ -100,7 +100,7 @@ extension SQLiteJournal {
                 return nil
             }
             do {
-                return try OrderDecoder().decodeOrder(try JSONParser.parse(body))
+                return try OrderDecoder.journaled.decodeOrder(try JSONParser.parse(body))
             } catch {
                 throw JournalError.corrupt("order \(id) does not decode: \(error)")
             }
