@@ -84,7 +84,11 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CPoppler", providers: [.apt(["libpoppler-glib-dev"])]),
         // Trampolines that load libcups, pango/cairo and poppler on first call.
-        .target(name: "CLazyLibraries"),
+        // Compiled against the libraries' headers (their signatures), not linked to them.
+        .target(
+            name: "CLazyLibraries",
+            cSettings: [.unsafeFlags(pkgConfigCFlags(["pangocairo", "poppler-glib"]))]
+        ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libzint ships no pkg-config file; the shim also reads its packed modules.
         .target(name: "CZint", linkerSettings: [.linkedLibrary("zint")]),

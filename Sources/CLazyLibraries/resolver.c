@@ -1,5 +1,5 @@
-/* Loads the lazily linked libraries and resolves their trampolines.
-   See include/CLazyLibraries.h. */
+/* Loads the lazily linked libraries and defines the functions packd calls in
+   them (lazy_functions.h). See include/CLazyLibraries.h. */
 #define _GNU_SOURCE
 #include "CLazyLibraries.h"
 
@@ -10,26 +10,43 @@
 #include <string.h>
 #include <unistd.h>
 
-/* What the trampolines hand the resolver: the function's name and library,
-   and the slot the trampoline jumps through. */
+/* The libraries' own headers: each function below is defined with the
+   header's signature, which the compiler checks. packd's definitions of them
+   must be hidden (below), so the visibility the poppler and CUPS headers
+   declare ("default") is emptied first: poppler's header leaves a
+   POPPLER_PUBLIC defined before it alone, CUPS's versioning.h is read once
+   (an include guard) and its _CUPS_PUBLIC redefined before cups.h uses it. */
+#define POPPLER_PUBLIC
+#include <cups/versioning.h>
+#undef _CUPS_PUBLIC
+#define _CUPS_PUBLIC
+#include <cairo-pdf.h>
+#include <cups/cups.h>
+#include <pango/pangocairo.h>
+#include <poppler.h>
+
 #define HIDDEN __attribute__((visibility("hidden")))
 
-struct packd_lazy_entry {
-    const char *name;
-    int library;
-    void **slot;
-};
+static void *resolve(const char *name, int library, void **slot) __attribute__((noinline, cold));
 
-HIDDEN void *packd_lazy_resolve(const struct packd_lazy_entry *entry);
+/* After the first call, a load from the slot and a jump. */
+static inline void *library_function(const char *name, int library, void **slot) {
+    void *function = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    return function ? function : resolve(name, library, slot);
+}
 
-/* Each function's slot starts at its resolver stub (trampolines.S), which
-   calls packd_lazy_resolve; the resolved address then replaces it. */
-#define LAZY_FUNCTION(library, name)                                                                \
-    extern char packd_lazy_stub_##name[];                                                           \
-    HIDDEN void *packd_lazy_slot_##name = packd_lazy_stub_##name;                                   \
-    HIDDEN const struct packd_lazy_entry packd_lazy_entry_##name = {#name, library, &packd_lazy_slot_##name};
-#include "lazy_functions.h"
-#undef LAZY_FUNCTION
+/* Each function's address in its library is kept in a slot, empty until the
+   first call loads the library and looks the name up. The functions are
+   hidden: a library loaded later must bind to its own functions, never to
+   these (which would call back into a library still being loaded). */
+#define LAZY_FUNCTION(library, type, name, parameters, arguments)                                  \
+    static void *lazy_slot_##name;                                                                  \
+    HIDDEN type name parameters {                                                                   \
+        return ((__typeof__(&name))library_function(#name, library, &lazy_slot_##name))arguments;   \
+    }
+#define LAZY_VOID(library, name, parameters, arguments)                                            \
+    static void *lazy_slot_##name;                                                                  \
+    HIDDEN void name parameters { ((__typeof__(&name))library_function(#name, library, &lazy_slot_##name))arguments; }
 
 static const char *const sonames[PACKD_LAZY_LIBRARY_COUNT] = {
     [PACKD_LAZY_LABELS] = "libpangocairo-1.0.so.0",
@@ -81,21 +98,24 @@ int packd_lazy_library_is_mapped(packd_lazy_library library) {
     return 1;
 }
 
-/* Called by a resolver stub the first time its function is called (possibly
-   on several threads at once; they all store the same address). There is no
-   way to return an error through an arbitrary C function, so a library that
-   cannot be loaded ends the process with a message naming it. */
-void *packd_lazy_resolve(const struct packd_lazy_entry *entry) {
+/* The address of `name` in `library`, loading the library on first use
+   (possibly on several threads at once; they all store the same address).
+   There is no way to return an error through an arbitrary C function, so a
+   library that cannot be loaded ends the process with a message naming it;
+   callers check packd_lazy_library_load first to fail with an error instead. */
+static void *resolve(const char *name, int library, void **slot) {
     char reason[512] = "";
-    void *handle = handle_of(entry->library, reason, sizeof reason);
-    void *function = handle ? dlsym(handle, entry->name) : NULL;
+    void *handle = handle_of(library, reason, sizeof reason);
+    void *function = handle ? dlsym(handle, name) : NULL;
     if (!function) {
         char message[1024];
-        int size = snprintf(message, sizeof message, "packd: cannot call %s in %s: %s\n", entry->name,
-                            sonames[entry->library], handle ? "the library has no such function" : reason);
+        int size = snprintf(message, sizeof message, "packd: cannot call %s in %s: %s\n", name, sonames[library],
+                            handle ? "the library has no such function" : reason);
         if (size > 0) (void)!write(STDERR_FILENO, message, (size_t)size < sizeof message ? (size_t)size : sizeof message - 1);
         abort();
     }
-    __atomic_store_n(entry->slot, function, __ATOMIC_RELEASE);
+    __atomic_store_n(slot, function, __ATOMIC_RELEASE);
     return function;
 }
+
+#include "lazy_functions.h"
