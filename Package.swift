@@ -96,6 +96,12 @@ let package = Package(
         .target(
             name: "PackLabels",
             dependencies: ["PackCore", "CPangoCairo", "CPoppler", "CZint", "CZlib", "CLazyLibraries"],
+            // The bundled templates (templates/*.json, linked here: a resource
+            // must be inside its target) are built into the binary.
+            resources: [
+                .embedInCode("Resources/sku-60x40.json"), .embedInCode("Resources/waybill-100x150.json"),
+                .embedInCode("Resources/waybill-100x180.json"), .embedInCode("Resources/waybill-76x130.json"),
+            ],
             swiftSettings: strict
         ),
         // libcups has no pkg-config file on Debian 12.
@@ -144,6 +150,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The station page is built into the binary (display/station.html,
+            // linked here: a resource must be inside its target).
+            resources: [.embedInCode("Resources/station.html")],
             swiftSettings: strict
         ),
         // The link to the ERP's core: outbound events delivered, the order feed pulled.
@@ -185,6 +194,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            // packd demo's orders and scans (samples/, linked here: a resource
+            // must be inside its target) are built into the binary.
+            resources: [.embedInCode("Resources/orders.json"), .embedInCode("Resources/scans.jsonl")],
             swiftSettings: strict
         ),
         // Command-line front end; everything it does lives in the libraries.

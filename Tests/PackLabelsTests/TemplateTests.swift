@@ -9,7 +9,7 @@ struct TemplateTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    @Test("The templates built into packd are exactly templates/*.json (run scripts/embed-templates.sh)")
+    @Test("The templates built into packd are exactly templates/*.json (Sources/PackLabels/Resources links each, Package.swift embeds it)")
     func bundledMatchTheFiles() throws {
         let directory = Self.repository.appendingPathComponent("templates")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()

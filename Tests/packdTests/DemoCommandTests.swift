@@ -8,7 +8,7 @@ import Testing
 struct DemoCommandTests {
     let dir = TempDirectory()
 
-    @Test("The samples built into packd are exactly samples/ (run scripts/embed-samples.sh)")
+    @Test("The samples built into packd are exactly samples/")
     func embeddedSamplesMatchTheFiles() throws {
         let samples = Packd.repository.appendingPathComponent("samples")
         let orders = try String(contentsOf: samples.appendingPathComponent("orders.json"), encoding: .utf8)

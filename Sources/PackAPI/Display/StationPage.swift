@@ -24,7 +24,7 @@ public enum StationPage {
     }
 
     /// The page as embedded, before the settings are filled in.
-    public static var template: String { StationPageSource.html }
+    public static let template = String(decoding: PackageResources.station_html, as: UTF8.self)
 
     public static func html(_ settings: Settings) -> String {
         let config: JSONValue = [
@@ -35,7 +35,7 @@ public enum StationPage {
             ],
             "barcodes": .object(.init(uniqueKeysWithValues: settings.barcodes.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
         ]
-        return StationPageSource.html.replacingOccurrences(of: "__PACKD_CONFIG__", with: scriptSafe(config.serialized()))
+        return template.replacingOccurrences(of: "__PACKD_CONFIG__", with: scriptSafe(config.serialized()))
     }
 
     /// JSON inside a <script> element: `<`, `>` and `&` escaped so that no value
