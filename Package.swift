@@ -255,6 +255,12 @@ let package = Package(
             path: "Tests/PackTestSupport",
             swiftSettings: strict
         ),
+        // The `.requires(...)` trait: skipped where a tool is missing, failed under CI.
+        .target(
+            name: "PackTestRequirements",
+            path: "Tests/PackTestRequirements",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PackCoreTests",
             dependencies: [
@@ -288,17 +294,17 @@ let package = Package(
         ),
         .testTarget(
             name: "PackPrintTests",
-            dependencies: ["PackPrint", "PackLabels", "PackCore", "PackTestSupport"],
+            dependencies: ["PackPrint", "PackLabels", "PackCore", "PackTestSupport", "PackTestRequirements"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "PackDaemonTests",
-            dependencies: ["PackDaemon", "PackCore", "PackStore", "PackDevices", "PackPrint", "PackTestSupport", "PackFuzzTargets"],
+            dependencies: ["PackDaemon", "PackCore", "PackStore", "PackDevices", "PackPrint", "PackTestSupport", "PackFuzzTargets", "PackTestRequirements"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "PackFleetTests",
-            dependencies: ["PackFleet", "PackCore", "PackStore", "PackDaemon", "PackTestSupport"],
+            dependencies: ["PackFleet", "PackCore", "PackStore", "PackDaemon", "PackTestSupport", "PackTestRequirements"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -310,6 +316,7 @@ let package = Package(
             name: "packdTests",
             dependencies: [
                 "packd", "packd-umockdev-harness", "PackCLI", "PackDaemon", "PackAPI", "PackCore", "PackStore", "PackTestSupport",
+                "PackTestRequirements",
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict

@@ -3,6 +3,7 @@ import PackCore
 import PackDaemon
 import PackPrint
 import PackStore
+import PackTestRequirements
 import PackTestSupport
 import Testing
 
@@ -74,7 +75,7 @@ struct StationPrintingTests {
         #expect(try await other.printJobs(printer: nil, limit: 10).isEmpty)
     }
 
-    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func theQueuedLabelIsRenderedAndPrintedExactlyOnce() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
@@ -104,7 +105,7 @@ struct StationPrintingTests {
     /// A label an earlier packd handed to CUPS just before dying (the journal still
     /// says queued) is found by its name and followed, not sent again; one CUPS
     /// does not have is sent.
-    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func aLabelCupsAlreadyHasIsNotSentAgain() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
@@ -128,7 +129,7 @@ struct StationPrintingTests {
     /// The CUPS job created for a label while its decision was made durable is
     /// the one its label goes into; one whose label is abandoned (the commit
     /// failed), or never comes, is cancelled and prints nothing.
-    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func anAnticipatedLabelGoesIntoTheJobCreatedForItAndOneThatNeverComesPrintsNothing() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
@@ -187,7 +188,7 @@ struct StationPrintingTests {
 
     /// A queue that keeps refusing: retried within the budget, then failed with
     /// label.failed, and the queue goes on with the next label.
-    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func afterTheRetryBudgetTheLabelFailsAndTheQueueGoesOn() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
@@ -220,7 +221,7 @@ struct StationPrintingTests {
 
     /// A printer that is down: the job waits, the station's printer report says
     /// what is wrong, and it says ready again once the label is out.
-    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func theStationIsToldWhatThePrinterNeeds() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
@@ -247,7 +248,7 @@ struct StationPrintingTests {
 
     /// A backend that cannot read the spooled label leaves the printer idle, with
     /// no reason, while CUPS retries: the station is told what the backend said.
-    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
+    @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func aStalledJobIsReportedInTheBackendsWords() async throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()

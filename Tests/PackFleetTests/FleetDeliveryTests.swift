@@ -2,12 +2,13 @@ import Foundation
 import PackCore
 import PackFleet
 import PackStore
+import PackTestRequirements
 import PackTestSupport
 import Synchronization
 import Testing
 
 /// The shared outbox: one packd of the fleet delivers it, in order per order.
-@Suite(.enabled(if: FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15 (scripts/test.sh)"))
+@Suite(.requires(FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15 (scripts/test.sh)"))
 struct FleetDeliveryTests {
     static func shipped(_ order: String, _ n: Int) -> OutboundEvent {
         OutboundEvent(

@@ -2,7 +2,9 @@ import Foundation
 import Glibc
 
 /// A Server-Sent Events subscriber on one connection: `next` returns the next
-/// message, or throws once its time limit passes.
+/// message, or throws once its time limit passes. The limit is for the message,
+/// not for each read: packd's keep-alive comments (every 16 s) would otherwise
+/// keep a wait for a message that never comes alive for ever.
 public final class SSEClient: @unchecked Sendable {
     public struct Message: Sendable, Equatable {
         public var id: String?
@@ -14,9 +16,12 @@ public final class SSEClient: @unchecked Sendable {
     private let fd: Int32
     private var decoder = ChunkedDecoder()
     private var text = ""
+    private let timeout: Double
 
     public init(port: Int, path: String, token: String?, lastEventId: String? = nil, timeout: Double = 30) throws {
+        self.timeout = timeout
         fd = try HTTPClient.connectLoopback(port: port, timeout: timeout)
+        let deadline = Date().addingTimeInterval(timeout)
         var head = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: text/event-stream\r\n"
         if let token { head += "Authorization: Bearer \(token)\r\n" }
         if let lastEventId { head += "Last-Event-ID: \(lastEventId)\r\n" }
@@ -25,6 +30,7 @@ public final class SSEClient: @unchecked Sendable {
         var raw: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while HTTPClient.find([13, 10, 13, 10], in: raw, from: 0) == nil {
+            try Self.waitReadable(fd, until: deadline, "SSE \(path): no answer")
             let n = read(fd, &buffer, buffer.count)
             guard n > 0 else { throw HTTPClient.ClientError("SSE \(path): no answer") }
             raw += buffer[0..<n]
@@ -37,9 +43,22 @@ public final class SSEClient: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// The next message (keep-alive comments skipped).
+    /// Waits until `fd` has data (or is closed) or `deadline` passes.
+    private static func waitReadable(_ fd: Int32, until deadline: Date, _ what: @autoclosure () -> String) throws {
+        while true {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { throw HTTPClient.ClientError("\(what()) in time") }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&p, 1, Int32(min(left * 1000, 60_000).rounded(.up)))
+            if ready > 0 { return }
+            if ready < 0 && errno != EINTR { throw HTTPClient.ClientError("poll: errno \(errno)") }
+        }
+    }
+
+    /// The next message (keep-alive comments skipped), within the client's time limit.
     public func next() throws -> Message {
         var buffer = [UInt8](repeating: 0, count: 65536)
+        let deadline = Date().addingTimeInterval(timeout)
         while true {
             if let range = text.range(of: "\n\n") {
                 let block = String(text[..<range.lowerBound])
@@ -56,6 +75,7 @@ public final class SSEClient: @unchecked Sendable {
                 if any { return message }
                 continue
             }
+            try Self.waitReadable(fd, until: deadline, "no message on the event stream within \(timeout) s")
             let n = read(fd, &buffer, buffer.count)
             guard n > 0 else { throw HTTPClient.ClientError("the event stream ended or went quiet (errno \(errno))") }
             text += String(decoding: decoder.feed(Array(buffer[0..<n])), as: UTF8.self)

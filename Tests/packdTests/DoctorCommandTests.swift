@@ -1,9 +1,10 @@
 import Foundation
+import PackTestRequirements
 import PackTestSupport
 import Testing
 
 /// `packd doctor` on a station that is well, and on one that is not.
-@Suite(.enabled(if: PrivateCups.available, "needs root and cupsd"), .serialized)
+@Suite(.requires(PrivateCups.available, "needs root and cupsd"), .serialized)
 struct DoctorCommandTests {
     let dir = TempDirectory()
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PackTestRequirements
 import PackTestSupport
 import Testing
 
@@ -10,8 +11,8 @@ import Testing
 /// socket printer that records bytes.
 @Suite(
     .serialized,
-    .enabled(if: PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"),
-    .enabled(if: PrivateCups.available, "needs root and cupsd"))
+    .requires(PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"),
+    .requires(PrivateCups.available, "needs root and cupsd"))
 struct FleetApprovalTests {
     let dir = TempDirectory()
 

@@ -1,11 +1,12 @@
 import Foundation
 import Glibc
+import PackTestRequirements
 import PackTestSupport
 import Testing
 
 /// The journal on a file system that fills up: a 2 MiB tmpfs mounted in a
 /// private mount namespace of packd's own.
-@Suite(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/nsenter"), "needs root for a mount namespace"))
+@Suite(.requires(getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/nsenter"), "needs root for a mount namespace"))
 struct FullDiskTests {
     let dir = TempDirectory()
 

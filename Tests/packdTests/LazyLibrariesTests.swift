@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PackTestRequirements
 import PackTestSupport
 import Testing
 
@@ -32,7 +33,7 @@ import Testing
         #expect(packd.stop()?.status == 0)
     }
 
-    @Test(.enabled(if: PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(3)))
+    @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(3)))
     func theFirstLabelLoadsTheRendererAndPrints() throws {
         let cups = try PrivateCups()
         let printer = try SocketPrinter()

@@ -1,9 +1,10 @@
 import Foundation
+import PackTestRequirements
 import PackTestSupport
 import Testing
 
 /// `packd print` and `packd printers` against a private cupsd and socket printers.
-@Suite(.enabled(if: PrivateCups.available, "needs root and cupsd"), .serialized)
+@Suite(.requires(PrivateCups.available, "needs root and cupsd"), .serialized)
 struct PrintCommandTests {
     let dir = TempDirectory()
 

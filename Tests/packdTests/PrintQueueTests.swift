@@ -1,11 +1,12 @@
 import Foundation
 import PackStore
+import PackTestRequirements
 import PackTestSupport
 import Testing
 
 /// The journal's print queue worked against a private cupsd: labels arrive in
 /// order and exactly once through printer faults, a CUPS restart and a SIGKILL.
-@Suite(.enabled(if: PrivateCups.available, "needs root and cupsd"), .serialized)
+@Suite(.requires(PrivateCups.available, "needs root and cupsd"), .serialized)
 struct PrintQueueTests {
     let dir = TempDirectory()
     var state: String { dir.sub("state") }

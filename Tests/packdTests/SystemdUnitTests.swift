@@ -1,9 +1,10 @@
 import Foundation
+import PackTestRequirements
 import PackTestSupport
 import Testing
 
 /// systemd/packd.service as systemd itself reads it.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "needs systemd-analyze"))
+@Suite(.requires(FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "needs systemd-analyze"))
 struct SystemdUnitTests {
     let dir = TempDirectory()
 
