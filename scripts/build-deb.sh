@@ -108,7 +108,8 @@ lazy_libraries=(libpangocairo-1.0.so.0 libpango-1.0.so.0 libcairo.so.2 libgobjec
 mkdir -p "$stage/src/debian"
 printf 'Source: packd\n\nPackage: packd\nArchitecture: amd64\n' > "$stage/src/debian/control"
 {
-    echo '#define LAZY_FUNCTION(library, name) extern void name(void); void *packd_uses_##name = (void *)name;'
+    echo '#define LAZY_FUNCTION(library, type, name, parameters, arguments) extern void name(void); void *packd_uses_##name = (void *)name;'
+    echo '#define LAZY_VOID(library, name, parameters, arguments) LAZY_FUNCTION(library, void, name, parameters, arguments)'
     echo '#include "lazy_functions.h"'
 } > "$stage/src/lazy-libraries.c"
 "$c_compiler" -shared -fPIC -I Sources/CLazyLibraries -o "$stage/src/lazy-libraries.so" "$stage/src/lazy-libraries.c" \
