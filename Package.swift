@@ -33,6 +33,13 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ] + labelLibraryHeaders
 
+/// scripts/fuzz.sh sets PACKD_FUZZ_BUILD=1: the modules holding the decoders the
+/// fuzz targets reach are then built with libFuzzer's coverage and
+/// AddressSanitizer, and every other module (NIO, GRDB, the store, the API...)
+/// without sanitizers, as for release (docs/fuzzing.md).
+let fuzzBuild = ProcessInfo.processInfo.environment["PACKD_FUZZ_BUILD"] == "1"
+let fuzzed: [SwiftSetting] = fuzzBuild ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+
 let package = Package(
     name: "packd",
     platforms: [.macOS(.v14)],
@@ -72,7 +79,7 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + fuzzed
         ),
         // C shims for what Swift cannot import (variadic ioctls, _GNU_SOURCE calls).
         .target(name: "CPackdLinux"),
@@ -102,7 +109,7 @@ let package = Package(
                 .embedInCode("Resources/sku-60x40.json"), .embedInCode("Resources/waybill-100x150.json"),
                 .embedInCode("Resources/waybill-100x180.json"), .embedInCode("Resources/waybill-76x130.json"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + fuzzed
         ),
         // libcups has no pkg-config file on Debian 12.
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
@@ -116,7 +123,7 @@ let package = Package(
         .target(
             name: "PackDevices",
             dependencies: ["PackCore", "CPackdLinux", "CXKBCommon", "CUdev"],
-            swiftSettings: strict
+            swiftSettings: strict + fuzzed
         ),
         // The journal: SQLite through GRDB.
         .target(
@@ -167,7 +174,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + fuzzed
         ),
         // Configuration and wiring of the daemon's parts.
         .target(
@@ -197,7 +204,7 @@ let package = Package(
             // packd demo's orders and scans (samples/, linked here: a resource
             // must be inside its target) are built into the binary.
             resources: [.embedInCode("Resources/orders.json"), .embedInCode("Resources/scans.jsonl")],
-            swiftSettings: strict
+            swiftSettings: strict + fuzzed
         ),
         // Command-line front end; everything it does lives in the libraries.
         .target(
@@ -226,12 +233,13 @@ let package = Package(
         .target(
             name: "PackFuzzTargets",
             dependencies: ["PackCore", "PackCoreLink", "PackDaemon", "PackDevices", "PackLabels"],
-            swiftSettings: strict
+            swiftSettings: strict + fuzzed
         ),
         .executableTarget(
             name: "packd-fuzz",
             dependencies: ["PackFuzzTargets", "CPackdLinux"],
-            swiftSettings: strict
+            swiftSettings: strict + fuzzed + (fuzzBuild ? [.define("PACKD_FUZZING"), .unsafeFlags(["-parse-as-library"])] : []),
+            linkerSettings: fuzzBuild ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
         ),
         .executableTarget(
             name: "PackBench",

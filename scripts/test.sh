@@ -11,27 +11,51 @@
 #
 # Then the Debian package (scripts/test-package.sh): built in release mode,
 # checked by lintian, installed into a fresh Debian 12 root, upgraded, purged;
-# then every fuzz target for 20 s.
+# then every fuzz target for 20 s. Each part is bounded by `timeout` (a hang
+# fails the run instead of holding CI) and timed; the times are printed at the
+# end (docs/testing.md records them).
 #
 # Extra arguments go to the first run (e.g. --filter StationHub), and only it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build --build-tests
-swift test --skip-build "$@"
+times=()
+part() {
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  times+=("$(printf '%6d s  %s' $((SECONDS - start)) "$name")")
+}
+report() { [ ${#times[@]} -eq 0 ] || { echo "== test.sh: time of each part"; printf '%s\n' "${times[@]}"; } >&2; }
+trap report EXIT
+part "debug build with the tests" swift build --build-tests
+# The store tests are left to their own run below, not skipped in this one.
+part "the suite" timeout 1500 swift test --skip-build --skip PackFleetTests "$@"
 if [ $# -eq 0 ]; then
-  # Bounded: a hang here fails the run instead of holding CI.
-  PACKD_FLEET_TESTS=1 timeout 600 swift test --skip-build --filter PackFleetTests
-  timeout 2400 ./scripts/test-package.sh
+  part "the shared store's tests" env PACKD_FLEET_TESTS=1 timeout 600 swift test --skip-build --filter PackFleetTests
+  part "the Debian package (release build, install, upgrade, purge)" timeout 2400 ./scripts/test-package.sh
   # Each fuzz target for a bounded time (libFuzzer + AddressSanitizer,
-  # docs/fuzzing.md): a crash fails the run and leaves its input in
-  # .build-fuzz/crashes/.
+  # docs/fuzzing.md), built once and run
+  # two at a time (one per core; libFuzzer is single-threaded): a crash fails
+  # the run and leaves its input in .build-fuzz/crashes/.
+  part "the fuzz build" timeout 1200 ./scripts/fuzz.sh --build
   mkdir -p .build-fuzz/logs
-  for target in $(./scripts/fuzz.sh --list); do
-    if ! ./scripts/fuzz.sh "$target" 20 > ".build-fuzz/logs/$target.log" 2>&1; then
+  fuzz_one() {
+    local target=$1
+    if ! timeout 120 ./scripts/fuzz.sh --no-build "$target" 20 > ".build-fuzz/logs/$target.log" 2>&1; then
       tail -n 60 ".build-fuzz/logs/$target.log"
       echo "fuzz target $target failed" >&2
-      exit 1
+      return 1
     fi
     echo "$target: $(grep -h 'stat::number_of_executed_units' ".build-fuzz/logs/$target.log")"
-  done
+  }
+  fuzz_all() {
+    local running=0 target
+    for target in $(./scripts/fuzz.sh --list); do
+      if [ "$running" -eq 2 ]; then wait -n; running=$((running - 1)); fi
+      fuzz_one "$target" &
+      running=$((running + 1))
+    done
+    while [ "$running" -gt 0 ]; do wait -n; running=$((running - 1)); done
+  }
+  part "the fuzz targets, 20 s each, two at a time" fuzz_all
 fi
