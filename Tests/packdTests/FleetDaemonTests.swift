@@ -222,17 +222,14 @@ struct FleetDaemonTests {
         let database = PrivatePostgres.database(of: url)
         // A backend ends when it next reads its closed socket; with the store
         // tests of the same run busy on this server that took over 10 s once.
-        let deadline = Date().addingTimeInterval(60)
-        while try server.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'packd pc-a'", database: database)
-            .trimmingCharacters(in: .whitespacesAndNewlines) != "0"
-        {
-            guard Date() < deadline else {
-                let sessions = try server.psql(
-                    "SELECT state, wait_event_type, wait_event, query FROM pg_stat_activity WHERE application_name = 'packd pc-a'",
-                    database: database)
-                throw HTTPClient.ClientError("pc-a's sessions outlived it by 60 s: \(sessions)")
-            }
-            usleep(20_000)
+        func sessions(_ columns: String) throws -> String {
+            try server.psql("SELECT \(columns) FROM pg_stat_activity WHERE application_name = 'packd pc-a'", database: database)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        do {
+            try waitUntil("pc-a's sessions end", seconds: 60) { try sessions("count(*)") == "0" }
+        } catch let timeout as PollTimeout {
+            throw PollTimeout("\(timeout), they wait on: \(try sessions("state, wait_event_type, wait_event, query"))")
         }
         let c = try RunningPackd(dir: dir.path + "/c", config: second)
         defer { _ = c.stop() }
