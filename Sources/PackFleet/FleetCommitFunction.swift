@@ -1,6 +1,6 @@
 /// `packd_commit(jsonb)`: a scan's whole commit in one statement, so that it costs
 /// three round trips to PostgreSQL (BEGIN, it, COMMIT: only COMMIT's answer says
-/// the commit is on disk) instead of about twelve (begin, the orders' row
+/// the commit is on disk; one since v6's procedure) instead of about twelve (begin, the orders' row
 /// locks, each parcel, the station, the outbox, the stock level and ledger, the
 /// notifications, commit), each a wake-up of packd and of a server backend.
 ///
@@ -29,6 +29,26 @@ enum FleetCommitFunction {
             .replacingOccurrences(of: "    note_ text;\n", with: "    note_ text;\n    notes_ text[] := '{}';\n")
             .replacingOccurrences(of: "PERFORM pg_notify('packd_orders', note_);", with: "notes_ := notes_ || note_;")
             .replacingOccurrences(of: "    END LOOP;\nEND\n$fn$", with: "    END LOOP;\n    RETURN notes_;\nEND\n$fn$")
+    ]
+
+    /// `packd_commit_durably(jsonb, INOUT text[])`: `packd_commit_notes` in a
+    /// procedure that commits before it answers, so that a scan's commit is one
+    /// round trip instead of three (BEGIN, the function, COMMIT), each a wake-up
+    /// of packd and of a backend: most of the fleet's shipment tail (docs/
+    /// benchmarks.md). Called outside a transaction block (PostgreSQL allows
+    /// COMMIT in a procedure only there), the COMMIT inside flushes the WAL
+    /// (synchronous_commit on) before CALL returns its row, so the answer still
+    /// reaches packd only once the commit is on disk. A refusal (PD001) or a
+    /// deadlock raised before the COMMIT rolls everything back, as before.
+    static let v6 = [
+        #"""
+        CREATE PROCEDURE packd_commit_durably(c jsonb, INOUT notes text[] DEFAULT NULL) LANGUAGE plpgsql AS $fn$
+        BEGIN
+            notes := packd_commit_notes(c);
+            COMMIT;
+        END
+        $fn$
+        """#
     ]
 
     static let commit = #"""

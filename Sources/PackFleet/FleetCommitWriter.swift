@@ -9,15 +9,17 @@ import PostgresNIO
 /// which decides every transition another station could race on the rows
 /// themselves and refuses the whole commit when one was lost.
 enum FleetCommitWriter {
-    /// Returns the notifications to send once the transaction has committed.
-    static func write(_ commit: ScanCommit, node: String, mode: CoreMode, to db: PostgresConnection, logger: Logger) async throws
+    /// Commits the decision in one round trip: `packd_commit_durably` commits
+    /// before it answers. `db` must not be in a transaction (PostgreSQL refuses
+    /// COMMIT in a procedure called inside one). Returns the notifications to send,
+    /// the commit being on disk.
+    static func commit(_ commit: ScanCommit, node: String, mode: CoreMode, on db: PostgresConnection, logger: Logger) async throws
         -> [String]
     {
         let argument = Self.argument(commit, node: node, mode: mode).serialized()
         do {
-            // The function's refusal arrives with its row: read it.
             var notes: [String] = []
-            for try await row in try await db.checkedQuery("SELECT packd_commit_notes(\(argument)::jsonb)", logger: logger)
+            for try await row in try await db.checkedQuery("CALL packd_commit_durably(\(argument)::jsonb)", logger: logger)
                 .decode([String].self)
             {
                 notes = row

@@ -203,6 +203,10 @@ enum FleetSchema {
             "v5: a scan commit's notifications after it (packd_commit_notes)",
             FleetCommitFunction.v5
         ),
+        (
+            "v6: a scan commit in one round trip (packd_commit_durably)",
+            FleetCommitFunction.v6
+        ),
     ]
 
     /// Applies the migrations the store does not have yet, in order, in one

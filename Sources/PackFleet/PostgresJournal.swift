@@ -90,12 +90,18 @@ public final class PostgresJournal: SharedBookJournal {
     @discardableResult
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let logger = self.logger
+        return try await retryingConflicts {
+            try await self.client.checkedTransaction(logger: logger) { db in try await body(db) }
+        }
+    }
+
+    /// Runs `operation` (one transaction) within the deadline, again when
+    /// PostgreSQL chose it as a deadlock's or serialization failure's victim.
+    func retryingConflicts<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             do {
-                return try await Self.within(deadline) {
-                    try await self.client.checkedTransaction(logger: logger) { db in try await body(db) }
-                }
+                return try await Self.within(deadline, operation)
             } catch {
                 let cause = Self.cause(of: error)
                 if let psql = cause as? PSQLError, let code = psql.serverInfo?[.sqlState],
@@ -160,13 +166,16 @@ public final class PostgresJournal: SharedBookJournal {
         let node = self.node
         let mode = self.mode
         let logger = self.logger
-        // In a transaction of its own, not as one autocommitted statement: a
-        // statement's rows end (CommandComplete) before PostgreSQL commits it at
-        // Sync, so its answer would reach the packer before the commit is on disk.
-        // COMMIT answers only once it is. (Found by FleetFaultTests: a claim heard
-        // by the packer lost in a crash of the server, and claimed again.)
-        let notes = try await transaction { db in
-            try await FleetCommitWriter.write(commit, node: node, mode: mode, to: db, logger: logger)
+        // Not as one autocommitted SELECT: a statement's rows end (CommandComplete)
+        // before PostgreSQL commits it at Sync, so its answer would reach the
+        // packer before the commit is on disk (found by FleetFaultTests: a claim
+        // heard by the packer lost in a crash of the server, and claimed again).
+        // A procedure that commits before it returns its row answers only once
+        // the commit is, in one round trip.
+        let notes = try await retryingConflicts {
+            try await self.client.withConnection { db in
+                try await FleetCommitWriter.commit(commit, node: node, mode: mode, on: db, logger: logger)
+            }
         }
         noteSender.send(notes, through: self)
     }

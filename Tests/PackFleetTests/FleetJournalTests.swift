@@ -32,11 +32,13 @@ struct FleetJournalTests {
         guard let store = try await FleetStore.make() else { return }
         let first = try await store.journal(node: "pc-1")
         let second = try await store.journal(node: "pc-2")
-        #expect(try store.sql("SELECT count(*) FROM packd_migrations") == "5")
+        #expect(try store.sql("SELECT count(*) FROM packd_migrations") == "6")
         // v5's function is v3's with its notifications returned, not sent.
         let v5 = try store.sql("SELECT prosrc FROM pg_proc WHERE proname = 'packd_commit_notes'")
         #expect(v5.contains("RETURN notes_;") && v5.contains("notes_ := notes_ || note_;") && !v5.contains("pg_notify"))
         #expect(try store.sql("SELECT prosrc FROM pg_proc WHERE proname = 'packd_commit'").contains("pg_notify"))
+        // v6's procedure commits before it answers.
+        #expect(try store.sql("SELECT prokind FROM pg_proc WHERE proname = 'packd_commit_durably'") == "p")
         await first.close()
         await second.close()
         try store.sql("INSERT INTO packd_migrations (name) VALUES ('v99: from the future')")

@@ -275,7 +275,7 @@ struct FleetFaultTests {
         let result = try Packd.run(["doctor", "--config", lax])
         #expect(result.status == 1)
         for line in ["FAIL store: ", "synchronous_commit = off: a confirmed shipment could be lost in a crash",
-                     "warn store: the store lacks 5 migration(s): v1", "fix: start packd"] {
+                     "warn store: the store lacks 6 migration(s): v1", "fix: start packd"] {
             #expect(result.stdout.contains(line), "\(line)\n\(result.stdout)")
         }
         #expect(try server.psql("SELECT to_regclass('packd_migrations') IS NULL", database: database).contains("t"))
