@@ -10,8 +10,11 @@ enum RenderLoadBench {
     struct Result {
         var quiet: Samples
         var loaded: Samples
+        var printingOnly: Samples
         var labels: Int
+        var documents: Int
         var pdfBytes: Int
+        var labelBytes: Int
         var secondsPerLabel: Double
     }
 
@@ -29,7 +32,7 @@ enum RenderLoadBench {
         // The scanned parcels print nothing: only the PDFs keep the renderer busy.
         let config = cups.packdConfig(scanner: nil) + "\n[printers.label-02]\nqueue = \"zebra2\"\nlanguage = \"zpl\"\n"
             + "\n[stations.pack-01]\nlabel_policy = \"never\"\n"
-        let running = try await DaemonBench.Running(config: config, orders: DaemonBench.orders(2 * parcels + 10))
+        let running = try await DaemonBench.Running(config: config, orders: DaemonBench.orders(3 * parcels + 10))
         defer { running.stop() }
         let pdf = LargePDF.make(bytes: InputLimits.carrierDocumentBytes - 4096)
         let base64 = Data(pdf).base64EncodedString()
@@ -60,35 +63,65 @@ enum RenderLoadBench {
         let quiet = try phase(0..<parcels)
         // Renders go on for the whole loaded phase: a new label is asked for as
         // soon as the one before reached the printer.
+        let started = now()
+        let (loaded, labels, total, printedBytes) = try loadedPhase(printers, running: running, measuring: { try phase(parcels..<2 * parcels) }) { n, asked in
+            #"{"printer": "label-0\#(n + 1)", "order": "PDF-\#((asked + n) % pdfOrders)"}"#
+        }
+        let elapsed = Double(now() - started) / 1e9
+        // The same printing without the renders: the bytes a PDF label became,
+        // sent as a document (printed as it is), so that what the rest of the
+        // printing costs the scans (the API, cupsd and its backend, the
+        // benchmark's printers) is seen apart from the rasterising.
+        let document = Data(printedBytes).base64EncodedString()
+        let (printingOnly, documents, _, _) = try loadedPhase(printers, running: running, measuring: { try phase(2 * parcels + 10..<3 * parcels + 10) }) { n, _ in
+            #"{"printer": "label-0\#(n + 1)", "document": {"format": "zpl", "base64": "\#(document)"}}"#
+        }
+        return Result(
+            quiet: quiet, loaded: loaded, printingOnly: printingOnly, labels: labels, documents: documents,
+            pdfBytes: pdf.count, labelBytes: printedBytes.count, secondsPerLabel: total > 0 ? elapsed / Double(total) : 0)
+    }
+
+    /// Runs `measuring` while each printer is kept busy with `body`'s print
+    /// requests, one asked for as soon as the printer has the one before.
+    /// Returns its samples, the labels printed during it and in all, and the
+    /// bytes of the first label printed.
+    static func loadedPhase(
+        _ printers: [SocketPrinter], running: DaemonBench.Running, measuring: () throws -> Samples,
+        body: @escaping @Sendable (Int, Int) -> String
+    ) throws -> (Samples, Int, Int, [UInt8]) {
         let stop = Shared(false)
         let printed = Shared(0)
         let port = running.port
         let token = running.token
-        let started = now()
+        let already = printers.map { $0.jobs.count }
+        var threads: [Thread] = []
+        let done = DispatchGroup()
         for (n, printer) in printers.enumerated() {
-            Thread {
-                var asked = 0
+            done.enter()
+            let thread = Thread {
+                var asked = already[n]
                 while !stop.withLock({ $0 }) {
                     _ = try? HTTPClient.request(
-                        port: port, method: "POST", path: "/v1/print", token: token,
-                        body: Array(#"{"printer": "label-0\#(n + 1)", "order": "PDF-\#((asked + n) % pdfOrders)"}"#.utf8))
+                        port: port, method: "POST", path: "/v1/print", token: token, body: Array(body(n, asked).utf8))
                     asked += 1
                     _ = try? printer.waitForJobs(asked, timeout: 120)
                     printed.withLock { $0 += 1 }
                 }
-            }.start()
+                done.leave()
+            }
+            threads.append(thread)
+            thread.start()
         }
-        // The first render under way before the measured scans begin.
+        // The first label under way before the measured scans begin.
         let deadline = Date().addingTimeInterval(60)
         while printed.withLock({ $0 }) < 2, Date() < deadline { usleep(10_000) }
-        let loadedStart = printed.withLock { $0 }
-        let loaded = try phase(parcels..<2 * parcels)
-        let labels = printed.withLock { $0 } - loadedStart
+        let start = printed.withLock { $0 }
+        let samples = try measuring()
+        let during = printed.withLock { $0 } - start
         stop.withLock { $0 = true }
-        let elapsed = Double(now() - started) / 1e9
-        let total = printed.withLock { $0 }
-        return Result(
-            quiet: quiet, loaded: loaded, labels: labels, pdfBytes: pdf.count,
-            secondsPerLabel: total > 0 ? elapsed / Double(total) : 0)
+        // Both printers' last requests done before the next phase begins.
+        _ = done.wait(timeout: .now() + 120)
+        let first = printers[0].jobs.dropFirst(already[0]).first ?? []
+        return (samples, during, printed.withLock { $0 }, first)
     }
 }

@@ -53,8 +53,10 @@ if CommandLine.arguments.contains("render") {
     print("|---|---|---|---|---|")
     print("| baseline: no label rendering | \(r.quiet.count) | \(millis(r.quiet.percentile(50))) | \(millis(r.quiet.percentile(99))) | \(millis(r.quiet.percentile(100))) |")
     print("| a PDF label rendering all the time (\(r.labels) labels, \(String(format: "%.2f", r.secondsPerLabel)) s each) | \(r.loaded.count) | \(millis(r.loaded.percentile(50))) | \(millis(r.loaded.percentile(99))) | \(millis(r.loaded.percentile(100))) |")
+    print("| the same printing without rendering (each printer sent the \(r.labelBytes) bytes a PDF label became, as a ZPL document: \(r.documents) during the phase) | \(r.printingOnly.count) | \(millis(r.printingOnly.percentile(50))) | \(millis(r.printingOnly.percentile(99))) | \(millis(r.printingOnly.percentile(100))) |")
     print("")
     print("p99 loaded / baseline: \(String(format: "%.2f", Double(r.loaded.percentile(99)) / Double(max(1, r.quiet.percentile(99)))))")
+    print("p99 printing without rendering / baseline: \(String(format: "%.2f", Double(r.printingOnly.percentile(99)) / Double(max(1, r.quiet.percentile(99)))))")
     exit(0)
 }
 
