@@ -42,15 +42,23 @@ public final class Daemon: @unchecked Sendable {
         // Nothing else of ours: a test's FIFO or pipe held by a daemon would never
         // see its end of file.
         _ = packd_spawn_close_from(&actions, 3)
+        // It dies with the test process, and is spawned from the thread that
+        // lives as long (Children).
+        let (path, arguments) = Children.dyingWithUs(path, arguments)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { env in env.map { strdup("\($0.key)=\($0.value)") } + [nil] }
         defer { envp?.forEach { free($0) } }
-        var child: pid_t = 0
-        let status = envp.map { e in posix_spawn(&child, path, &actions, &attributes, argv, e) }
-            ?? posix_spawn(&child, path, &actions, &attributes, argv, environ)
-        guard status == 0 else { throw PrinterError("cannot start \(path): errno \(status)") }
-        pid = child
+        let spawned = try Children.spawn { [actions, attributes] () -> (Int32, pid_t) in
+            var actions = actions
+            var attributes = attributes
+            var child: pid_t = 0
+            let status = envp.map { e in posix_spawn(&child, path, &actions, &attributes, argv, e) }
+                ?? posix_spawn(&child, path, &actions, &attributes, argv, environ)
+            return (status, child)
+        }
+        guard spawned.0 == 0 else { throw PrinterError("cannot start \(arguments[3]): errno \(spawned.0)") }
+        pid = spawned.1
     }
 
     /// Sends `signal` and waits for the program to exit.

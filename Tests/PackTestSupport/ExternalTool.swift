@@ -24,9 +24,8 @@ public enum ExternalTool {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
-        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        try process.startDyingWithUs()
+        let killer = Deadline(process, seconds: timeout)
         let done = DispatchGroup()
         let box = ErrorBox()
         DispatchQueue.global().async(group: done) {
@@ -34,9 +33,13 @@ public enum ExternalTool {
             try? input.fileHandleForWriting.close()
         }
         DispatchQueue.global().async(group: done) { box.data = errors.fileHandleForReading.readDataToEndOfFile() }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        done.wait()
+        let outBox = ErrorBox()
+        DispatchQueue.global().async(group: done) { outBox.data = output.fileHandleForReading.readDataToEndOfFile() }
+        // Bounded: at the deadline the kill rule ends it; a child it left holding
+        // the pipes must not hang the test either.
+        process.waitUntilExit(seconds: timeout + 2 * Children.killGrace + 5)
+        _ = done.wait(timeout: .now() + 30)
+        let out = outBox.data
         killer.cancel()
         return Result(status: process.terminationStatus, stdout: [UInt8](out), stderr: String(decoding: box.data, as: UTF8.self))
     }
@@ -49,7 +52,8 @@ public enum ExternalTool {
     }
 }
 
-/// Written by one queue before `DispatchGroup.wait` returns, read after.
+/// Written by one queue before `DispatchGroup.wait` returns, read after (a
+/// reader still blocked at the bound leaves what it has not read).
 private final class ErrorBox: @unchecked Sendable {
     var data = Data()
 }

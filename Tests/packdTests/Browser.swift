@@ -84,7 +84,7 @@ final class Browser {
         let err = Pipe()
         p.standardOutput = out
         p.standardError = err
-        try p.run()
+        try p.startDyingWithUs()
         p.waitUntilExit(seconds: 60)
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         guard p.terminationStatus == 0 else {

@@ -31,7 +31,7 @@ import Testing
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         process.standardError = err
-        try process.run()
+        try process.startDyingWithUs()
         let log = LineWatcher(err.fileHandleForReading)
         func send(_ command: String) { input.fileHandleForWriting.write(Data((command + "\n").utf8)) }
         defer {

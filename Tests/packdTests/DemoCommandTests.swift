@@ -51,7 +51,7 @@ struct DemoCommandTests {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
-        try process.run()
+        try process.startDyingWithUs()
         let watcher = LineWatcher(out.fileHandleForReading)
         #expect(watcher.wait(seconds: 30) { $0.contains { $0.contains("Scan by typing a code") } })
         pty.send("YT2412345678901\n")
@@ -62,8 +62,7 @@ struct DemoCommandTests {
         let deadline = Date().addingTimeInterval(30)
         while process.isRunning, Date() < deadline { usleep(20_000) }
         #expect(!process.isRunning)
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit(seconds: 60)
+        process.end()
         #expect(process.terminationStatus == 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import PackCore
 import PackStore
 import Testing
@@ -52,7 +53,7 @@ enum ShipLoop {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.startDyingWithUs()
 
         let reader = LineWatcher(out.fileHandleForReading)
         let reached = reader.wait(seconds: 90) { $0.count >= threshold }

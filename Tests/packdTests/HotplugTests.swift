@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import PackCore
 import Testing
 
@@ -38,7 +39,7 @@ import Testing
         process.standardInput = input
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try process.startDyingWithUs()
         let stdout = LineWatcher(out.fileHandleForReading)
         let stderr = LineWatcher(err.fileHandleForReading)
         func send(_ command: String) { input.fileHandleForWriting.write(Data((command + "\n").utf8)) }

@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import Testing
 
 /// Runs the real `packd` binary, as a user or a script would.
@@ -51,11 +52,11 @@ enum Packd {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.startDyingWithUs()
         let collector = PipeCollector(out: out, err: err)
-        let deadline = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
-        process.waitUntilExit()
+        let deadline = Deadline(process, seconds: timeout)
+        // Bounded: at the deadline the kill rule ends it.
+        process.waitUntilExit(seconds: timeout + 2 * Children.killGrace + 5)
         deadline.cancel()
         let (stdout, stderr) = collector.finish()
         return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
@@ -113,15 +114,4 @@ final class TempDirectory {
     func sub(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-extension Process {
-    /// Waits at most `seconds`; a process still running then is killed (SIGKILL),
-    /// so that no test hangs on it.
-    func waitUntilExit(seconds: Double) {
-        let deadline = Date().addingTimeInterval(seconds)
-        while isRunning, Date() < deadline { usleep(5_000) }
-        if isRunning { kill(processIdentifier, SIGKILL) }
-        waitUntilExit()
-    }
 }

@@ -120,7 +120,7 @@ struct PrintQueueTests {
         process.environment = ProcessInfo.processInfo.environment.merging(cups.environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.startDyingWithUs()
         return process
     }
 }

@@ -14,7 +14,7 @@ import Testing
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try process.startDyingWithUs()
         // Wait until packd has opened and configured the port before "scanning".
         let log = LineWatcher(err.fileHandleForReading)
         #expect(log.wait { !$0.isEmpty })
