@@ -30,6 +30,13 @@ public final class NotifyListener: @unchecked Sendable {
         unlink(path)
     }
 
+    /// Reads and forgets every message already sent, without waiting.
+    public func drain() {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 {}
+        received = []
+    }
+
     /// Waits up to `timeout` seconds for a message with the line `line` (like
     /// `READY=1`); returns whether it came. Messages read are then forgotten, so
     /// a restarted program must say it again.
