@@ -94,11 +94,10 @@ enum RenderLoadBench {
         let port = running.port
         let token = running.token
         let already = printers.map { $0.jobs.count }
-        var threads: [Thread] = []
         let done = DispatchGroup()
         for (n, printer) in printers.enumerated() {
             done.enter()
-            let thread = Thread {
+            Thread {
                 var asked = already[n]
                 while !stop.withLock({ $0 }) {
                     _ = try? HTTPClient.request(
@@ -108,9 +107,7 @@ enum RenderLoadBench {
                     printed.withLock { $0 += 1 }
                 }
                 done.leave()
-            }
-            threads.append(thread)
-            thread.start()
+            }.start()
         }
         // The first label under way before the measured scans begin.
         let deadline = Date().addingTimeInterval(60)

@@ -73,18 +73,6 @@ extension Process {
     }
 }
 
-/// A time limit for a running process: at `seconds` the kill rule ends it.
-public final class Deadline: @unchecked Sendable {
-    private let work: DispatchWorkItem
-
-    public init(_ process: Process, seconds: Double) {
-        work = DispatchWorkItem { process.end() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: work)
-    }
-
-    public func cancel() { work.cancel() }
-}
-
 /// One spawn asked of the spawning thread.
 private final class SpawnCall: @unchecked Sendable {
     let body: () throws -> Any

@@ -44,8 +44,8 @@ public final class Daemon: @unchecked Sendable {
         _ = packd_spawn_close_from(&actions, 3)
         // It dies with the test process, and is spawned from the thread that
         // lives as long (Children).
-        let (path, arguments) = Children.dyingWithUs(path, arguments)
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let (spawnPath, spawnArguments) = Children.dyingWithUs(path, arguments)
+        let argv = ([spawnPath] + spawnArguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { env in env.map { strdup("\($0.key)=\($0.value)") } + [nil] }
         defer { envp?.forEach { free($0) } }
@@ -53,11 +53,11 @@ public final class Daemon: @unchecked Sendable {
             var actions = actions
             var attributes = attributes
             var child: pid_t = 0
-            let status = envp.map { e in posix_spawn(&child, path, &actions, &attributes, argv, e) }
-                ?? posix_spawn(&child, path, &actions, &attributes, argv, environ)
+            let status = envp.map { e in posix_spawn(&child, spawnPath, &actions, &attributes, argv, e) }
+                ?? posix_spawn(&child, spawnPath, &actions, &attributes, argv, environ)
             return (status, child)
         }
-        guard spawned.0 == 0 else { throw PrinterError("cannot start \(arguments[3]): errno \(spawned.0)") }
+        guard spawned.0 == 0 else { throw PrinterError("cannot start \(path): errno \(spawned.0)") }
         pid = spawned.1
     }
 

@@ -25,23 +25,28 @@ public enum ExternalTool {
         process.standardOutput = output
         process.standardError = errors
         try process.startDyingWithUs()
-        let killer = Deadline(process, seconds: timeout)
         let done = DispatchGroup()
-        let box = ErrorBox()
+        let out = Shared(Data())
+        let err = Shared(Data())
         DispatchQueue.global().async(group: done) {
             input.fileHandleForWriting.write(Data(stdin))
             try? input.fileHandleForWriting.close()
         }
-        DispatchQueue.global().async(group: done) { box.data = errors.fileHandleForReading.readDataToEndOfFile() }
-        let outBox = ErrorBox()
-        DispatchQueue.global().async(group: done) { outBox.data = output.fileHandleForReading.readDataToEndOfFile() }
-        // Bounded: at the deadline the kill rule ends it; a child it left holding
-        // the pipes must not hang the test either.
-        process.waitUntilExit(seconds: timeout + 2 * Children.killGrace + 5)
+        DispatchQueue.global().async(group: done) {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            err.withLock { $0 = data }
+        }
+        DispatchQueue.global().async(group: done) {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            out.withLock { $0 = data }
+        }
+        // At the time limit the kill rule ends it; a child it left holding the
+        // pipes must not hang the test either (what is unread then stays unread).
+        process.waitUntilExit(seconds: timeout)
         _ = done.wait(timeout: .now() + 30)
-        let out = outBox.data
-        killer.cancel()
-        return Result(status: process.terminationStatus, stdout: [UInt8](out), stderr: String(decoding: box.data, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: [UInt8](out.withLock { $0 }),
+            stderr: String(decoding: err.withLock { $0 }, as: UTF8.self))
     }
 
     /// Writes `bytes` to a new temporary file and returns its path.
@@ -52,8 +57,3 @@ public enum ExternalTool {
     }
 }
 
-/// Written by one queue before `DispatchGroup.wait` returns, read after (a
-/// reader still blocked at the bound leaves what it has not read).
-private final class ErrorBox: @unchecked Sendable {
-    var data = Data()
-}

@@ -54,10 +54,8 @@ enum Packd {
         process.standardInput = FileHandle.nullDevice
         try process.startDyingWithUs()
         let collector = PipeCollector(out: out, err: err)
-        let deadline = Deadline(process, seconds: timeout)
-        // Bounded: at the deadline the kill rule ends it.
-        process.waitUntilExit(seconds: timeout + 2 * Children.killGrace + 5)
-        deadline.cancel()
+        // At the time limit the kill rule ends it.
+        process.waitUntilExit(seconds: timeout)
         let (stdout, stderr) = collector.finish()
         return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
