@@ -35,10 +35,11 @@ let strict: [SwiftSetting] = [
 
 /// scripts/fuzz.sh sets PACKD_FUZZ_BUILD=1: the modules holding the decoders the
 /// fuzz targets reach are then built with libFuzzer's coverage and
-/// AddressSanitizer, and every other module (NIO, GRDB, the store, the API...)
-/// without sanitizers, as for release (docs/fuzzing.md).
+/// AddressSanitizer, and optimised (-O): the build is the debug build in .build,
+/// so every other module (NIO, GRDB, the store, the API...) is the one the tests
+/// were built with and is not compiled again (docs/fuzzing.md).
 let fuzzBuild = ProcessInfo.processInfo.environment["PACKD_FUZZ_BUILD"] == "1"
-let fuzzed: [SwiftSetting] = fuzzBuild ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+let fuzzed: [SwiftSetting] = fuzzBuild ? [.unsafeFlags(["-sanitize=fuzzer,address", "-O"])] : []
 
 let package = Package(
     name: "packd",

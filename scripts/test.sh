@@ -34,10 +34,11 @@ if [ $# -eq 0 ]; then
   part "the shared store's tests" env PACKD_FLEET_TESTS=1 timeout 600 swift test --skip-build --filter PackFleetTests
   part "the Debian package (release build, install, upgrade, purge)" timeout 2400 ./scripts/test-package.sh
   # Each fuzz target for a bounded time (libFuzzer + AddressSanitizer,
-  # docs/fuzzing.md), built once and run
-  # two at a time (one per core; libFuzzer is single-threaded): a crash fails
-  # the run and leaves its input in .build-fuzz/crashes/.
-  part "the fuzz build" timeout 1200 ./scripts/fuzz.sh --build
+  # docs/fuzzing.md), built once in the debug build's directory (only the
+  # decoders' modules are compiled again) and run two at a time (one per core;
+  # libFuzzer is single-threaded): a crash fails the run and leaves its input in
+  # .build-fuzz/crashes/.
+  part "the fuzz build" timeout 600 ./scripts/fuzz.sh --build
   mkdir -p .build-fuzz/logs
   fuzz_one() {
     local target=$1
@@ -48,14 +49,17 @@ if [ $# -eq 0 ]; then
     fi
     echo "$target: $(grep -h 'stat::number_of_executed_units' ".build-fuzz/logs/$target.log")"
   }
+  # A failed target fails the part only after the other targets have run, so
+  # no fuzzer is left running when test.sh exits.
   fuzz_all() {
-    local running=0 target
+    local running=0 failed=0 target
     for target in $(./scripts/fuzz.sh --list); do
-      if [ "$running" -eq 2 ]; then wait -n; running=$((running - 1)); fi
+      if [ "$running" -eq 2 ]; then wait -n || failed=1; running=$((running - 1)); fi
       fuzz_one "$target" &
       running=$((running + 1))
     done
-    while [ "$running" -gt 0 ]; do wait -n; running=$((running - 1)); done
+    while [ "$running" -gt 0 ]; do wait -n || failed=1; running=$((running - 1)); done
+    return "$failed"
   }
   part "the fuzz targets, 20 s each, two at a time" fuzz_all
 fi
