@@ -35,7 +35,9 @@ c_compiler=$(command -v clang || command -v cc) \
 # instead of 3.5 MB, and looks nothing up in a 56,000-symbol table, which keeps
 # start-up and idle memory small (docs/benchmarks.md). Still a PIE, now with
 # every symbol bound at start (-z now: the whole GOT read-only).
-build=(swift build -c release --product packd --static-swift-stdlib
+# No debug info (-gnone): strip removes it from the package anyway, and not
+# emitting it cuts the release build from 800 s to 600 s on a 2-core CI machine.
+build=(swift build -c release --product packd --static-swift-stdlib -Xswiftc -gnone
     -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic
     -Xlinker -z -Xlinker now)
 if ! $skip_build; then
