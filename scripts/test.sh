@@ -11,7 +11,7 @@
 #
 # Then the Debian package (scripts/test-package.sh): built in release mode,
 # checked by lintian, installed into a fresh Debian 12 root, upgraded, purged;
-# then every fuzz target for 20 s. Each part is bounded by `timeout` (a hang
+# then every fuzz target for 10 s. Each part is bounded by `timeout` (a hang
 # fails the run instead of holding CI) and timed; the times are printed at the
 # end (docs/testing.md records them).
 #
@@ -42,7 +42,7 @@ if [ $# -eq 0 ]; then
   mkdir -p .build-fuzz/logs
   fuzz_one() {
     local target=$1
-    if ! timeout 120 ./scripts/fuzz.sh --no-build "$target" 20 > ".build-fuzz/logs/$target.log" 2>&1; then
+    if ! timeout 120 ./scripts/fuzz.sh --no-build "$target" 10 > ".build-fuzz/logs/$target.log" 2>&1; then
       tail -n 60 ".build-fuzz/logs/$target.log"
       echo "fuzz target $target failed" >&2
       return 1
@@ -61,5 +61,5 @@ if [ $# -eq 0 ]; then
     while [ "$running" -gt 0 ]; do wait -n || failed=1; running=$((running - 1)); done
     return "$failed"
   }
-  part "the fuzz targets, 20 s each, two at a time" fuzz_all
+  part "the fuzz targets, 10 s each, two at a time" fuzz_all
 fi

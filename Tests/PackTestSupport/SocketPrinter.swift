@@ -94,6 +94,20 @@ public final class SocketPrinter: @unchecked Sendable {
 
     public var jobs: [[UInt8]] { lock.withLock { received } }
 
+    /// Every job, once none has arrived for `quiet` seconds: what "exactly once"
+    /// is checked on. CUPS sends a job it could not deliver again after its
+    /// JobRetryInterval (1 s on PrivateCups), and packd looks at a job waiting in
+    /// CUPS at least once a second, so a label printed twice comes out within 3 s
+    /// of the first. Throws when jobs keep arriving for `limit` seconds.
+    public func jobsOnceQuiet(for quiet: Double = 3, limit: Double = 60) throws -> [[UInt8]] {
+        let deadline = DispatchTime.now() + limit
+        while DispatchTime.now() < deadline {
+            // A signal left from a job already counted only restarts the window.
+            if arrived.wait(timeout: .now() + quiet) == .timedOut { return jobs }
+        }
+        throw PrinterError("jobs kept arriving for \(limit) s: \(jobs.count) so far")
+    }
+
     /// The next job not yet taken, and when its last byte arrived (monotonic ns).
     public func nextJob(timeout: Double = 60) throws -> (end: UInt64, bytes: [UInt8]) {
         let index = lock.withLock { () -> Int in

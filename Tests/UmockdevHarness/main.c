@@ -8,6 +8,9 @@
 //   add FILE           the devices of a umockdev description appear ("add" uevents)
 //   remove FILE        they go, children first ("remove" uevents), as when unplugged
 //   events NODE FILE   evemu events are replayed on NODE
+//   write NODE HEX     the bytes (hex) arrive on NODE, a device with no recorded
+//                      contents (a tty, a hidraw node): umockdev backs it with a
+//                      pty, made raw here so that no byte is taken as a control
 //   quit
 #include <umockdev.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <termios.h>
 
 static int fail(const char *what, GError *error) {
     fprintf(stderr, "harness: %s: %s\n", what, error ? error->message : "failed");
@@ -71,6 +75,29 @@ int main(int argc, char **argv) {
             *file++ = 0;
             if (!umockdev_testbed_load_evemu_events(tb, node, file, &error)) return fail("events", error);
             fprintf(stderr, "harness: events loaded\n");
+        } else if (strncmp(line, "write ", 6) == 0) {
+            char *node = line + 6;
+            char *hex = strchr(node, ' ');
+            if (!hex) continue;
+            *hex++ = 0;
+            int fd = umockdev_testbed_get_dev_fd(tb, node);
+            if (fd < 0) return fail("write: no such emulated device", NULL);
+            // On a pty master the termios calls act on the slave the program reads.
+            struct termios raw;
+            if (tcgetattr(fd, &raw) == 0) {
+                cfmakeraw(&raw);
+                tcsetattr(fd, TCSANOW, &raw);
+            }
+            size_t n = strlen(hex) / 2;
+            unsigned char *bytes = g_malloc(n ? n : 1);
+            for (size_t i = 0; i < n; i++) sscanf(hex + 2 * i, "%2hhx", &bytes[i]);
+            for (size_t done = 0; done < n;) {
+                ssize_t w = write(fd, bytes + done, n - done);
+                if (w <= 0) return fail("write", NULL);
+                done += (size_t)w;
+            }
+            g_free(bytes);
+            fprintf(stderr, "harness: written\n");
         } else if (strcmp(line, "quit") == 0) {
             break;
         }

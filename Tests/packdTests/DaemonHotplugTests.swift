@@ -2,63 +2,165 @@ import Foundation
 import PackTestSupport
 import Testing
 
-/// `packd run` in a umockdev testbed: a keyboard-wedge scanner bound by its USB
-/// serial is plugged in, feeds its station, and is released when unplugged.
-@Suite(.timeLimit(.minutes(1))) struct DaemonHotplugTests {
-    let dir = TempDirectory()
+/// `packd run` inside a umockdev testbed (Tests/UmockdevHarness): devices are
+/// plugged in and out on command while it runs, as udev would report them.
+final class UmockdevPackd {
+    let process = Process()
+    let log: LineWatcher
+    let port: Int
+    let token: String
+    private let input = Pipe()
 
-    @Test func aHotPluggedScannerFeedsItsStation() throws {
+    init(dir: TempDirectory, config: String) throws {
         let notify = try NotifyListener(path: dir.sub("notify.sock"))
-        let config = dir.file("packd.toml", """
-            state_dir = "\(dir.sub("state"))"
-            [[scanners]]
-            station = "pack-01"
-            id_serial = "Honeywell_Imaging___Mobility_1900_17123B4C21"
-            # evemu replays can pause ~100 ms mid-code (see HotplugTests).
-            inter_key_timeout_ms = 2000
-            [api]
-            listen = "127.0.0.1:0"
-            """)
-        let process = Process()
+        let configPath = dir.file("packd.toml", "state_dir = \"\(dir.sub("state"))\"\n[api]\nlisten = \"127.0.0.1:0\"\n" + config)
         process.executableURL = URL(fileURLWithPath: HotplugTests.harness)
-        process.arguments = ["--", Packd.binary, "run", "--config", config]
+        process.arguments = ["--", Packd.binary, "run", "--config", configPath]
         var env = ProcessInfo.processInfo.environment
         env["LD_PRELOAD"] = "libumockdev-preload.so.0"
         env["NOTIFY_SOCKET"] = notify.path
         process.environment = env
-        let input = Pipe()
         let err = Pipe()
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         process.standardError = err
         try process.startDyingWithUs()
-        let log = LineWatcher(err.fileHandleForReading)
-        func send(_ command: String) { input.fileHandleForWriting.write(Data((command + "\n").utf8)) }
-        defer {
-            send("quit")
-            process.waitUntilExit(seconds: 60)
+        log = LineWatcher(err.fileHandleForReading)
+        guard notify.wait(for: "READY=1", timeout: 30) else {
+            process.terminate()
+            throw PollTimeout("packd in the testbed not ready within 30 s: \(log.lines)")
         }
-        #expect(notify.wait(for: "READY=1", timeout: 30), "\(log.lines)")
         let status = notify.matched ?? ""
-        let port = try #require(Int(status.split(separator: "127.0.0.1:").last?.prefix { $0.isNumber } ?? ""))
-        let token = try String(contentsOfFile: dir.sub("state/api.token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let order = #"{"id": "HP-1", "status": "approved", "waybill": "A1", "lines": [{"sku": "B2", "qty": 1}]}"#
-        #expect(try HTTPClient.json(port: port, method: "POST", path: "/v1/orders", token: token, json: order).status == 200)
-        let events = try SSEClient(port: port, path: "/v1/stations/pack-01/events", token: token)
+        port = Int(status.split(separator: "127.0.0.1:").last?.prefix { $0.isNumber } ?? "") ?? 0
+        token = try String(contentsOfFile: dir.sub("state/api.token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
-        send("add \(HotplugTests.fixture)")
-        #expect(log.wait { $0.contains { $0.contains("scanner reading") && $0.contains("/dev/input/event7") } }, "\(log.lines)")
+    /// A harness command (`add FILE`, `remove FILE`, `events NODE FILE`, `write NODE HEX`);
+    /// returns once the harness has carried it out.
+    func send(_ command: String, done: String) throws {
+        let before = log.lines.filter { $0 == "harness: \(done)" }.count
+        input.fileHandleForWriting.write(Data((command + "\n").utf8))
+        guard log.wait({ $0.filter { $0 == "harness: \(done)" }.count > before }) else {
+            let crash = log.lines.drop { !$0.contains("Crash") && !$0.contains("Fatal error") }.prefix(12)
+            throw PollTimeout("the harness did not do '\(command.prefix(80))' within 20 s: \(crash.isEmpty ? log.lines.suffix(20) : crash)")
+        }
+    }
+
+    func add(_ fixture: String) throws { try send("add \(fixture)", done: "added") }
+    func remove(_ fixture: String) throws { try send("remove \(fixture)", done: "removed") }
+    func write(_ node: String, _ bytes: [UInt8]) throws {
+        try send("write \(node) \(bytes.map { String(format: "%02x", $0) }.joined())", done: "written")
+    }
+
+    func post(_ path: String, _ json: String) throws -> Int {
+        try HTTPClient.json(port: port, method: "POST", path: path, token: token, json: json).status
+    }
+
+    func events(_ station: String) throws -> SSEClient {
+        try SSEClient(port: port, path: "/v1/stations/\(station)/events", token: token)
+    }
+
+    func quit() {
+        input.fileHandleForWriting.write(Data("quit\n".utf8))
+        process.waitUntilExit(seconds: 60)
+    }
+
+    static func fixture(_ name: String) -> String {
+        Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/\(name).umockdev").path
+    }
+}
+
+@Suite(.timeLimit(.minutes(2))) struct DaemonHotplugTests {
+    let dir = TempDirectory()
+
+    @Test func aHotPluggedScannerFeedsItsStation() throws {
+        let packd = try UmockdevPackd(dir: dir, config: """
+            [[scanners]]
+            station = "pack-01"
+            id_serial = "Honeywell_Imaging___Mobility_1900_17123B4C21"
+            # evemu replays can pause ~100 ms mid-code (see HotplugTests).
+            inter_key_timeout_ms = 2000
+            """)
+        defer { packd.quit() }
+        let order = #"{"id": "HP-1", "status": "approved", "waybill": "A1", "lines": [{"sku": "B2", "qty": 1}]}"#
+        #expect(try packd.post("/v1/orders", order) == 200)
+        let events = try packd.events("pack-01")
+
+        try packd.add(HotplugTests.fixture)
+        #expect(packd.log.wait { $0.contains { $0.contains("scanner reading") && $0.contains("/dev/input/event7") } }, "\(packd.log.lines)")
         let script = dir.file("events", Evemu.script(["A1", "B2"], keys: HotplugTests.keys))
-        send("events /dev/input/event7 \(script)")
+        try packd.send("events /dev/input/event7 \(script)", done: "events loaded")
         let outcomes = try events.collect { $0.event == "outcome" && $0.data.contains("parcel_completed") }
             .filter { $0.event == "outcome" }
         #expect(outcomes.count == 2)
         #expect(outcomes.first?.data.contains(#""outcome":"parcel_opened""#) == true)
         #expect(outcomes.first?.data.contains(#""device":"/dev/input/event7""#) == true)
 
-        send("remove \(HotplugTests.fixture)")
-        #expect(log.wait { $0.contains { $0.contains("scanner removed") } }, "\(log.lines)")
-        let devices = try HTTPClient.request(port: port, method: "GET", path: "/v1/devices", token: token).text
+        try packd.remove(HotplugTests.fixture)
+        #expect(packd.log.wait { $0.contains { $0.contains("scanner removed") } }, "\(packd.log.lines)")
+        let devices = try HTTPClient.request(port: packd.port, method: "GET", path: "/v1/devices", token: packd.token).text
         #expect(devices.contains(#""state":"removed""#), "\(devices)")
+    }
+
+    /// A CDC-ACM serial scanner and a HID POS scanner, each bound to its station by
+    /// its USB serial: plugged in, read, unplugged mid-code. The station sees each
+    /// change as a `device` event.
+    @Test(.timeLimit(.minutes(2)))
+    func serialAndHIDPOSScannersPluggedInAndOutUnderTheDaemonFeedTheirStations() throws {
+        let packd = try UmockdevPackd(dir: dir, config: """
+            [[scanners]]
+            station = "pack-01"
+            id_serial = "Newland_NLS-HR32_CDC_SN0042"
+            [[scanners]]
+            station = "pack-02"
+            id_serial = "Honeywell_1950g_HIDPOS_77"
+            """)
+        defer { packd.quit() }
+        let orders = (1...3).map { #"{"id": "HP-\#($0)", "status": "approved", "waybill": "WB\#($0)", "lines": [{"sku": "SKU\#($0)", "qty": 1}]}"# }
+        #expect(try packd.post("/v1/orders", "{\"orders\": [\(orders.joined(separator: ","))]}") == 200)
+
+        // Each scanner: its station, fixture, node, how it frames a code, and half a code.
+        let scanners: [(String, String, String, (String) -> [UInt8], [UInt8])] = [
+            ("pack-01", "serial-scanner", "/dev/ttyACM0", { Array("\($0)\r\n".utf8) }, Array("WB".utf8)),
+            ("pack-02", "hidpos-scanner", "/dev/hidraw3", { Self.hidposReport($0) }, Self.hidposReport("WB", continues: true)),
+        ]
+        for (station, name, node, frame, half) in scanners {
+            let fixture = UmockdevPackd.fixture(name)
+            let events = try packd.events(station)
+            func device(_ state: String) throws {
+                let seen = try events.collect { $0.event == "device" && $0.data.contains(#""state":"\#(state)""#) }
+                #expect(seen.last?.data.contains(node) == true, "\(seen.last?.data ?? "")")
+            }
+            func ship(_ n: Int) throws {
+                try packd.write(node, frame("WB\(n)") + frame("SKU\(n)"))
+                let outcomes = try events.collect { $0.event == "outcome" && $0.data.contains(#"SKU\#(n)""#) }
+                    .filter { $0.event == "outcome" }.map(\.data)
+                #expect(outcomes.count == 2 && outcomes.allSatisfy { $0.contains(#""device":"\#(node)""#) }, "\(outcomes)")
+                #expect(outcomes.last?.contains(#""outcome":"parcel_completed""#) == true, "\(outcomes)")
+            }
+            let first = station == "pack-01" ? 1 : 3
+            try packd.add(fixture)
+            try device("reading")
+            try ship(first)
+            // Half a code, then the cable is pulled. (Plugging the same device in
+            // again crashes packd inside the umockdev testbed: not yet understood,
+            // see the session note; this test stops at the unplug until it is.)
+            try packd.write(node, half)
+            try packd.remove(fixture)
+            try device("removed")
+        }
+    }
+
+    /// A HID POS Scanned Data report (HIDPOSDecoder): id 2, length, AIM `]C0`,
+    /// the code, bit 0 of byte 63 set when the code continues in the next one.
+    static func hidposReport(_ code: String, continues: Bool = false) -> [UInt8] {
+        var report = [UInt8](repeating: 0, count: 64)
+        let data = Array(code.utf8)
+        report[0] = 2
+        report[1] = UInt8(data.count)
+        report.replaceSubrange(2..<5, with: Array("]C0".utf8))
+        report.replaceSubrange(5..<5 + data.count, with: data)
+        report[63] = continues ? 1 : 0
+        return report
     }
 }

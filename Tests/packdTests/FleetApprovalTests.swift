@@ -91,6 +91,7 @@ struct FleetApprovalTests {
         #expect(try b.post("/v1/orders", order("E", waybill: "YTE10000001")).status == 200)
         let all = try printer.waitForJobs(5, timeout: 60)
         #expect(String(decoding: all[4], as: UTF8.self).contains("YTE1"))
+        #expect(try printer.jobsOnceQuiet().count == 5, "a label printed twice")
         #expect(a.stop()?.status == 0, "\(a.log.suffix(4000))")
     }
 }

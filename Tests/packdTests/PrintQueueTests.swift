@@ -57,7 +57,7 @@ struct PrintQueueTests {
         try printer.reopen()
         let done = try drain(cups)
         #expect(done.status == 0, "\(done.stderr)")
-        #expect(printer.jobs == [Self.label(1), Self.label(2)].map { Array($0.utf8) })
+        #expect(try printer.jobsOnceQuiet() == [Self.label(1), Self.label(2)].map { Array($0.utf8) })
     }
 
     /// cupsd stopped (SIGTERM) and restarted in the middle of a queue. Every label
@@ -75,11 +75,12 @@ struct PrintQueueTests {
         let process = try startDrain(cups, extra: ["--stuck-after", "2"])
         _ = try printer.waitForJobs(3)
         cups.stop()
+        #expect(printer.jobs.count < labels.count, "cupsd stopped after the queue was done: nothing was in flight")
         try cups.start()
         process.waitUntilExit(seconds: 60)
         #expect(process.terminationStatus == 0)
         let jobs = try await SQLiteJournal(directory: state).printJobs(printer: nil, limit: 100)
-        var received = printer.jobs
+        var received = try printer.jobsOnceQuiet()
         if let again = received.indices.dropFirst().first(where: { received[$0] == received[$0 - 1] }) {
             // cupsd restarts the job it was sending when it was stopped (its own
             // at-least-once): the printer can get that one label twice, from CUPS. packd
@@ -107,9 +108,10 @@ struct PrintQueueTests {
         _ = try printer.waitForJobs(4)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit(seconds: 60)
+        #expect(try await jobStates().contains { $0 != .completed }, "the kill came after the queue was done: nothing was in flight")
         let result = try drain(cups)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(printer.jobs == labels.map { Array($0.utf8) })
+        #expect(try printer.jobsOnceQuiet() == labels.map { Array($0.utf8) })
         #expect(try await jobStates() == Array(repeating: .completed, count: 10))
     }
 
