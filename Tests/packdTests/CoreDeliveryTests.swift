@@ -68,19 +68,6 @@ struct CoreDeliveryTests {
         throw HTTPClient.ClientError("the outbox never got there: \(last)")
     }
 
-    /// Polls `/metrics` until the series `name` (no labels) reads `value`, within 30 s.
-    static func waitForMetric(_ packd: RunningPackd, _ name: String, _ value: Double) throws {
-        let deadline = Date().addingTimeInterval(30)
-        var last = ""
-        while Date() < deadline {
-            last = try packd.get("/metrics").text
-            let line = last.split(separator: "\n").first { $0.hasPrefix(name + " ") }
-            if let v = line.flatMap({ Double($0.split(separator: " ").last ?? "") }), v == value { return }
-            usleep(50_000)
-        }
-        throw HTTPClient.ClientError("\(name) never read \(value): \(last.split(separator: "\n").filter { $0.hasPrefix(name) })")
-    }
-
     /// contracts.md section 4: 401/403 are a link failure. A wrong (or rotated)
     /// token pauses delivery with the backlog in order and nothing dead; SIGHUP
     /// reads the token file again and never ends packd; the fixed token drains it.
@@ -92,7 +79,7 @@ struct CoreDeliveryTests {
         let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.coreConfig(core, extra: "token_file = \"\(tokenFile)\""))
         #expect(try packd.post("/v1/orders", Self.orders(1...6)).status == 200)
         for i in 1...6 { try Self.ship(packd, order: i) }
-        try Self.waitForMetric(packd, "packd_core_token_refused", 1)
+        try packd.waitForMetric("packd_core_token_refused", equals: 1)
         // Several tries later nothing is dead, the station says why delivery waits.
         try Self.waitForOutboxJSON(packd) { ($0["counts"] as? [String: Int])?["pending"] == 6 }
         let station = jsonObject(try packd.get("/v1/stations/pack-01"))
@@ -113,7 +100,7 @@ struct CoreDeliveryTests {
         let state = try core.waitFor("6 events", seconds: 30) { $0.events.count >= 6 }
         #expect(state.events.compactMap { $0["orderId"] as? String } == (1...6).map { "SO-\($0)" })
         #expect(state.duplicates == 0)
-        try Self.waitForMetric(packd, "packd_core_token_refused", 0)
+        try packd.waitForMetric("packd_core_token_refused", equals: 0)
         let counts = try Self.waitForOutbox(packd) { ($0["pending"] ?? 0) == 0 }
         #expect((counts["dead"] ?? 0) == 0, "\(counts)")
         #expect(jsonObject(try packd.get("/v1/stations/pack-01"))["coreRefusesToken"] as? Bool == false)

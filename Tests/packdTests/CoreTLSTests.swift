@@ -62,7 +62,7 @@ struct CoreTLSTests {
             dir: dir.sub("refused"), config: CoreDeliveryTests.coreConfig(core, extra: "ca_file = \"\(ca)\"\ntoken_file = \"\(wrongToken)\""))
         #expect(try refused.post("/v1/orders", CoreDeliveryTests.orders(4...4)).status == 200)
         try CoreDeliveryTests.ship(refused, order: 4)
-        try CoreDeliveryTests.waitForMetric(refused, "packd_core_token_refused", 1)
+        try refused.waitForMetric("packd_core_token_refused", equals: 1)
         #expect(jsonObject(try refused.get("/v1/outbox"))["counts"].flatMap { $0 as? [String: Int] }?["dead"] ?? 0 == 0)
         let doctor = try Packd.run(["doctor", "--config", refused.configPath])
         #expect(doctor.stdout.contains("FAIL core: the core at \(core.url) refuses packd's token (HTTP 401)"), "\(doctor.stdout)")

@@ -41,8 +41,7 @@ final class UmockdevPackd {
         let before = log.lines.filter { $0 == "harness: \(done)" }.count
         input.fileHandleForWriting.write(Data((command + "\n").utf8))
         guard log.wait({ $0.filter { $0 == "harness: \(done)" }.count > before }) else {
-            let crash = log.lines.drop { !$0.contains("Crash") && !$0.contains("Fatal error") }.prefix(12)
-            throw PollTimeout("the harness did not do '\(command.prefix(80))' within 20 s: \(crash.isEmpty ? log.lines.suffix(20) : crash)")
+            throw PollTimeout("the harness did not do '\(command.prefix(80))' within 20 s: \(log.lines.suffix(20))")
         }
     }
 
@@ -116,32 +115,29 @@ final class UmockdevPackd {
             id_serial = "Honeywell_1950g_HIDPOS_77"
             """)
         defer { packd.quit() }
-        let orders = (1...3).map { #"{"id": "HP-\#($0)", "status": "approved", "waybill": "WB\#($0)", "lines": [{"sku": "SKU\#($0)", "qty": 1}]}"# }
+        let orders = (1...2).map { #"{"id": "HP-\#($0)", "status": "approved", "waybill": "WB\#($0)", "lines": [{"sku": "SKU\#($0)", "qty": 1}]}"# }
         #expect(try packd.post("/v1/orders", "{\"orders\": [\(orders.joined(separator: ","))]}") == 200)
 
-        // Each scanner: its station, fixture, node, how it frames a code, and half a code.
-        let scanners: [(String, String, String, (String) -> [UInt8], [UInt8])] = [
-            ("pack-01", "serial-scanner", "/dev/ttyACM0", { Array("\($0)\r\n".utf8) }, Array("WB".utf8)),
-            ("pack-02", "hidpos-scanner", "/dev/hidraw3", { Self.hidposReport($0) }, Self.hidposReport("WB", continues: true)),
+        // Each scanner: its station, fixture, node, the order it ships, how it
+        // frames a code, and half a code.
+        let scanners: [(String, String, String, Int, (String) -> [UInt8], [UInt8])] = [
+            ("pack-01", "serial-scanner", "/dev/ttyACM0", 1, { Array("\($0)\r\n".utf8) }, Array("WB".utf8)),
+            ("pack-02", "hidpos-scanner", "/dev/hidraw3", 2, { Self.hidposReport($0) }, Self.hidposReport("WB", continues: true)),
         ]
-        for (station, name, node, frame, half) in scanners {
+        for (station, name, node, n, frame, half) in scanners {
             let fixture = UmockdevPackd.fixture(name)
             let events = try packd.events(station)
             func device(_ state: String) throws {
                 let seen = try events.collect { $0.event == "device" && $0.data.contains(#""state":"\#(state)""#) }
                 #expect(seen.last?.data.contains(node) == true, "\(seen.last?.data ?? "")")
             }
-            func ship(_ n: Int) throws {
-                try packd.write(node, frame("WB\(n)") + frame("SKU\(n)"))
-                let outcomes = try events.collect { $0.event == "outcome" && $0.data.contains(#"SKU\#(n)""#) }
-                    .filter { $0.event == "outcome" }.map(\.data)
-                #expect(outcomes.count == 2 && outcomes.allSatisfy { $0.contains(#""device":"\#(node)""#) }, "\(outcomes)")
-                #expect(outcomes.last?.contains(#""outcome":"parcel_completed""#) == true, "\(outcomes)")
-            }
-            let first = station == "pack-01" ? 1 : 3
             try packd.add(fixture)
             try device("reading")
-            try ship(first)
+            try packd.write(node, frame("WB\(n)") + frame("SKU\(n)"))
+            let outcomes = try events.collect { $0.event == "outcome" && $0.data.contains(#"SKU\#(n)""#) }
+                .filter { $0.event == "outcome" }.map(\.data)
+            #expect(outcomes.count == 2 && outcomes.allSatisfy { $0.contains(#""device":"\#(node)""#) }, "\(outcomes)")
+            #expect(outcomes.last?.contains(#""outcome":"parcel_completed""#) == true, "\(outcomes)")
             // Half a code, then the cable is pulled. (Plugging the same device in
             // again crashes packd inside the umockdev testbed: not yet understood,
             // see the session note; this test stops at the unplug until it is.)
