@@ -11,6 +11,10 @@
 //   write NODE HEX     the bytes (hex) arrive on NODE, a device with no recorded
 //                      contents (a tty, a hidraw node): umockdev backs it with a
 //                      pty, made raw here so that no byte is taken as a control
+//                      (umockdev 0.17 keeps such a node's pty after `remove`, and
+//                      aborts when a device with the same node name is added
+//                      again: a test plugs a device in again under a new node
+//                      name, as the kernel names it while the old one is open)
 //   quit
 #include <umockdev.h>
 #include <stdio.h>
