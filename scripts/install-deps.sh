@@ -37,6 +37,7 @@ packages=(
   chromium         # the tests: the station display page in a real browser (headless, DevTools protocol)
   openssl          # the tests: a private CA and a certificate for the https core
   postgresql-15    # the tests: the fleet's shared store (a private server per test run)
+  systemd-container # the package test: systemd-nspawn boots the test root's systemd
   dpkg-dev         # scripts/build-deb.sh: dpkg-shlibdeps computes the package's Depends
   fakeroot         # scripts/build-deb.sh: files owned by root in the package
   binutils         # scripts/build-deb.sh: strip

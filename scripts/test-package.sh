@@ -41,8 +41,10 @@ work=$(mktemp -d)
 root=$work/root
 mounted=()
 packd_pid=""
+nspawn_pid=""
 cleanup() {
     [ -n "$packd_pid" ] && kill -KILL "$packd_pid" 2>/dev/null || true
+    if [ -n "$nspawn_pid" ]; then kill -KILL "$nspawn_pid" 2>/dev/null; wait "$nspawn_pid" 2>/dev/null; fi || true
     for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
     rm -rf "$work"
 }
@@ -218,6 +220,105 @@ in_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q packd >"$work/re
 in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q packd >"$work/purge.log" 2>&1 || { tail -20 "$work/purge.log"; fail "purge"; }
 [ ! -e "$root/var/lib/packd" ] || fail "purge left /var/lib/packd"
 [ ! -e "$root/etc/packd/packd.toml" ] || fail "purge left /etc/packd/packd.toml"
+
+step "under a booted systemd"
+# The same root, now booted: its systemd runs as PID 1 in a container
+# (systemd-nspawn, sharing this machine's network), and the package is installed
+# as on a station PC, where postinst starts the unit. This is where the unit's
+# sandbox (SystemCallFilter, ProtectSystem, DevicePolicy...), Type=notify, the
+# watchdog, reload, restart and an upgrade's try-restart are tried for real.
+for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}"; done
+mounted=()
+rm -f "$root/usr/sbin/policy-rc.d"
+cp "$deb" "$root/root/packd.deb"
+cp "$root/tmp/packd_newer.deb" "$root/root/packd_newer.deb"
+systemd-nspawn -D "$root" --boot --register=no --keep-unit --console=read-only </dev/null >"$work/boot.log" 2>&1 &
+nspawn_pid=$!
+leader=""
+for _ in $(seq 1 300); do
+    leader=$(pgrep -P "$nspawn_pid" -x systemd || true)
+    [ -n "$leader" ] && break
+    kill -0 "$nspawn_pid" 2>/dev/null || { cat "$work/boot.log"; fail "systemd-nspawn ended"; }
+    sleep 0.1
+done
+[ -n "$leader" ] || { cat "$work/boot.log"; fail "the container's systemd did not start within 30 s"; }
+booted() { nsenter -t "$leader" -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+# Until systemd has opened its socket, systemctl cannot ask; then it waits for the boot.
+state=""
+for _ in $(seq 1 300); do
+    state=$(booted timeout 60 systemctl is-system-running --wait 2>/dev/null || true)
+    case "$state" in running | degraded | maintenance | stopping) break ;; esac
+    sleep 0.1
+done
+case "$state" in
+running | degraded) echo "the container's systemd: $state" ;;
+*) cat "$work/boot.log"; fail "the container's systemd is '$state', not running" ;;
+esac
+booted env DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q --no-install-recommends /root/packd.deb >"$work/booted-install.log" 2>&1 \
+    || { tail -30 "$work/booted-install.log"; fail "apt-get install under systemd"; }
+unit() { booted systemctl show -P "$1" packd.service; }
+# Read whole into a file first: grep -q would end the pipe early (pipefail).
+journal() { booted journalctl -u packd.service --no-pager -o cat "$@" >"$work/unit-journal.txt"; cat "$work/unit-journal.txt"; }
+[ "$(unit ActiveState)" = active ] || { journal | tail -30; fail "postinst did not start packd.service: $(unit ActiveState)/$(unit SubState)"; }
+main=$(unit MainPID)
+[ "$(booted ps -o user= -p "$main")" = packd ] || fail "packd.service does not run as packd"
+port=7780
+token=$(cat "$root/var/lib/packd/api.token")
+curl -sf --max-time 10 "http://127.0.0.1:$port/healthz" >/dev/null || { journal | tail -30; fail "packd.service does not answer on 127.0.0.1:$port"; }
+# An order imported and shipped: the journal written under ProtectSystem=strict,
+# the scan through the API, every system call it takes allowed by the filter.
+orders='{"orders": [{"id": "SD-1", "status": "approved", "waybill": "YTSD00000001", "lines": [{"sku": "MUG", "qty": 1}]}]}'
+api -X POST -H 'Content-Type: application/json' --data "$orders" "http://127.0.0.1:$port/v1/orders" | grep -q '"added":1' \
+    || fail "the order was not imported into packd.service"
+for code in YTSD00000001 MUG; do
+    api -X POST -H 'Content-Type: application/json' --data "{\"code\": \"$code\"}" "http://127.0.0.1:$port/v1/stations/pack-01/scans" >/dev/null
+done
+api "http://127.0.0.1:$port/v1/orders/SD-1" | grep -q '"state":"shipped"' || { journal | tail -30; fail "SD-1 did not ship under systemd"; }
+# The watchdog: systemd records each WATCHDOG=1 (every 2 s); a second one arrives.
+pinged=$(unit WatchdogTimestampMonotonic)
+for _ in $(seq 1 100); do [ "$(unit WatchdogTimestampMonotonic)" != "$pinged" ] && break; sleep 0.1; done
+[ "$(unit WatchdogTimestampMonotonic)" != "$pinged" ] || fail "no watchdog ping reached systemd within 10 s"
+booted systemctl reload packd.service || fail "systemctl reload packd"
+# kill -HUP returns at once: packd logs the reload a moment later.
+for _ in $(seq 1 100); do journal | grep -c 'reloaded (SIGHUP)' >/dev/null && break; sleep 0.1; done
+grep -q 'reloaded (SIGHUP)' "$work/unit-journal.txt" || { tail -20 "$work/unit-journal.txt"; fail "packd did not log the reload within 10 s"; }
+[ "$(unit MainPID)" = "$main" ] && [ "$(unit ActiveState)" = active ] || fail "systemctl reload ended packd"
+booted systemctl restart packd.service || { journal | tail -30; fail "systemctl restart packd"; }
+[ "$(unit ActiveState)" = active ] && [ "$(unit MainPID)" != "$main" ] || fail "systemctl restart did not start a new packd"
+main=$(unit MainPID)
+booted env DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q --no-install-recommends /root/packd_newer.deb >"$work/booted-upgrade.log" 2>&1 \
+    || { tail -30 "$work/booted-upgrade.log"; fail "the upgrade under systemd"; }
+[ "$(unit ActiveState)" = active ] && [ "$(unit MainPID)" != "$main" ] || fail "the upgrade did not restart packd.service"
+api "http://127.0.0.1:$port/v1/orders/SD-1" | grep -q '"state":"shipped"' || fail "SD-1 is gone after the upgrade under systemd"
+# Labels render on packd's own threads at nice 10, so that scans come first
+# (docs/benchmarks.md): the unit's system call filter must let packd lower its
+# own threads' priority. A printer whose queue does not exist is enough to
+# make packd read an order on them.
+printf '\n[printers.label-01]\nqueue = "nowhere"\nlanguage = "zpl"\n' >> "$root/etc/packd/packd.toml"
+booted packd config check /etc/packd/packd.toml || fail "the test's printer made the configuration invalid"
+booted systemctl restart packd.service || { journal | tail -30; fail "systemctl restart packd with a printer"; }
+curl -s --max-time 10 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    --data '{"printer": "label-01", "order": "SD-1"}' "http://127.0.0.1:$port/v1/print" >/dev/null || true
+main=$(unit MainPID)
+niceness=""
+for _ in $(seq 1 100); do
+    niceness=$(booted ps -L -o comm=,ni= -p "$main" | awk '$1 ~ /^packd-render/ {print $2}' | sort -u | tr '\n' ' ')
+    [ -n "$niceness" ] && break
+    sleep 0.1
+done
+[ "$niceness" = "10 " ] || { booted ps -L -o tid,comm,ni -p "$main"; fail "packd's render threads run at nice '$niceness' under the unit, not 10"; }
+journal -p warning | tail -20
+# What systemd itself says of the unit at warning level or worse (a setting it
+# cannot apply, a directory mode it will not change) is a defect of the unit.
+systemd_says=$(booted journalctl -q -u packd.service -p warning --no-pager -o short | grep -v ' packd\[[0-9]*\]: ' || true)
+[ -z "$systemd_says" ] || fail "systemd warns about packd.service: $systemd_says"
+booted systemctl --failed --no-pager --plain
+echo "under systemd: started by postinst, shipped an order, watchdog pings, reload, restart, upgrade, render threads at nice 10"
+# SIGTERM asks systemd-nspawn to shut the container down cleanly.
+kill -TERM "$nspawn_pid"
+timeout 60 tail --pid="$nspawn_pid" -f /dev/null || fail "the container did not shut down within 60 s"
+wait "$nspawn_pid" || true
+nspawn_pid=""
 
 step "sizes and start-up (docs/packaging.md records them)"
 echo "package: $(du -k "$deb" | cut -f1) KiB; installed: $(dpkg-deb -f "$deb" Installed-Size) KiB"
