@@ -18,8 +18,15 @@ public enum Children {
     public static let setpriv = "/usr/bin/setpriv"
 
     /// `executable` and `arguments` as started under `setpriv --pdeathsig KILL`.
+    /// A program already started through setpriv (as another user: PostgreSQL
+    /// as postgres) gets the option in that setpriv: the kernel clears the
+    /// signal when the user changes, and setpriv sets it after the change.
     public static func dyingWithUs(_ executable: String, _ arguments: [String]) -> (String, [String]) {
-        (setpriv, ["--pdeathsig", "KILL", "--", executable] + arguments)
+        if executable == setpriv { return (setpriv, ["--pdeathsig", "KILL"] + arguments) }
+        if executable == "/usr/bin/env", arguments.first == setpriv {
+            return (setpriv, ["--pdeathsig", "KILL"] + arguments.dropFirst())
+        }
+        return (setpriv, ["--pdeathsig", "KILL", "--", executable] + arguments)
     }
 
     /// Runs `body` (the spawn) on the spawning thread and returns what it returned.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PackTestRequirements
 import PackTestSupport
 import Testing
 
@@ -12,6 +13,26 @@ import Testing
         let result = try ExternalTool.run("python3", ["-c", script])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.text.trimmingCharacters(in: .whitespacesAndNewlines) == "\(SIGKILL)")
+    }
+
+    /// A program a test starts as another user through setpriv (PostgreSQL runs
+    /// as postgres) dies with the test process too: the kernel clears the signal
+    /// when the user changes, so the option goes into that setpriv, which sets
+    /// it after the change.
+    @Test(.requires(getuid() == 0, "needs root to start a program as another user"))
+    func aChildStartedAsAnotherUserKnowsItDiesWithTheTestProcess() throws {
+        let script = "import ctypes; s = ctypes.c_int(0); ctypes.CDLL(None).prctl(2, ctypes.byref(s), 0, 0, 0); print(s.value)"
+        let asNobody = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "/usr/bin/python3", "-c", script]
+        let result = try ExternalTool.run(Children.setpriv, asNobody)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.text.trimmingCharacters(in: .whitespacesAndNewlines) == "\(SIGKILL)")
+        // The Daemon path, PostgreSQL's server: the same, its output in a file.
+        let dir = TempDirectory("children")
+        let output = dir.sub("pdeathsig.txt")
+        let server = try Daemon(Children.setpriv, asNobody, output: output)
+        #expect(server.wait(timeout: 30) == 0)
+        let written = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(written.trimmingCharacters(in: .whitespacesAndNewlines) == "\(SIGKILL)")
     }
 
     /// A thread starts two children under `setpriv --pdeathsig KILL` and exits: the
