@@ -318,7 +318,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PackCoreLinkTests",
-            dependencies: ["PackCoreLink", "PackCore", "PackStore"],
+            dependencies: ["PackCoreLink", "PackCore", "PackStore", "PackTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import PackCore
 import PackStore
 import Testing
@@ -6,7 +7,8 @@ import Testing
 /// Which events the journal offers for delivery: journal order, nothing
 /// overtaking within an order, other orders unaffected.
 @Suite struct DeliveryBatchTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-batch-\(UUID().uuidString)").path
+    let temp = TempDirectory("batch")
+    var dir: String { temp.path }
     let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
 
     func journal(_ events: [(order: String, parcel: String)]) async throws -> SQLiteJournal {

@@ -233,12 +233,12 @@ import PackDevices
 }
 
 import Foundation
+import PackTestSupport
 
 @Suite struct ScannerKeymapConfigTests {
     @Test func aKeymapFileIsLoadedAndCheckedWithTheConfiguration() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-keymap-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temp = TempDirectory("keymap")
+        let dir = temp.path
         let good = dir + "/scanner.xkb"
         try KeymapDecoder(layout: "de").keymapText.write(toFile: good, atomically: true, encoding: .utf8)
         let bad = dir + "/broken.xkb"

@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import PackCore
 import PackDaemon
 import PackLabels
@@ -9,7 +10,8 @@ import Testing
 /// label a render at print time would give; anything else is rendered again.
 @Suite(.serialized)
 struct PreparedLabelsTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-prepared-\(UUID().uuidString)").path
+    let temp = TempDirectory("prepared")
+    var dir: String { temp.path }
     /// On a minute: the print time shown on the label is to the minute.
     let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
 
@@ -46,7 +48,6 @@ struct PreparedLabelsTests {
     }
 
     @Test func aLabelRenderedAheadIsTheLabelRenderedAtPrintTime() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let (renderer, journal) = try await renderer()
         #expect(await prepare(renderer)?.value != nil)
         let printed = try await renderer.render(request(), at: t0.adding(milliseconds: 30_000))
@@ -62,7 +63,6 @@ struct PreparedLabelsTests {
     }
 
     @Test func aWaybillChangedWhileThePackerPacksPrintsTheNewWaybill() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let (renderer, journal) = try await renderer()
         // Rendered with the first waybill; then the ERP changes it.
         let ahead = try #require(await prepare(renderer)?.value)
@@ -76,7 +76,6 @@ struct PreparedLabelsTests {
     }
 
     @Test func anotherMinuteAReprintAnotherStationOrFormatIsRenderedAgain() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let (renderer, _) = try await renderer()
         let laterMinute = t0.adding(milliseconds: 60_000)
         for (request, at) in [
@@ -89,7 +88,6 @@ struct PreparedLabelsTests {
     }
 
     @Test func onlyPrinterLanguagesAreRenderedAhead() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let (renderer, _) = try await renderer()
         prepare(renderer, format: .png)
         prepare(renderer, format: .pdf)
@@ -99,7 +97,6 @@ struct PreparedLabelsTests {
     }
 
     @Test func aParcelThatIsNotInTheJournalIsRenderedAtPrintTimeAndFailsThere() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let (renderer, _) = try await renderer()
         let ahead = renderer.prepare(orderId: "NOPE", parcelId: "NOPE-1", printer: "label-1", format: .zpl, station: "pack-01", at: t0)
         #expect(await ahead?.value == nil)

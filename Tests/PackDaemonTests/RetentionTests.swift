@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import PackCore
 import PackDaemon
 import PackStore
@@ -7,11 +8,11 @@ import Testing
 /// A daemon that runs for months: finished orders leave memory, the journal
 /// lets go of what is delivered, and nothing still needed goes with them.
 @Suite struct RetentionTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-retention-\(UUID().uuidString)").path
+    let temp = TempDirectory("retention")
+    var dir: String { temp.path }
     let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
     let hour: Int64 = 3_600_000
 
-    func cleanup() { try? FileManager.default.removeItem(atPath: dir) }
 
     func order(_ id: String, status: OrderStatus = .approved) -> Order {
         Order(
@@ -25,7 +26,6 @@ import Testing
     }
 
     @Test func finishedOrdersLeaveTheBookAfterTheRetentionAndLiveOnesStay() async throws {
-        defer { cleanup() }
         let journal = try SQLiteJournal(directory: dir)
         _ = try await journal.importOrders(["OLD", "RECENT", "LIVE"].map { order($0) } + [order("GONE", status: .cancelled)], at: t0)
         let hub = try await StationHub(journal: journal, config: PackConfig(), retention: .seconds(3600), now: t0)
@@ -51,7 +51,6 @@ import Testing
     }
 
     @Test func theJournalPrunesWhatIsDeliveredAndKeepsTheLedger() async throws {
-        defer { cleanup() }
         let journal = try SQLiteJournal(directory: dir)
         _ = try await journal.setStock(sku: "SKU-A", quantity: 10, at: t0, note: nil)
         _ = try await journal.importOrders([order("A"), order("B")], at: t0)

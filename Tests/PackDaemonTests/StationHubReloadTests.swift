@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import PackCore
 import PackDaemon
 import PackStore
@@ -55,14 +56,14 @@ final class GatedJournal: ForwardingJournal, @unchecked Sendable {
 }
 
 @Suite struct StationHubReloadTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-reload-\(UUID().uuidString)").path
+    let temp = TempDirectory("reload")
+    var dir: String { temp.path }
     let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
 
     /// After a failed write every station waits for one reload: a second one,
     /// finishing last with an older book, would undo what was decided meanwhile.
     @Test(.timeLimit(.minutes(3)))
     func stationsWaitingForAReloadShareOne() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let orders = SyntheticOrders.make(count: 2, prefix: "L", skusPerOrder: 1, catalogueSize: 10)
         let sqlite = try SQLiteJournal(directory: dir)
         _ = try await sqlite.importOrders(orders, at: t0)

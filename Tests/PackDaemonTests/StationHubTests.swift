@@ -1,17 +1,17 @@
 import Foundation
+import PackTestSupport
 import PackCore
 import PackDaemon
 import PackStore
 import Testing
 
 @Suite struct StationHubTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-hub-\(UUID().uuidString)").path
+    let temp = TempDirectory("hub")
+    var dir: String { temp.path }
     let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
 
-    func cleanup() { try? FileManager.default.removeItem(atPath: dir) }
 
     @Test func stationsScanningAtOnceNeverClaimTheSameParcel() async throws {
-        defer { cleanup() }
         let journal = try SQLiteJournal(directory: dir)
         let orders = SyntheticOrders.make(count: 60, prefix: "C", skusPerOrder: 1, catalogueSize: 1)
         _ = try await journal.importOrders(orders, at: t0)
@@ -40,7 +40,6 @@ import Testing
     }
 
     @Test func aRestartedHubResumesTheOpenParcel() async throws {
-        defer { cleanup() }
         let orders = SyntheticOrders.make(count: 1, prefix: "R", skusPerOrder: 3, catalogueSize: 50)
         let parcel = orders[0].parcels[0]
         do {

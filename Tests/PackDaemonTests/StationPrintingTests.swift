@@ -11,7 +11,8 @@ import Testing
 /// station's printer, and from there through CUPS to the printer.
 @Suite(.serialized)
 struct StationPrintingTests {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-print-\(UUID().uuidString)").path
+    let temp = TempDirectory("print")
+    var dir: String { temp.path }
     let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
 
     static let order = Order(
@@ -49,7 +50,6 @@ struct StationPrintingTests {
     }
 
     @Test func theLabelIsQueuedWithTheShipmentOnTheStationsPrinter() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let journal = try SQLiteJournal(directory: dir)
         _ = try await journal.importOrders([Self.order], at: t0)
         let hub = try await StationHub(journal: journal, config: config(queue: "zebra1"))
@@ -68,8 +68,7 @@ struct StationPrintingTests {
         #expect(after.map(\.request.reprint) == [false, true])
         #expect(after.last?.request.parcelId == "SO-7-1")
         // A station with no printer queues nothing.
-        let other = try SQLiteJournal(directory: dir + "-b")
-        defer { try? FileManager.default.removeItem(atPath: dir + "-b") }
+        let other = try SQLiteJournal(directory: temp.sub("b"))
         _ = try await other.importOrders([Self.order], at: t0)
         _ = try await ship(StationHub(journal: other, config: PackConfig()))
         #expect(try await other.printJobs(printer: nil, limit: 10).isEmpty)
@@ -77,7 +76,6 @@ struct StationPrintingTests {
 
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func theQueuedLabelIsRenderedAndPrintedExactlyOnce() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
         let printer = try SocketPrinter()
         try cups.addRawQueue("zebra1", port: printer.port)
@@ -107,7 +105,6 @@ struct StationPrintingTests {
     /// does not have is sent.
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func aLabelCupsAlreadyHasIsNotSentAgain() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
         let printer = try SocketPrinter()
         try cups.addRawQueue("zebra1", port: printer.port)
@@ -131,7 +128,6 @@ struct StationPrintingTests {
     /// failed), or never comes, is cancelled and prints nothing.
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func anAnticipatedLabelGoesIntoTheJobCreatedForItAndOneThatNeverComesPrintsNothing() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
         let printer = try SocketPrinter()
         try cups.addRawQueue("zebra1", port: printer.port)
@@ -190,7 +186,6 @@ struct StationPrintingTests {
     /// label.failed, and the queue goes on with the next label.
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func afterTheRetryBudgetTheLabelFailsAndTheQueueGoesOn() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
         let printer = try SocketPrinter()
         try cups.addRawQueue("zebra1", port: printer.port)
@@ -223,7 +218,6 @@ struct StationPrintingTests {
     /// what is wrong, and it says ready again once the label is out.
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func theStationIsToldWhatThePrinterNeeds() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
         let printer = try SocketPrinter()
         try cups.addRawQueue("zebra1", port: printer.port)
@@ -250,7 +244,6 @@ struct StationPrintingTests {
     /// no reason, while CUPS retries: the station is told what the backend said.
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func aStalledJobIsReportedInTheBackendsWords() async throws {
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let cups = try PrivateCups()
         let printer = try SocketPrinter()
         try cups.addRawQueue("zebra1", port: printer.port)

@@ -9,9 +9,8 @@ import Testing
     /// no longer stop on SIGTERM.
     @Test(.timeLimit(.minutes(1)))
     func aFullNotifySocketDropsMessagesInsteadOfBlocking() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-notify-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temp = TempDirectory("notify")
+        let dir = temp.path
         let listener = try NotifyListener(path: "\(dir)/notify.sock")
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.path])
         var sent = 0

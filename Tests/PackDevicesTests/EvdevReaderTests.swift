@@ -1,18 +1,15 @@
 import CPackdLinux
 import Foundation
 import Glibc
+import PackTestSupport
 @testable import PackDevices
 import Testing
 
 /// The evdev reader fed real `input_event` records through a FIFO. (The same
 /// reader on a mocked /dev/input/event node under umockdev is still to come.)
 @Suite(.timeLimit(.minutes(3))) struct EvdevReaderTests {
-    let dir: String
-
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-evdev-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
+    let temp = TempDirectory("evdev")
+    var dir: String { temp.path }
 
     func fifo() -> String {
         let path = (dir as NSString).appendingPathComponent("event0")

@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import Glibc
 @testable import PackDevices
 import Testing
@@ -60,9 +61,8 @@ func hidposReports(_ code: String, aim: String = "]C0") -> [[UInt8]] {
 
 @Suite(.timeLimit(.minutes(3))) struct HIDPOSReaderTests {
     @Test func reportsFromTheNodeBecomeScans() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-hidraw-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temp = TempDirectory("hidraw")
+        let dir = temp.path
         let path = dir + "/hidraw0"
         mkfifo(path, 0o600)
         let reader = HIDPOSScannerReader.make(device: "pos-1", path: path)

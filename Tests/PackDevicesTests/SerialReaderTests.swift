@@ -58,10 +58,8 @@ import Testing
     }
 
     @Test func theScannerGoingAwayAndComingBackLosesNoLaterScan() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-pty-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let link = dir.appendingPathComponent("scanner").path
+        let temp = TempDirectory("pty")
+        let link = temp.sub("scanner")
 
         let first = try PseudoTerminal()
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.slavePath)
@@ -72,7 +70,7 @@ import Testing
 
         // A new device appears at the same path; the old one is unplugged mid-code.
         let second = try PseudoTerminal()
-        let tmp = dir.appendingPathComponent("scanner.new").path
+        let tmp = temp.sub("scanner.new")
         try FileManager.default.createSymbolicLink(atPath: tmp, withDestinationPath: second.slavePath)
         _ = rename(tmp, link)
         first.hangUp()
@@ -96,9 +94,8 @@ extension SerialReaderTests {
     /// is read all the same, and its writer going away is an end of file. (Coming
     /// back after a hang-up is tested with ptys above.)
     @Test func aNonTerminalDeviceIsReadAndItsEndOfFileSeen() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("packd-fifo-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let temp = TempDirectory("fifo")
+        let dir = temp.path
         let path = dir + "/ttyACM9"
         mkfifo(path, 0o600)
         // Held open read-write, the FIFO has a writer before the reader opens it, and

@@ -11,7 +11,7 @@ extension DaemonPrintTests {
     func aChangedLabelARefundAndASecondApprovalEachPrintWhatTheyShould() throws {
         let (cups, printer, packd) = try station()
         func order(route: String, status: String = "approved") -> String {
-            Self.order("A", waybill: "YTA1", station: "pack-02", status: status)
+            TestOrder.labelled("A", waybill: "YTA1", station: "pack-02", status: status).json
                 .replacingOccurrences(of: "SZX-HGH", with: route)
         }
         func labels() throws -> [[String: Any]] {

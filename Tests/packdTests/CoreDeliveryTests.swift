@@ -10,19 +10,6 @@ import Testing
 struct CoreDeliveryTests {
     let dir = TempDirectory()
 
-    /// Orders SO-i (i in `range`), each with `parcels` one-line parcels whose
-    /// waybill is W-i-k and whose SKU is SKU-i-k.
-    static func orders(_ range: ClosedRange<Int>, parcels: Int = 1, status: String = "approved") -> String {
-        let orders = range.map { i in
-            let lines = (1...parcels).map { k in #"{"sku": "SKU-\#(i)-\#(k)", "qty": 1}"# }
-            let boxes = (1...parcels).map { k in
-                #"{"id": "SO-\#(i)-\#(k)", "waybill": "W-\#(i)-\#(k)", "lines": [{"sku": "SKU-\#(i)-\#(k)", "qty": 1}]}"#
-            }
-            return #"{"id": "SO-\#(i)", "status": "\#(status)", "approvedAt": "2026-11-22T08:00:00Z", "lines": [\#(lines.joined(separator: ","))], "parcels": [\#(boxes.joined(separator: ","))]}"#
-        }
-        return #"{"orders": [\#(orders.joined(separator: ","))]}"#
-    }
-
     static func coreConfig(_ core: ReferenceCore, extra: String = "") -> String {
         """
         [core]
@@ -77,7 +64,7 @@ struct CoreDeliveryTests {
         let core = try ReferenceCore(dataDir: dir.sub("core"), tokenFile: good)
         let tokenFile = dir.file("packd-core.token", "an-old-token\n")
         let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.coreConfig(core, extra: "token_file = \"\(tokenFile)\""))
-        #expect(try packd.post("/v1/orders", Self.orders(1...6)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...6))).status == 200)
         for i in 1...6 { try Self.ship(packd, order: i) }
         try packd.waitForMetric("packd_core_token_refused", equals: 1)
         // Several tries later nothing is dead, the station says why delivery waits.
@@ -111,7 +98,7 @@ struct CoreDeliveryTests {
     func everyEventArrivesOnceInOrderPerOrder() throws {
         let core = try ReferenceCore(dataDir: dir.sub("core"))
         let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.coreConfig(core))
-        #expect(try packd.post("/v1/orders", Self.orders(1...10, parcels: 2)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...10, parcels: 2))).status == 200)
         // Parcel 1 of every order, then parcel 2 of every order: each order's two
         // events are far apart in the outbox and may travel in different batches.
         for k in 1...2 { for i in 1...10 { try Self.ship(packd, order: i, parcel: k) } }
@@ -141,7 +128,7 @@ struct CoreDeliveryTests {
         let core = try ReferenceCore(dataDir: dir.sub("core"))
         try core.control("refuse", #"{"orderIds": ["SO-3"]}"#)
         let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.coreConfig(core, extra: "linger_ms = 300"))
-        #expect(try packd.post("/v1/orders", Self.orders(1...6, parcels: 2)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...6, parcels: 2))).status == 200)
         // With a linger, the first parcels of all six orders go in one batch, which
         // the core refuses as a whole because of SO-3's event.
         for i in 1...6 { try Self.ship(packd, order: i) }
@@ -191,7 +178,7 @@ struct CoreDeliveryTests {
         let core = try ReferenceCore(dataDir: dir.sub("core"))
         try core.control("refuse", #"{"orderIds": ["SO-1"]}"#)
         let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.coreConfig(core))
-        #expect(try packd.post("/v1/orders", Self.orders(1...1, parcels: 2)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...1, parcels: 2))).status == 200)
         try Self.ship(packd, order: 1)
         var letters: [[String: Any]] = []
         let deadline = Date().addingTimeInterval(20)
@@ -230,7 +217,7 @@ struct CoreDeliveryTests {
         core.stop()
         let packd = try RunningPackd(
             dir: dir.sub("packd"), config: Self.coreConfig(core, extra: "batch_size = 1\nmax_requests_per_second = 5"))
-        #expect(try packd.post("/v1/orders", Self.orders(1...15)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...15))).status == 200)
         let events = try packd.events()
         for i in 1...15 { try Self.ship(packd, order: i) }
         let backlog = try events.collect { $0.event == "backlog" && $0.data.contains("\"pending\":15") }.last
@@ -260,7 +247,7 @@ struct CoreDeliveryTests {
         let core = try ReferenceCore(dataDir: dir.sub("core"))
         try core.control("fault", #"{"mode": "error", "status": 429, "retryAfter": 2, "count": 1}"#)
         let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.coreConfig(core))
-        #expect(try packd.post("/v1/orders", Self.orders(1...1)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...1))).status == 200)
         try Self.ship(packd, order: 1)
         let state = try core.waitFor("the event after the 429") { $0.events.count == 1 }
         let refusedAt = try #require(state.faultsAnsweredMs.first)

@@ -63,7 +63,7 @@ struct CoreSoakTests {
             .replacingOccurrences(of: "request_timeout_ms = 1500\n", with: "")
             + "\n[[scanners]]\nstation = \"pack-01\"\ndevice = \"\(pty.slavePath)\"\n"
         let packd = try RunningPackd(dir: dir.sub("packd"), config: config)
-        #expect(try packd.post("/v1/orders", CoreDeliveryTests.orders(1...Self.parcels)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...Self.parcels))).status == 200)
         try packd.waitForScanner()
         var kills = 0
         var failedBefore = 0

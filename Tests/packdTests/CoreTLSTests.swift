@@ -39,7 +39,7 @@ struct CoreTLSTests {
         #expect(core.url.hasPrefix("https://"))
         let config = CoreDeliveryTests.coreConfig(core, extra: "ca_file = \"\(ca)\"\ntoken_file = \"\(token)\"")
         let packd = try RunningPackd(dir: dir.sub("trusting"), config: config)
-        #expect(try packd.post("/v1/orders", CoreDeliveryTests.orders(1...2)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...2))).status == 200)
         for i in 1...2 { try CoreDeliveryTests.ship(packd, order: i) }
         try CoreDeliveryTests.waitForOutbox(packd) { $0["delivered"] == 2 }
         #expect(received(core).count == 2)
@@ -47,7 +47,7 @@ struct CoreTLSTests {
         // Without the CA, the certificate is not trusted: nothing is sent, the events wait.
         let untrusting = try RunningPackd(
             dir: dir.sub("untrusting"), config: CoreDeliveryTests.coreConfig(core, extra: "token_file = \"\(token)\""))
-        #expect(try untrusting.post("/v1/orders", CoreDeliveryTests.orders(3...3)).status == 200)
+        #expect(try untrusting.post("/v1/orders", TestOrder.batch(TestOrder.numbered(3...3))).status == 200)
         try CoreDeliveryTests.ship(untrusting, order: 3)
         let deadline = Date().addingTimeInterval(20)
         while !untrusting.log.contains("events not delivered, retrying"), Date() < deadline { usleep(20_000) }
@@ -60,7 +60,7 @@ struct CoreTLSTests {
         let wrongToken = dir.file("wrong.token", "not-the-token\n")
         let refused = try RunningPackd(
             dir: dir.sub("refused"), config: CoreDeliveryTests.coreConfig(core, extra: "ca_file = \"\(ca)\"\ntoken_file = \"\(wrongToken)\""))
-        #expect(try refused.post("/v1/orders", CoreDeliveryTests.orders(4...4)).status == 200)
+        #expect(try refused.post("/v1/orders", TestOrder.batch(TestOrder.numbered(4...4))).status == 200)
         try CoreDeliveryTests.ship(refused, order: 4)
         try refused.waitForMetric("packd_core_token_refused", equals: 1)
         #expect(jsonObject(try refused.get("/v1/outbox"))["counts"].flatMap { $0 as? [String: Int] }?["dead"] ?? 0 == 0)

@@ -236,11 +236,9 @@ struct DaemonAPITests {
         problem(try packd.get("/v1/jobs/NOPE"), 404, "no print job")
         // 10,000 orders in one request go in whole; one bad order anywhere keeps them all out.
         func orders(_ n: Int, prefix: String, badAt: Int? = nil) -> String {
-            let list = (0..<n).map { i in
-                let qty = i == badAt ? "0" : "1"
-                return #"{"id": "\#(prefix)-\#(i)", "status": "approved", "waybill": "W\#(prefix)\#(i)", "lines": [{"sku": "S\#(i % 50)", "qty": \#(qty)}]}"#
-            }
-            return "{\"orders\": [" + list.joined(separator: ",") + "]}"
+            TestOrder.batch((0..<n).map { i in
+                TestOrder("\(prefix)-\(i)", approvedAt: nil, waybill: "W\(prefix)\(i)", lines: [.init("S\(i % 50)", qty: i == badAt ? 0 : 1)])
+            })
         }
         problem(try packd.post("/v1/orders", orders(10_000, prefix: "BAD", badAt: 9_999)), 422, nil, field: "orders[9999].lines[0].qty")
         #expect(try packd.get("/v1/orders/BAD-0").status == 404)

@@ -11,18 +11,6 @@ import Testing
 struct DaemonPrintTests {
     let dir = TempDirectory()
 
-    static func order(_ id: String, waybill: String, station: String? = nil, status: String = "approved", sku: String = "RAZOR-01", qty: Int = 1) -> String {
-        """
-        {"id": "\(id)", "status": "\(status)", "approvedAt": "2026-11-22T08:00:00Z", \(station.map { "\"station\": \"\($0)\"," } ?? "")
-         "carrier": {"code": "YUNEXPRESS", "service": "YT-STANDARD"},
-         "recipient": {"name": "王小明", "phone": "+86 138 0000 0000", "address1": "浙江省温岭市太平街道 88 号", "city": "温岭", "state": "浙江", "postalCode": "317500", "country": "CN"},
-         "sender": {"name": "Wenling Shop", "address1": "1 Jiefang Rd", "city": "Wenling", "country": "CN"},
-         "lines": [{"sku": "\(sku)", "name": "剃须刀", "qty": \(qty), "barcodes": ["6901234567892"]}],
-         "parcels": [{"id": "\(id)-1", "waybill": "\(waybill)", "lines": [{"sku": "\(sku)", "qty": \(qty)}],
-                      "label": {"template": "waybill-100x150", "fields": {"routeCode": "SZX-HGH"}}}]}
-        """
-    }
-
     /// label-01 on the private cupsd; pack-01 prints on completion, pack-02 on approval.
     func config(cups: PrivateCups, scanner: String?) -> String {
         cups.packdConfig(scanner: scanner) + """
@@ -82,7 +70,7 @@ struct DaemonPrintTests {
         try cups.addRawQueue("zebra1", port: printer.port)
         let pty = try PseudoTerminal()
         let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: pty.slavePath))
-        #expect(try packd.post("/v1/orders", Self.order("SO-7", waybill: "YT7000000001", qty: 2)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("SO-7", waybill: "YT7000000001", qty: 2).json).status == 200)
         let events = try packd.events()
         // The scanner is read once the reader has opened the pty.
         try packd.waitForScanner()
@@ -135,22 +123,22 @@ struct DaemonPrintTests {
             }
         }
         // The same approved order three times: one label. B after it proves no second one waits.
-        for _ in 0..<3 { #expect(try packd.post("/v1/orders", Self.order("A", waybill: "YTA1", station: "pack-02")).status == 200) }
-        #expect(try packd.post("/v1/orders", Self.order("B", waybill: "YTB1", station: "pack-02")).status == 200)
+        for _ in 0..<3 { #expect(try packd.post("/v1/orders", TestOrder.labelled("A", waybill: "YTA1", station: "pack-02").json).status == 200) }
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("B", waybill: "YTB1", station: "pack-02").json).status == 200)
         #expect(waybills(try printer.waitForJobs(2, timeout: 60)) == ["YTA1", "YTB1"])
         // Cancelled before its label printed (CUPS down meanwhile): it never prints.
         // CUPS is stopped only once B's job is done there: one stopped mid-job
         // can come back with the job stuck (see PrintWorker.abandonStuck).
         try Self.waitForLabel(packd, order: "B", state: "completed")
         cups.stop()
-        #expect(try packd.post("/v1/orders", Self.order("C", waybill: "YTC1", station: "pack-02")).status == 200)
-        let cancelled = try packd.post("/v1/orders", Self.order("C", waybill: "YTC1", station: "pack-02", status: "cancelled"))
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("C", waybill: "YTC1", station: "pack-02").json).status == 200)
+        let cancelled = try packd.post("/v1/orders", TestOrder.labelled("C", waybill: "YTC1", station: "pack-02", status: "cancelled").json)
         #expect((jsonObject(cancelled)["cancelledLabels"] as? [Any])?.count == 1, "\(cancelled.text)")
         try cups.start()
-        #expect(try packd.post("/v1/orders", Self.order("D", waybill: "YTD1", station: "pack-02")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("D", waybill: "YTD1", station: "pack-02").json).status == 200)
         // A new waybill prints the new label once, with the reason recorded.
-        #expect(try packd.post("/v1/orders", Self.order("A", waybill: "YTA2", station: "pack-02")).status == 200)
-        #expect(try packd.post("/v1/orders", Self.order("A", waybill: "YTA2", station: "pack-02")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("A", waybill: "YTA2", station: "pack-02").json).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("A", waybill: "YTA2", station: "pack-02").json).status == 200)
         #expect(waybills(try printer.waitForJobs(4, timeout: 60)) == ["YTA1", "YTB1", "YTD1", "YTA2"])
         let a = (jsonObject(try packd.get("/v1/orders/A"))["parcels"] as! [[String: Any]])[0]
         let reasons = (a["labels"] as! [[String: Any]]).map { $0["reason"] as! String }
@@ -160,7 +148,7 @@ struct DaemonPrintTests {
         // Completing an on_approval parcel at the station prints nothing more.
         #expect(try packd.scan("YTB1", station: "pack-02")["outcome"] as? String == "parcel_opened")
         #expect(try packd.scan("RAZOR-01", station: "pack-02")["outcome"] as? String == "parcel_completed")
-        #expect(try packd.post("/v1/orders", Self.order("E", waybill: "YTE1", station: "pack-02")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("E", waybill: "YTE1", station: "pack-02").json).status == 200)
         let all = try printer.waitForJobs(5, timeout: 60)
         #expect(String(decoding: all[4], as: UTF8.self).contains("YTE1"))
         #expect(try printer.jobsOnceQuiet().count == 5, "a label printed twice")
@@ -187,7 +175,7 @@ struct DaemonPrintTests {
         }
         var takenBack: [Int] = []
         for (id, status) in [("C", "cancelled"), ("R", "refunded"), ("H", "on_hold")] {
-            #expect(try packd.post("/v1/orders", Self.order(id, waybill: "YT\(id)1", station: "pack-02")).status == 200)
+            #expect(try packd.post("/v1/orders", TestOrder.labelled(id, waybill: "YT\(id)1", station: "pack-02").json).status == 200)
             let job = try cupsJob(id)
             if id == "C" {
                 // A job waiting in a stopped queue is asked about with a backoff (50 ms
@@ -204,26 +192,26 @@ struct DaemonPrintTests {
                 #expect(Double(jobLooks) <= seconds + 2, "\(jobLooks) job looks in \(seconds) s: \(asked)")
                 #expect(Double(printerLooks) <= seconds + 2, "\(printerLooks) printer looks in \(seconds) s: \(asked)")
             }
-            let voided = try packd.post("/v1/orders", Self.order(id, waybill: "YT\(id)1", station: "pack-02", status: status))
+            let voided = try packd.post("/v1/orders", TestOrder.labelled(id, waybill: "YT\(id)1", station: "pack-02", status: status).json)
             #expect((jsonObject(voided)["cancelledLabels"] as? [Any])?.count == 1, "\(voided.text)")
             #expect(try cups.waitForFinalState(printer: "zebra1", job: job).state == .canceled, "\(id): CUPS job \(job)")
             takenBack.append(job)
         }
         // A new waybill: the old label is taken back from CUPS, the new one waits there.
-        #expect(try packd.post("/v1/orders", Self.order("W", waybill: "YTW1", station: "pack-02")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("W", waybill: "YTW1", station: "pack-02").json).status == 200)
         let old = try cupsJob("W")
-        #expect(try packd.post("/v1/orders", Self.order("W", waybill: "YTW2", station: "pack-02")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("W", waybill: "YTW2", station: "pack-02").json).status == 200)
         #expect(try cups.waitForFinalState(printer: "zebra1", job: old).state == .canceled)
         let new = try cupsJob("W")
         #expect(new != old)
         // An order naming a station this packd does not run prints at its own PC, not here.
-        let elsewhere = try packd.post("/v1/orders", Self.order("X", waybill: "YTX1", station: "pack-77"))
+        let elsewhere = try packd.post("/v1/orders", TestOrder.labelled("X", waybill: "YTX1", station: "pack-77").json)
         #expect(elsewhere.status == 200)
         #expect((jsonObject(elsewhere)["labels"] as? [Any])?.count ?? 0 == 0, "\(elsewhere.text)")
         try cups.command("/usr/sbin/cupsenable", ["zebra1"])
         // Then one more label: CUPS prints in order, so anything cancelled here that
         // CUPS still held would come out before it.
-        #expect(try packd.post("/v1/orders", Self.order("D", waybill: "YTD1", station: "pack-02")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("D", waybill: "YTD1", station: "pack-02").json).status == 200)
         let printed = try printer.waitForJobs(2, timeout: 60).map { String(decoding: $0, as: UTF8.self) }
         try Self.waitForLabel(packd, order: "D", state: "completed")
         #expect(printed.count == 2 && printed[0].contains("YTW2") && printed[1].contains("YTD1"), "\(printed.map { $0.prefix(80) })")
@@ -241,16 +229,16 @@ struct DaemonPrintTests {
         // Cancelled while packd is stopped (`packd orders import` on its journal):
         // the label waiting in CUPS is taken back when packd starts again.
         try cups.command("/usr/sbin/cupsdisable", ["zebra1"])
-        #expect(try packd.post("/v1/orders", Self.order("K", waybill: "YTK1", station: "pack-02")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("K", waybill: "YTK1", station: "pack-02").json).status == 200)
         let waiting = try cupsJob("K")
         #expect(packd.stop()?.status == 0, "\(packd.log.suffix(4000))")
-        let file = dir.file("k.json", "[\(Self.order("K", waybill: "YTK1", station: "pack-02", status: "cancelled"))]")
+        let file = dir.file("k.json", "[\(TestOrder.labelled("K", waybill: "YTK1", station: "pack-02", status: "cancelled").json)]")
         let imported = try Packd.run(["orders", "import", file, "--config", packd.configPath])
         #expect(imported.status == 0, "\(imported.stderr)")
         try packd.start()
         #expect(try cups.waitForFinalState(printer: "zebra1", job: waiting).state == .canceled)
         try cups.command("/usr/sbin/cupsenable", ["zebra1"])
-        #expect(try packd.post("/v1/orders", Self.order("E", waybill: "YTE1", station: "pack-02")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("E", waybill: "YTE1", station: "pack-02").json).status == 200)
         let last = try printer.waitForJobs(3, timeout: 60).map { String(decoding: $0, as: UTF8.self) }
         #expect(last.count == 3 && last[2].contains("YTE1"), "\(last.map { $0.prefix(80) })")
         #expect(packd.stop()?.status == 0, "\(packd.log.suffix(4000))")
@@ -265,7 +253,7 @@ struct DaemonPrintTests {
         defer { withExtendedLifetime(cups) {} }  // cupsd lives as long as the test
         let file = dir.file(
             "orders.json",
-            "[\(Self.order("I1", waybill: "YTI1", station: "pack-02")), \(Self.order("I2", waybill: "YTI2", station: "pack-01"))]")
+            "[\(TestOrder.labelled("I1", waybill: "YTI1", station: "pack-02").json), \(TestOrder.labelled("I2", waybill: "YTI2", station: "pack-01").json)]")
         let imported = try Packd.run(["orders", "import", file, "--config", packd.configPath])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("2 new") && imported.stdout.contains("through the running packd"), "\(imported.stdout)")
@@ -332,17 +320,17 @@ struct DaemonPrintTests {
         let printer = try SocketPrinter()
         try cups.addRawQueue("zebra1", port: printer.port)
         let core = try ReferenceCore(dataDir: dir.sub("core"))
-        try core.control("orders", "{\"orders\": [\(Self.order("A", waybill: "YTA1", station: "pack-02"))]}")
+        try core.control("orders", "{\"orders\": [\(TestOrder.labelled("A", waybill: "YTA1", station: "pack-02").json)]}")
         let feed = "\n[core]\nfeed = \"pull\"\nurl = \"\(core.url)\"\npoll_interval_ms = 100\n"
         let packd = try RunningPackd(dir: dir.sub("packd"), config: config(cups: cups, scanner: nil) + feed)
         func text(_ job: [UInt8]) -> String { String(decoding: job, as: UTF8.self) }
         #expect(text(try printer.nextJob(timeout: 60).bytes).contains("YTA1"))
         // The same version again, then another order: only the other order prints.
-        try core.control("orders", "{\"orders\": [\(Self.order("A", waybill: "YTA1", station: "pack-02"))]}")
-        try core.control("orders", "{\"orders\": [\(Self.order("B", waybill: "YTB1", station: "pack-02"))]}")
+        try core.control("orders", "{\"orders\": [\(TestOrder.labelled("A", waybill: "YTA1", station: "pack-02").json)]}")
+        try core.control("orders", "{\"orders\": [\(TestOrder.labelled("B", waybill: "YTB1", station: "pack-02").json)]}")
         #expect(text(try printer.nextJob(timeout: 60).bytes).contains("YTB1"))
         // A new waybill by the feed: the new label, once, with the reason.
-        try core.control("orders", "{\"orders\": [\(Self.order("A", waybill: "YTA2", station: "pack-02"))]}")
+        try core.control("orders", "{\"orders\": [\(TestOrder.labelled("A", waybill: "YTA2", station: "pack-02").json)]}")
         #expect(text(try printer.nextJob(timeout: 60).bytes).contains("YTA2"))
         try Self.waitForLabel(packd, order: "A", state: "completed")
         let a = (jsonObject(try packd.get("/v1/orders/A"))["parcels"] as! [[String: Any]])[0]
@@ -355,7 +343,7 @@ struct DaemonPrintTests {
     func printAndJobRoutesQueueALabelAndFollowIt() throws {
         let (cups, printer, packd) = try station()
         defer { withExtendedLifetime(cups) {} }  // cupsd lives as long as the test
-        #expect(try packd.post("/v1/orders", Self.order("P", waybill: "YTP1")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("P", waybill: "YTP1").json).status == 200)
         let queued = try packd.post("/v1/print", #"{"printer": "label-01", "order": "P"}"#)
         #expect(queued.status == 202, "\(queued.text)")
         let job = jsonObject(queued)["job"] as! String
@@ -389,7 +377,7 @@ struct DaemonPrintTests {
         let pty = try PseudoTerminal()
         let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: pty.slavePath))
         let waybills = (1...8).map { "YTK\(1000 + $0)" }
-        let orders = waybills.enumerated().map { Self.order("K\($0.offset)", waybill: $0.element) }
+        let orders = waybills.enumerated().map { TestOrder.labelled("K\($0.offset)", waybill: $0.element).json }
         #expect(try packd.post("/v1/orders", "{\"orders\": [\(orders.joined(separator: ","))]}").status == 200)
         var events = try packd.events()
         try packd.waitForScanner()

@@ -17,7 +17,7 @@ struct FleetApprovalTests {
     let dir = TempDirectory()
 
     func order(_ id: String, waybill: String, status: String = "approved") -> String {
-        DaemonPrintTests.order(id, waybill: waybill, station: "pack-02", status: status)
+        TestOrder.labelled(id, waybill: waybill, station: "pack-02", status: status).json
     }
 
     @Test(.timeLimit(.minutes(4)))

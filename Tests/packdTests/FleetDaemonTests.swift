@@ -24,16 +24,6 @@ struct FleetDaemonTests {
         return text
     }
 
-    static func singleItemOrders(_ count: Int, sku: String) -> String {
-        let orders = (0..<count).map { i in
-            """
-            {"id": "C\(i)", "status": "approved", "approvedAt": "2026-11-22T08:\(String(format: "%02d", i / 60 % 60)):\(String(format: "%02d", i % 60))Z",
-             "waybill": "WBC\(i)", "lines": [{"sku": "\(sku)", "qty": 1}]}
-            """
-        }
-        return "{\"orders\": [\(orders.joined(separator: ","))]}"
-    }
-
     /// Runs `body` on `count` threads of their own (blocking HTTP calls stay off
     /// Swift's two cooperative threads, which the rest of the suite needs) and
     /// returns their results.
@@ -98,7 +88,7 @@ struct FleetDaemonTests {
             fleet.append(
                 try RunningPackd(dir: dir.path + "/pc\(n)", config: Self.fleetConfig(url: url, node: "pc\(n)", stations: stations)))
         }
-        let imported = try fleet[0].post("/v1/orders", Self.singleItemOrders(orders, sku: "MUG"))
+        let imported = try fleet[0].post("/v1/orders", TestOrder.batch(TestOrder.singleItem(orders, sku: "MUG")))
         #expect(imported.status == 200, "\(imported.text)")
         for packd in fleet.dropFirst() { try Self.waitUntilFollowed(packd, orders) }
         let endpoints = fleet.map { (port: $0.port, token: $0.token) }
@@ -180,7 +170,7 @@ struct FleetDaemonTests {
         defer { _ = a.stop() }
         // Another PC's configuration (node pc-c), with no packd running there.
         let other = dir.file("other.toml", Self.fleetConfig(url: url, node: "pc-c", stations: []))
-        let orders = dir.file("orders.json", Self.singleItemOrders(3, sku: "KETTLE"))
+        let orders = dir.file("orders.json", TestOrder.batch(TestOrder.singleItem(3, sku: "KETTLE")))
         let imported = try Packd.run(["orders", "import", orders, "--config", other])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("3 new"), "\(imported.stdout)")

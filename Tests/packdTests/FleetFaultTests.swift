@@ -67,9 +67,9 @@ struct FleetFaultTests {
         defer { for packd in fleet { _ = packd.stop() } }
         // The import is one transaction, bounded by timeout_ms like a scan: with the
         // rest of the suite on two cores it may take longer, and is sent again.
-        var imported = try fleet[0].post("/v1/orders", FleetDaemonTests.singleItemOrders(orders, sku: "MUG"))
+        var imported = try fleet[0].post("/v1/orders", TestOrder.batch(TestOrder.singleItem(orders, sku: "MUG")))
         for _ in 0..<10 where imported.status == 503 {
-            imported = try fleet[0].post("/v1/orders", FleetDaemonTests.singleItemOrders(orders, sku: "MUG"))
+            imported = try fleet[0].post("/v1/orders", TestOrder.batch(TestOrder.singleItem(orders, sku: "MUG")))
         }
         try #require(imported.status == 200, "\(imported.status) \(imported.text)")
         for packd in fleet.dropFirst() { try FleetDaemonTests.waitUntilFollowed(packd, orders) }
@@ -194,7 +194,7 @@ struct FleetFaultTests {
             _ = a.stop()
             _ = b.stop()
         }
-        #expect(try a.post("/v1/orders", CoreDeliveryTests.orders(1...12)).status == 200)
+        #expect(try a.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...12))).status == 200)
         try FleetDaemonTests.waitUntilFollowed(b, 12)
         for i in 1...6 {
             #expect(try a.scan("W-\(i)-1", station: "pc-a-st")["outcome"] as? String == "parcel_opened")

@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import Testing
 
 /// `packd label render` and `packd label templates`, run as a user would.

@@ -26,7 +26,7 @@ import Testing
     func anIdleDaemonWithoutAPrinterMapsNoneOfThem() throws {
         let packd = try RunningPackd(dir: dir.path)
         // A scan decided and an order imported: the daemon's own work needs none of them.
-        #expect(try packd.post("/v1/orders", DaemonPrintTests.order("SO-1", waybill: "YT1000000001")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("SO-1", waybill: "YT1000000001").json).status == 200)
         #expect(try packd.scan("YT1000000001")["outcome"] as? String == "parcel_opened")
         let pid = try #require(packd.pid)
         #expect(try Self.lazyLibrariesMapped(by: pid) == [])
@@ -44,7 +44,7 @@ import Testing
         // The printer's worker speaks to CUPS from the start; nothing has been rendered yet.
         let before = try Self.lazyLibrariesMapped(by: pid)
         #expect(before.isDisjoint(with: ["libpangocairo-1.0.so", "libpango-1.0.so", "libcairo.so", "libpoppler"]), "\(before)")
-        #expect(try packd.post("/v1/orders", DaemonPrintTests.order("SO-2", waybill: "YT2000000002", station: "pack-01")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("SO-2", waybill: "YT2000000002", station: "pack-01").json).status == 200)
         let label = try printer.nextJob(timeout: 60).bytes
         #expect(try Decoders.zbar(png: Decoders.zplkit(label, dpi: 203).png).contains("YT2000000002"))
         let after = try Self.lazyLibrariesMapped(by: pid)

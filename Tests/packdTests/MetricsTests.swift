@@ -25,7 +25,7 @@ struct MetricsTests {
         let packd = try RunningPackd(dir: dir.path, config: config)
         try packd.waitForScanner()
         try packd.waitForMetric("packd_devices_connected", equals: 1)
-        #expect(try packd.post("/v1/orders", DaemonPrintTests.order("SO-1", waybill: "YTM1", qty: 2)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("SO-1", waybill: "YTM1", qty: 2).json).status == 200)
 
         // Six scans on the scanner (an error, one ignored until acknowledged, the
         // parcel); the counts by outcome are the outcomes the station was told.
@@ -53,7 +53,7 @@ struct MetricsTests {
         // A label waiting in a stopped queue is in the depth; cancelled in CUPS
         // (an operator at the CUPS web page), it is a failed job, with no print time.
         try cups.command("/usr/sbin/cupsdisable", ["zebra1"])
-        #expect(try packd.post("/v1/orders", DaemonPrintTests.order("A", waybill: "YTMA1", station: "pack-02")).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.labelled("A", waybill: "YTMA1", station: "pack-02").json).status == 200)
         try DaemonPrintTests.waitForLabel(packd, order: "A", state: "sent")
         try packd.waitForMetric("packd_print_queue_depth", ["printer": "label-01"], equals: 1)
         let parcels = jsonObject(try packd.get("/v1/orders/A"))["parcels"] as? [[String: Any]] ?? []
@@ -74,7 +74,7 @@ struct MetricsTests {
         let core = try ReferenceCore(dataDir: dir.sub("core"))
         try core.control("refuse", #"{"orderIds": ["SO-2"]}"#)
         let packd = try RunningPackd(dir: dir.sub("packd"), config: CoreDeliveryTests.coreConfig(core))
-        #expect(try packd.post("/v1/orders", CoreDeliveryTests.orders(1...3)).status == 200)
+        #expect(try packd.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...3))).status == 200)
         try CoreDeliveryTests.ship(packd, order: 1)
         try CoreDeliveryTests.ship(packd, order: 2)
         // SO-1 taken, SO-2 refused for good.

@@ -41,12 +41,12 @@ struct OrderFeedTests {
 
     static func updated(_ range: ClosedRange<Int>, remark: String, status: String = "approved") -> String {
         // The generator's orders, with a remark: a new version of each.
-        CoreDeliveryTests.orders(range, status: status).replacingOccurrences(of: #""status":"#, with: #""remark": "\#(remark)", "status":"#)
+        TestOrder.batch(TestOrder.numbered(range, status: status)).replacingOccurrences(of: #""status":"#, with: #""remark": "\#(remark)", "status":"#)
     }
 
     @Test(.timeLimit(.minutes(3)))
     func tenThousandOrdersArriveOnceAtTheirLatestVersionAcrossARestart() async throws {
-        let file = dir.file("orders.json", CoreDeliveryTests.orders(1...10_000))
+        let file = dir.file("orders.json", TestOrder.batch(TestOrder.numbered(1...10_000)))
         let core = try ReferenceCore(dataDir: dir.sub("core"), orders: file)
         // Twenty pages of a tenth of a second each: packd is surely mid-pull below.
         try core.control("fault", #"{"mode": "ok", "pageSeconds": 0.1}"#)
@@ -71,7 +71,7 @@ struct OrderFeedTests {
         }
         // A cancellation arriving by the feed intercepts the parcel being packed.
         #expect(try packd.scan("W-5000-1")["outcome"] as? String == "parcel_opened")
-        try core.control("orders", CoreDeliveryTests.orders(5000...5000, status: "cancelled"))
+        try core.control("orders", TestOrder.batch(TestOrder.numbered(5000...5000, status: "cancelled")))
         try Self.waitForOrder(packd, "SO-5000") { $0["status"] as? String == "cancelled" }
         #expect(try packd.scan("SKU-5000-1")["outcome"] as? String == "intercepted")
         #expect(packd.stop()?.status == 0)
@@ -86,7 +86,7 @@ struct OrderFeedTests {
     func aBadOrderInAPageIsRefusedAloneWithItsPath() throws {
         let bad = #"{"orders": [{"id": "SO-BAD", "status": "approved", "lines": [{"sku": "X", "qty": 0}], "parcels": [{"id": "SO-BAD-1", "waybill": "WB", "lines": [{"sku": "X", "qty": 0}]}]}]}"#
         let core = try ReferenceCore(dataDir: dir.sub("core"), orders: dir.file("bad.json", bad))
-        try core.control("orders", CoreDeliveryTests.orders(1...3))
+        try core.control("orders", TestOrder.batch(TestOrder.numbered(1...3)))
         // An order whose waybill another order already has.
         try core.control("orders", #"{"orders": [{"id": "SO-CLASH", "status": "approved", "lines": [{"sku": "Y", "qty": 1}], "parcels": [{"id": "SO-CLASH-1", "waybill": "W-2-1", "lines": [{"sku": "Y", "qty": 1}]}]}]}"#)
         let packd = try RunningPackd(dir: dir.sub("packd"), config: Self.feedConfig(core))

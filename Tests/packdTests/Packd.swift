@@ -88,28 +88,3 @@ final class PipeCollector: @unchecked Sendable {
     }
 }
 
-/// A directory of its own for one test, removed when the test ends.
-final class TempDirectory {
-    let path: String
-
-    init() {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("packd-cli-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String, _ contents: String) -> String {
-        let p = (path as NSString).appendingPathComponent(name)
-        FileManager.default.createFile(atPath: p, contents: Data(contents.utf8))
-        return p
-    }
-
-    func file(_ name: String, bytes: [UInt8]) -> String {
-        let p = (path as NSString).appendingPathComponent(name)
-        FileManager.default.createFile(atPath: p, contents: Data(bytes))
-        return p
-    }
-
-    func sub(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}

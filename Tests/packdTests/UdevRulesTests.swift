@@ -1,4 +1,5 @@
 import Foundation
+import PackTestSupport
 import Glibc
 import Testing
 
