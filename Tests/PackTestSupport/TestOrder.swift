@@ -1,4 +1,5 @@
 import Foundation
+import PackCore
 
 /// An order as an ERP sends it (the order JSON of docs/orders.md), written as
 /// the JSON that `POST /v1/orders`, `packd orders import` and the order feed
@@ -143,20 +144,6 @@ public struct TestOrder: Sendable {
         return "{" + members.joined(separator: ", ") + "}"
     }
 
-    /// A JSON string literal.
-    public static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (PackCore's writer: the one packd answers with).
+    public static func quoted(_ text: String) -> String { JSONValue.string(text).serialized() }
 }
