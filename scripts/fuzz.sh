@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null || export PATH="$PATH:/opt/swift/usr/bin"
 
-targets=(order-json order-csv config template scanned-code serial-framer hid-pos keyboard carrier-pdf carrier-png book-record feed-page)
+targets=(order-json order-csv config template scanned-code serial-framer scale-framer hid-pos keyboard carrier-pdf carrier-png book-record feed-page)
 usage() { echo "usage: scripts/fuzz.sh [--no-build] TARGET SECONDS | --build | --list   (targets: ${targets[*]})" >&2; exit 2; }
 
 build() {

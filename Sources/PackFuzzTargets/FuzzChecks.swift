@@ -91,6 +91,48 @@ enum FuzzChecks {
         }
     }
 
+    /// A scale's bytes (the first byte picks the protocol, the second how read(2)
+    /// cuts them): the frames are the same whole and cut, and every weight is one
+    /// a scale could hold. HID reports: six bytes at a time.
+    static func scale(_ bytes: [UInt8]) {
+        guard bytes.count >= 2 else { return }
+        let rest = Array(bytes.dropFirst(2))
+        let names = ScaleProtocolName.allCases.filter { $0.serialFramer() != nil }
+        if bytes[0] == 0xFF {
+            var report = rest[...]
+            while !report.isEmpty {
+                if case .sample(let sample)? = HIDScaleReport.decode(Array(report.prefix(6))) { checkWeight(sample) }
+                report = report.dropFirst(6)
+            }
+            return
+        }
+        guard let make = names[Int(bytes[0]) % names.count].serialFramer() else { return }
+        func frames(chunk: Int) -> [ScaleFrame] {
+            var framer = make
+            var out: [ScaleFrame] = []
+            var pending = rest[...]
+            while !pending.isEmpty {
+                out += framer.feed(pending.prefix(chunk))
+                pending = pending.dropFirst(chunk)
+            }
+            return out
+        }
+        let whole = frames(chunk: max(rest.count, 1))
+        guard frames(chunk: max(1, Int(bytes[1]) % 17)) == whole else {
+            fatalError("the frames depend on how the bytes were cut")
+        }
+        for case .sample(let sample) in whole { checkWeight(sample) }
+    }
+
+    static func checkWeight(_ sample: ScaleSample) {
+        guard abs(Int64(sample.grams)) <= ScaleDecimal.maxGrams else { fatalError("a weight no scale holds: \(sample.grams) g") }
+        switch sample.stability {
+        case .overload, .underload, .error:
+            if sample.grams != 0 { fatalError("a weight with \(sample.stability): \(sample.grams) g") }
+        case .stable, .motion, .unflagged: break
+        }
+    }
+
     /// Reports as read(2) returns them, each after a byte giving its size (0 to 64).
     static func hidPOS(_ bytes: [UInt8]) {
         var decoder = HIDPOSDecoder(maxCodeLength: 256)

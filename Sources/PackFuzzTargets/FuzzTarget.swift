@@ -16,6 +16,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case template
     case scannedCode = "scanned-code"
     case serialFramer = "serial-framer"
+    case scaleFramer = "scale-framer"
     case hidPOS = "hid-pos"
     case keyboard
     case carrierPDF = "carrier-pdf"
@@ -41,6 +42,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             FuzzChecks.scan(String(decoding: bytes, as: UTF8.self))
         case .serialFramer:
             FuzzChecks.serial(bytes)
+        case .scaleFramer:
+            FuzzChecks.scale(bytes)
         case .hidPOS:
             FuzzChecks.hidPOS(bytes)
         case .keyboard:
