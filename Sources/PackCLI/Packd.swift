@@ -10,7 +10,7 @@ public struct Packd: AsyncParsableCommand {
         abstract: "Scan-to-ship for e-commerce packing stations: scanners, labels, printers, stock.",
         version: version,
         subcommands: [
-            RunCommand.self, DemoCommand.self, ConfigCommand.self, DoctorCommand.self, ReplayCommand.self, OrdersCommand.self, StockCommand.self, OutboxCommand.self, ScansCommand.self, DevicesCommand.self, StoreCommand.self, TokensCommand.self,
+            RunCommand.self, DemoCommand.self, ConfigCommand.self, DoctorCommand.self, ReplayCommand.self, OrdersCommand.self, StockCommand.self, OutboxCommand.self, ScansCommand.self, ScalesCommand.self, DevicesCommand.self, StoreCommand.self, TokensCommand.self,
             LabelCommand.self, PrintCommand.self, PrintersCommand.self, DebugCommand.self,
         ]
     )

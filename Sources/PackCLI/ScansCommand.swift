@@ -130,6 +130,8 @@ struct ScansCommand: AsyncParsableCommand {
                 Log.line("\(device): closed (\(reason)); waiting for it to come back")
             case .rejected(let device, let reason):
                 Log.line("\(device): \(reason)")
+            case .scale:
+                continue
             case .scan(let scan):
                 Output.lineNow(
                     JSONValue.object([
@@ -215,6 +217,8 @@ extension ScansCommand {
                 Log.line("\(device): closed (\(reason))")
             case .device(.rejected(let device, let reason)):
                 Log.line("\(device): \(reason)")
+            case .device(.scale):
+                continue
             case .device(.scan(let scan)):
                 Output.lineNow(
                     JSONValue.object([

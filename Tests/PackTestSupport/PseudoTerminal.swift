@@ -29,6 +29,21 @@ public final class PseudoTerminal: @unchecked Sendable {
         }
     }
 
+    /// Reads what the program writes to its end (a weigh request to a scale)
+    /// until `enough` says so or `seconds` pass; returns what was read.
+    public func receive(seconds: Double = 20, until enough: ([UInt8]) -> Bool) -> [UInt8] {
+        var received: [UInt8] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var chunk = [UInt8](repeating: 0, count: 256)
+        while !enough(received), Date() < deadline {
+            var fd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&fd, 1, 50) > 0 else { continue }
+            let n = chunk.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
+            if n > 0 { received += chunk[0..<n] } else if n == 0 || (errno != EINTR && errno != EAGAIN) { break }
+        }
+        return received
+    }
+
     /// The scanner goes away: the reader sees a hang-up (EIO).
     public func hangUp() {
         if master >= 0 { close(master) }

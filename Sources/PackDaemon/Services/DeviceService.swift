@@ -96,6 +96,9 @@ public struct DeviceService: Service {
             deviceChanged(device, state: "waiting", detail: reason)
         case .device(.rejected(let device, let reason)):
             parts.logger.warning("scanner sent something that is not a code", metadata: ["device": "\(device)", "reason": "\(reason)"])
+        case .device(.scale):
+            // The scanner watcher opens scanners only; scales are not bound to stations yet (issue 25).
+            break
         case .released(let devnode):
             deviceChanged(devnode, state: "removed", detail: nil)
         case .ignored(let identity, let reason):

@@ -25,6 +25,10 @@ public enum ScaleProtocolName: String, Sendable, Equatable, CaseIterable {
         }
     }
 
+    /// What packd sends once the port is open, before the first weigh request
+    /// (CAS: ENQ; it asks for the weight with DC1 once the scale answers ACK).
+    public var enquiry: [UInt8]? { self == .cas ? CASFramer.enquire : nil }
+
     /// What packd sends to ask for a weight, for the protocols that wait to be
     /// asked; nil for those that send by themselves (continuous, XK3190).
     public var weighRequest: [UInt8]? {
