@@ -27,6 +27,7 @@ struct ScalesWatchCommand: AsyncParsableCommand {
 
             Example, a Mettler Toledo scale on a USB-serial cable:
               packd scales watch --device /dev/ttyUSB0 --protocol mt-sics --baud 9600
+            A Toledo 8217 scale: --protocol toledo-8217 --data-bits 7 --parity even.
             """
     )
 
@@ -36,17 +37,7 @@ struct ScalesWatchCommand: AsyncParsableCommand {
     @Option(help: "mt-sics, toledo-8217, continuous, xk3190-a9, xk3190-a12 or cas.")
     var `protocol`: String
 
-    @Option(help: "Baud rate (\(SerialSettings.supportedBauds.map(String.init).joined(separator: ", "))).")
-    var baud = 9600
-
-    @Option(help: "Data bits: 7 or 8 (Toledo 8217: 7).")
-    var dataBits = 8
-
-    @Option(help: "Parity: none, even or odd (Toledo 8217: even).")
-    var parity: String = "none"
-
-    @Option(help: "Stop bits: 1 or 2.")
-    var stopBits = 1
+    @OptionGroup var line: SerialLineOptions
 
     @Option(help: "The unit of a weight whose frame names none: kg, g, lb or oz.")
     var unit = "kg"
@@ -68,12 +59,6 @@ struct ScalesWatchCommand: AsyncParsableCommand {
         guard let name = ScaleProtocolName(rawValue: `protocol`), name.serialFramer() != nil else {
             throw ValidationError("--protocol must be one of \(serial.map(\.rawValue).joined(separator: ", ")) (a serial scale)")
         }
-        guard SerialSettings.supportedBauds.contains(baud) else {
-            throw ValidationError("--baud must be one of \(SerialSettings.supportedBauds.map(String.init).joined(separator: ", "))")
-        }
-        guard [7, 8].contains(dataBits) else { throw ValidationError("--data-bits must be 7 or 8") }
-        guard SerialSettings.Parity(rawValue: parity) != nil else { throw ValidationError("--parity must be none, even or odd") }
-        guard [1, 2].contains(stopBits) else { throw ValidationError("--stop-bits must be 1 or 2") }
         guard let u = WeightUnit(scaleText: unit), [.kilogram, .gram, .pound, .ounce].contains(u) else {
             throw ValidationError("--unit must be kg, g, lb or oz")
         }
@@ -85,8 +70,7 @@ struct ScalesWatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let name = ScaleProtocolName(rawValue: `protocol`)!
-        let settings = SerialSettings(
-            baud: baud, dataBits: dataBits, parity: SerialSettings.Parity(rawValue: parity)!, stopBits: stopBits)
+        let settings = line.settings
         let reader = SerialScaleReader.make(
             device: device, path: device, settings: settings, protocol: name, unit: WeightUnit(scaleText: unit)!,
             pollMs: Int64(pollMs))
@@ -104,7 +88,7 @@ struct ScalesWatchCommand: AsyncParsableCommand {
         for await event in reader.events {
             switch event {
             case .opened(let device, let path):
-                Log.line("\(device): opened \(path) at \(baud) baud, \(dataBits)\(parity.prefix(1).uppercased())\(stopBits), \(name.rawValue)")
+                Log.line("\(device): opened \(path) at \(line.summary), \(name.rawValue)")
             case .closed(let device, let reason):
                 stabilizer.reset()
                 last = nil

@@ -39,20 +39,7 @@ struct ScansCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds without a key that end a code (evdev).")
     var interKeyTimeout = 100
 
-    @Option(help: "Baud rate (\(SerialSettings.supportedBauds.map(String.init).joined(separator: ", "))).")
-    var baud = 9600
-
-    @Option(help: "Data bits: 7 or 8.")
-    var dataBits = 8
-
-    @Option(help: "Parity: none, even or odd.")
-    var parity: String = "none"
-
-    @Option(help: "Stop bits: 1 or 2.")
-    var stopBits = 1
-
-    @Option(help: "Flow control: none, rtscts or xonxoff.")
-    var flow: String = "none"
+    @OptionGroup var line: SerialLineOptions
 
     @Option(help: "What ends a code: any (CR, LF or CRLF), cr, lf or crlf.")
     var terminator: String = "any"
@@ -64,13 +51,6 @@ struct ScansCommand: AsyncParsableCommand {
     var timeout: Double?
 
     func validate() throws {
-        guard SerialSettings.supportedBauds.contains(baud) else {
-            throw ValidationError("--baud must be one of \(SerialSettings.supportedBauds.map(String.init).joined(separator: ", "))")
-        }
-        guard SerialSettings.Parity(rawValue: parity) != nil else { throw ValidationError("--parity must be none, even or odd") }
-        guard SerialSettings.FlowControl(rawValue: flow) != nil else {
-            throw ValidationError("--flow must be none, rtscts or xonxoff")
-        }
         guard ["any", "cr", "lf", "crlf"].contains(terminator) else {
             throw ValidationError("--terminator must be any, cr, lf or crlf")
         }
@@ -125,7 +105,7 @@ struct ScansCommand: AsyncParsableCommand {
             case .opened(let device, let path):
                 Log.line(
                     "\(device): opened \(path)"
-                        + (isEvdev ? " (grabbed, layout \(layout))" : resolvedKind == "hidpos" ? " (HID POS)" : " at \(baud) baud"))
+                        + (isEvdev ? " (grabbed, layout \(layout))" : resolvedKind == "hidpos" ? " (HID POS)" : " at \(line.baud) baud"))
             case .closed(let device, let reason):
                 Log.line("\(device): closed (\(reason)); waiting for it to come back")
             case .rejected(let device, let reason):
@@ -163,11 +143,7 @@ extension ScansCommand {
 }
 
 extension ScansCommand {
-    var serialSettings: SerialSettings {
-        SerialSettings(
-            baud: baud, dataBits: dataBits, parity: SerialSettings.Parity(rawValue: parity)!, stopBits: stopBits,
-            flowControl: SerialSettings.FlowControl(rawValue: flow)!)
-    }
+    var serialSettings: SerialSettings { line.settings }
 
     /// Every scanner, including those plugged in while running: the hot-plug path.
     func watchAll() async throws {

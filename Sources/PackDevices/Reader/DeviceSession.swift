@@ -21,6 +21,18 @@ enum DeviceRead {
     /// The device is gone: end of file or an error, said in words.
     case gone(String)
 
+    /// One read(2) into `buffer`, handing what came to `take` with the time it
+    /// came; the reason when the device is gone, else nil.
+    static func available(_ fd: Int32, into buffer: inout [UInt8], _ take: (ArraySlice<UInt8>, Int64) -> Void) -> String? {
+        switch buffer.withUnsafeMutableBytes({ from(fd, into: $0) }) {
+        case .nothing: return nil
+        case .gone(let why): return why
+        case .bytes(let count):
+            take(buffer[0..<count], MonotonicClock.milliseconds())
+            return nil
+        }
+    }
+
     static func from(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> DeviceRead {
         let n = read(fd, buffer.baseAddress, buffer.count)
         if n > 0 { return .bytes(n) }

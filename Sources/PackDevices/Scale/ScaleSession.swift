@@ -30,20 +30,15 @@ final class SerialScaleSession: DeviceSession {
     var fd: Int32 { port.fd }
 
     func readAvailable(into events: inout [DeviceEvent]) -> String? {
-        let n: Int
-        switch buffer.withUnsafeMutableBytes({ DeviceRead.from(port.fd, into: $0) }) {
-        case .nothing: return nil
-        case .gone(let why): return why
-        case .bytes(let count): n = count
+        let gone = DeviceRead.available(port.fd, into: &buffer) { bytes, at in
+            for frame in framer.feed(bytes) {
+                // CAS: the scale acknowledged the enquiry; now ask for the weight.
+                if frame == .answer(.ready), let weigh = ScaleProtocolName.cas.weighRequest { send(weigh) }
+                events.append(.scale(device: device, frame: frame, atMs: at))
+            }
         }
-        let at = MonotonicClock.milliseconds()
-        for frame in framer.feed(buffer[0..<n]) {
-            // CAS: the scale acknowledged the enquiry; now ask for the weight.
-            if frame == .answer(.ready), let weigh = ScaleProtocolName.cas.weighRequest { send(weigh) }
-            events.append(.scale(device: device, frame: frame, atMs: at))
-        }
-        requestIfDue()
-        return nil
+        if gone == nil { requestIfDue() }
+        return gone
     }
 
     func idleTimeout() -> Int32? {

@@ -17,20 +17,14 @@ final class SerialSession: DeviceSession {
     var fd: Int32 { port.fd }
 
     func readAvailable(into events: inout [DeviceEvent]) -> String? {
-        let n: Int
-        switch buffer.withUnsafeMutableBytes({ DeviceRead.from(port.fd, into: $0) }) {
-        case .nothing: return nil
-        case .gone(let why): return why
-        case .bytes(let count): n = count
-        }
-        let at = MonotonicClock.milliseconds()
-        for frame in framer.feed(buffer[0..<n]) {
-            switch frame {
-            case .code(let code): events.append(.scan(Scan(code: code, device: device, atMs: at)))
-            case .rejected(let why): events.append(.rejected(device: device, reason: why))
+        DeviceRead.available(port.fd, into: &buffer) { bytes, at in
+            for frame in framer.feed(bytes) {
+                switch frame {
+                case .code(let code): events.append(.scan(Scan(code: code, device: device, atMs: at)))
+                case .rejected(let why): events.append(.rejected(device: device, reason: why))
+                }
             }
         }
-        return nil
     }
 
     func idleTimeout() -> Int32? { nil }
