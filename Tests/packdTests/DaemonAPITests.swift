@@ -259,6 +259,16 @@ struct DaemonAPITests {
         #expect(try packd.post("/v1/orders", Self.order).status == 200)
         #expect(try packd.scan("YT0001")["outcome"] as? String == "parcel_opened")
         #expect(try packd.scan("6901234567892")["outcome"] as? String == "item_verified")
+        // A parcel opened is answered before it is on disk (StationHub: only a
+        // decision with consequences waits for the disk), so a crash a moment later
+        // may lose it and the packer scans the waybill again. What this test shows
+        // is the other half: once on disk, the open parcel outlives a SIGKILL.
+        // Read from the journal itself, as the next start will.
+        let journal = "\(dir.path)/state/journal.sqlite"
+        let query = "import sqlite3,sys; print(sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True).execute(\"SELECT state FROM stations WHERE id = 'pack-01'\").fetchone())"
+        try waitUntil("the open parcel is in the journal", seconds: 20) {
+            (try? ExternalTool.run("python3", ["-c", query, journal]))?.text.contains("SO-1-1") == true
+        }
         packd.stop(SIGKILL)
         try packd.start()
         let station = jsonObject(try packd.get("/v1/stations/pack-01"))
