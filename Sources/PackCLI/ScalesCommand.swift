@@ -18,23 +18,24 @@ struct ScalesCommand: AsyncParsableCommand {
 struct ScalesWatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Read a serial scale and print one JSON line each time its reading changes.",
+        abstract: "Read a scale and print one JSON line each time its reading changes.",
         discussion: """
             Prints {"device": "...", "grams": 812, "state": "stable", "at": "<RFC 3339>"} for each change \
             (state: stable, motion, zero, overload, underload or error); frames that fail their checksum or \
             do not parse go to standard error, with the device's opening and closing. Exits after --count \
             readings or --timeout seconds.
 
-            Example, a Mettler Toledo scale on a USB-serial cable:
+            Example, a Mettler Toledo scale on a USB-serial cable, and a USB HID scale (DYMO):
               packd scales watch --device /dev/ttyUSB0 --protocol mt-sics --baud 9600
+              packd scales watch --device /dev/hidraw0 --protocol hid-pos
             A Toledo 8217 scale: --protocol toledo-8217 --data-bits 7 --parity even.
             """
     )
 
-    @Option(help: "The scale's device path (/dev/ttyUSB0, /dev/ttyACM0, /dev/ttyS0).")
+    @Option(help: "The scale's device path (/dev/ttyUSB0, /dev/ttyACM0, /dev/ttyS0; /dev/hidraw* for hid-pos).")
     var device: String
 
-    @Option(help: "mt-sics, toledo-8217, continuous, xk3190-a9, xk3190-a12 or cas.")
+    @Option(help: "mt-sics, toledo-8217, continuous, xk3190-a9, xk3190-a12, cas or hid-pos.")
     var `protocol`: String
 
     @OptionGroup var line: SerialLineOptions
@@ -55,9 +56,10 @@ struct ScalesWatchCommand: AsyncParsableCommand {
     var timeout: Double?
 
     func validate() throws {
-        let serial = ScaleProtocolName.allCases.filter { $0.serialFramer() != nil }
-        guard let name = ScaleProtocolName(rawValue: `protocol`), name.serialFramer() != nil else {
-            throw ValidationError("--protocol must be one of \(serial.map(\.rawValue).joined(separator: ", ")) (a serial scale)")
+        let known = ScaleProtocolName.allCases.filter { $0 != .auto }
+        guard let name = ScaleProtocolName(rawValue: `protocol`), name != .auto else {
+            throw ValidationError(
+                "--protocol must be one of \(known.map(\.rawValue).joined(separator: ", ")) (auto: not yet; watch reads the protocol it is told)")
         }
         guard let u = WeightUnit(scaleText: unit), [.kilogram, .gram, .pound, .ounce].contains(u) else {
             throw ValidationError("--unit must be kg, g, lb or oz")
@@ -71,9 +73,12 @@ struct ScalesWatchCommand: AsyncParsableCommand {
     func run() async throws {
         let name = ScaleProtocolName(rawValue: `protocol`)!
         let settings = line.settings
-        let reader = SerialScaleReader.make(
-            device: device, path: device, settings: settings, protocol: name, unit: WeightUnit(scaleText: unit)!,
-            pollMs: Int64(pollMs))
+        let reader =
+            name == .hidPOS
+            ? HIDScaleReader.make(device: device, path: device)
+            : SerialScaleReader.make(
+                device: device, path: device, settings: settings, protocol: name, unit: WeightUnit(scaleText: unit)!,
+                pollMs: Int64(pollMs))
         reader.start()
         if let timeout {
             Task {
@@ -88,7 +93,7 @@ struct ScalesWatchCommand: AsyncParsableCommand {
         for await event in reader.events {
             switch event {
             case .opened(let device, let path):
-                Log.line("\(device): opened \(path) at \(line.summary), \(name.rawValue)")
+                Log.line("\(device): opened \(path)" + (name == .hidPOS ? ", HID POS scale" : " at \(line.summary), \(name.rawValue)"))
             case .closed(let device, let reason):
                 stabilizer.reset()
                 last = nil

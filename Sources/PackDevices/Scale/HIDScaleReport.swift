@@ -11,11 +11,12 @@ public import PackCore
 /// (high × 256 + low) × 10^exponent in that unit (DYMO: tenths of an ounce).
 public enum HIDScaleReport {
     public static let reportID: UInt8 = 3
+    public static let reportLength = 6
 
     /// The sample a report holds, or the problem with it; nil for a report that is
     /// not a weight report (another report id).
     public static func decode(_ report: [UInt8]) -> ScaleFrame? {
-        guard report.count >= 6 else { return .dropped(.unparsable) }
+        guard report.count >= reportLength else { return .dropped(.unparsable) }
         guard report[0] == reportID else { return nil }
         let stability: ScaleSample.Stability
         switch report[1] {
