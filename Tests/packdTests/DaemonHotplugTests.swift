@@ -5,51 +5,28 @@ import Testing
 /// `packd run` inside a umockdev testbed (Tests/UmockdevHarness): devices are
 /// plugged in and out on command while it runs, as udev would report them.
 final class UmockdevPackd {
-    let process = Process()
-    let log: LineWatcher
+    let run: UmockdevRun
+    var log: LineWatcher { run.stderr }
     let port: Int
     let token: String
-    private let input = Pipe()
 
     init(dir: TempDirectory, config: String) throws {
         let notify = try NotifyListener(path: dir.sub("notify.sock"))
         let configPath = dir.file("packd.toml", "state_dir = \"\(dir.sub("state"))\"\n[api]\nlisten = \"127.0.0.1:0\"\n" + config)
-        process.executableURL = URL(fileURLWithPath: HotplugTests.harness)
-        process.arguments = ["--", Packd.binary, "run", "--config", configPath]
-        var env = ProcessInfo.processInfo.environment
-        env["LD_PRELOAD"] = "libumockdev-preload.so.0"
-        env["NOTIFY_SOCKET"] = notify.path
-        process.environment = env
-        let err = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        try process.startDyingWithUs()
-        log = LineWatcher(err.fileHandleForReading)
+        run = try UmockdevRun(["run", "--config", configPath], environment: ["NOTIFY_SOCKET": notify.path])
         guard notify.wait(for: "READY=1", timeout: 30) else {
-            process.terminate()
-            throw PollTimeout("packd in the testbed not ready within 30 s: \(log.lines)")
+            run.process.terminate()
+            throw PollTimeout("packd in the testbed not ready within 30 s: \(run.stderr.lines)")
         }
         let status = notify.matched ?? ""
         port = Int(status.split(separator: "127.0.0.1:").last?.prefix { $0.isNumber } ?? "") ?? 0
         token = try String(contentsOfFile: dir.sub("state/api.token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// A harness command (`add FILE`, `remove FILE`, `events NODE FILE`, `write NODE HEX`);
-    /// returns once the harness has carried it out.
-    func send(_ command: String, done: String) throws {
-        let before = log.lines.filter { $0 == "harness: \(done)" }.count
-        input.fileHandleForWriting.write(Data((command + "\n").utf8))
-        guard log.wait({ $0.filter { $0 == "harness: \(done)" }.count > before }) else {
-            throw PollTimeout("the harness did not do '\(command.prefix(80))' within 20 s: \(log.lines.suffix(20))")
-        }
-    }
-
-    func add(_ fixture: String) throws { try send("add \(fixture)", done: "added") }
-    func remove(_ fixture: String) throws { try send("remove \(fixture)", done: "removed") }
-    func write(_ node: String, _ bytes: [UInt8]) throws {
-        try send("write \(node) \(bytes.map { String(format: "%02x", $0) }.joined())", done: "written")
-    }
+    func send(_ command: String, done: String) throws { try run.send(command, done: done) }
+    func add(_ fixture: String) throws { try run.add(fixture) }
+    func remove(_ fixture: String) throws { try run.remove(fixture) }
+    func write(_ node: String, _ bytes: [UInt8]) throws { try run.write(node, bytes) }
 
     func post(_ path: String, _ json: String) throws -> Int {
         try HTTPClient.json(port: port, method: "POST", path: path, token: token, json: json).status
@@ -59,14 +36,9 @@ final class UmockdevPackd {
         try SSEClient(port: port, path: "/v1/stations/\(station)/events", token: token)
     }
 
-    func quit() {
-        input.fileHandleForWriting.write(Data("quit\n".utf8))
-        process.waitUntilExit(seconds: 60)
-    }
+    func quit() { run.quit() }
 
-    static func fixture(_ name: String) -> String {
-        Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/\(name).umockdev").path
-    }
+    static func fixture(_ name: String) -> String { UmockdevRun.fixture(name) }
 }
 
 @Suite(.timeLimit(.minutes(2))) struct DaemonHotplugTests {

@@ -10,10 +10,6 @@ import Testing
     static let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner.umockdev").path
     let dir = TempDirectory()
 
-    static var harness: String {
-        URL(fileURLWithPath: Packd.binary).deletingLastPathComponent().appendingPathComponent("packd-umockdev-harness").path
-    }
-
     /// Digits and capitals A-C, as a US-layout scanner types them.
     static let keys: Evemu.Keys = [
         "0": (11, []), "1": (2, []), "2": (3, []), "3": (4, []), "4": (5, []), "5": (6, []),
@@ -27,43 +23,27 @@ import Testing
     @Test func scannersPluggedInAreReadAndOneUnpluggedIsReleased() throws {
         let scannerA = Self.fixture
         let scannerB = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-b.umockdev").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.harness)
-        process.arguments = ["--", Packd.binary, "scans", "--count", "6", "--timeout", "45", "--inter-key-timeout", "2000"]
-        var env = ProcessInfo.processInfo.environment
-        env["LD_PRELOAD"] = "libumockdev-preload.so.0"
-        process.environment = env
-        let input = Pipe()
-        let out = Pipe()
-        let err = Pipe()
-        process.standardInput = input
-        process.standardOutput = out
-        process.standardError = err
-        try process.startDyingWithUs()
-        let stdout = LineWatcher(out.fileHandleForReading)
-        let stderr = LineWatcher(err.fileHandleForReading)
-        func send(_ command: String) { input.fileHandleForWriting.write(Data((command + "\n").utf8)) }
-        defer {
-            send("quit")
-            process.waitUntilExit(seconds: 60)
-        }
+        let run = try UmockdevRun(["scans", "--count", "6", "--timeout", "45", "--inter-key-timeout", "2000"])
+        let stdout = run.stdout
+        let stderr = run.stderr
+        defer { run.quit() }
 
         #expect(stderr.wait { $0.contains { $0.contains("watching for scanners") } }, "\(stderr.lines)")
-        send("add \(scannerA)")
+        try run.add(scannerA)
         #expect(stderr.wait { $0.contains { $0.contains("/dev/input/event7: opened") } }, "\(stderr.lines)")
-        send("events /dev/input/event7 \(events(["A1", "B2"]))")
+        try run.events("/dev/input/event7", events(["A1", "B2"]))
         #expect(stdout.wait { $0.count == 2 }, "\(stdout.lines) \(stderr.lines)")
 
         // A second scanner is plugged in while the first one is read.
-        send("add \(scannerB)")
+        try run.add(scannerB)
         #expect(stderr.wait { $0.contains { $0.contains("/dev/input/event9: opened") } }, "\(stderr.lines)")
         // (umockdev replays one event file per device: the second scanner's codes
         // come in two bursts, the second after the first scanner is unplugged.)
-        send("events /dev/input/event9 \(events(["C3", "A4", "B5", "C0"], pauseBefore: 2))")
+        try run.events("/dev/input/event9", events(["C3", "A4", "B5", "C0"], pauseBefore: 2))
         #expect(stdout.wait { $0.count == 4 }, "\(stdout.lines) \(stderr.lines)")
 
         // The first is unplugged: released; the second goes on.
-        send("remove \(scannerA)")
+        try run.remove(scannerA)
         #expect(stderr.wait { $0.contains { $0.contains("/dev/input/event7: released (removed)") } }, "\(stderr.lines)")
         #expect(stdout.wait { $0.count == 6 }, "\(stdout.lines) \(stderr.lines)")
 

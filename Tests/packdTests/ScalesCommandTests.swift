@@ -95,38 +95,17 @@ import Testing
     /// A USB HID scale (a DYMO M10) plugged in under umockdev while `packd scales
     /// watch` waits for its hidraw node: the report it repeats on open is
     /// ignored, the next ones read.
-    @Test(.requires(FileManager.default.isExecutableFile(atPath: HotplugTests.harness), "needs the umockdev harness"))
+    @Test(.requires(FileManager.default.isExecutableFile(atPath: UmockdevRun.harness), "needs the umockdev harness"))
     func aHIDScalePluggedInIsRead() throws {
-        let harness = Process()
-        harness.executableURL = URL(fileURLWithPath: HotplugTests.harness)
-        harness.arguments = ["--", Packd.binary, "scales", "watch", "--device", "/dev/hidraw5", "--protocol", "hid-pos", "--timeout", "30"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["LD_PRELOAD"] = "libumockdev-preload.so.0"
-        harness.environment = environment
-        let input = Pipe()
-        let out = Pipe()
-        let err = Pipe()
-        harness.standardInput = input
-        harness.standardOutput = out
-        harness.standardError = err
-        try harness.startDyingWithUs()
-        defer {
-            input.fileHandleForWriting.write(Data("quit\n".utf8))
-            harness.waitUntilExit(seconds: 30)
-        }
-        let log = LineWatcher(err.fileHandleForReading)
-        let lines = LineWatcher(out.fileHandleForReading)
-        func send(_ command: String, done: String) {
-            input.fileHandleForWriting.write(Data((command + "\n").utf8))
-            #expect(log.wait { $0.contains("harness: \(done)") }, "\(log.lines)")
-        }
-        send("add \(Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/hid-scale.umockdev").path)", done: "added")
-        #expect(log.wait { $0.contains { $0.contains("/dev/hidraw5: opened /dev/hidraw5, HID POS scale") } }, "\(log.lines)")
+        let run = try UmockdevRun(["scales", "watch", "--device", "/dev/hidraw5", "--protocol", "hid-pos", "--timeout", "30"])
+        defer { run.quit() }
+        try run.add(UmockdevRun.fixture("hid-scale"))
+        #expect(run.stderr.wait { $0.contains { $0.contains("/dev/hidraw5: opened /dev/hidraw5, HID POS scale") } }, "\(run.stderr.lines)")
         // The stale report (10 kg) repeated on open, then 812 g moving, then settled.
         let reports: [[UInt8]] = [[3, 4, 2, 0, 0x10, 0x27], [3, 3, 2, 0, 0x2C, 0x03], [3, 4, 2, 0, 0x2C, 0x03]]
-        send("write /dev/hidraw5 \(reports.joined().map { String(format: "%02x", $0) }.joined())", done: "written")
-        #expect(lines.wait { $0.count >= 2 }, "\(lines.lines) \(log.lines)")
-        let readings = try lines.lines.map { try JSONParser.parse($0) }
+        try run.write("/dev/hidraw5", Array(reports.joined()))
+        #expect(run.stdout.wait { $0.count >= 2 }, "\(run.stdout.lines) \(run.stderr.lines)")
+        let readings = try run.stdout.lines.map { try JSONParser.parse($0) }
         #expect(Self.weights(readings) == ["812 motion", "812 stable"])
         // (Unplugging is not shown here: umockdev keeps a removed node's pty open,
         // where the kernel's hidraw read fails with ENODEV; see Tests/UmockdevHarness.)

@@ -9,9 +9,7 @@ final class HIDPOSSession: DeviceSession {
     private var buffer = [UInt8](repeating: 0, count: 256)
 
     init(device: String, path: String) throws(DeviceError) {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw DeviceError.system("open \(path)", errno) }
-        self.fd = fd
+        fd = try DeviceRead.openReadOnly(path)
         self.device = device
     }
 

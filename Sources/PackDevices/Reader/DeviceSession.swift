@@ -21,6 +21,14 @@ enum DeviceRead {
     /// The device is gone: end of file or an error, said in words.
     case gone(String)
 
+    /// A device node opened for reading only (hidraw: packd never writes a
+    /// scanner's or a scale's reports), non-blocking: the reader waits in poll(2).
+    static func openReadOnly(_ path: String) throws(DeviceError) -> Int32 {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw DeviceError.system("open \(path)", errno) }
+        return fd
+    }
+
     /// One read(2) into `buffer`, handing what came to `take` with the time it
     /// came; the reason when the device is gone, else nil.
     static func available(_ fd: Int32, into buffer: inout [UInt8], _ take: (ArraySlice<UInt8>, Int64) -> Void) -> String? {

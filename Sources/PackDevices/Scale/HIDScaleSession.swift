@@ -13,9 +13,7 @@ final class HIDScaleSession: DeviceSession {
     private var sawFirstReport = false
 
     init(device: String, path: String) throws(DeviceError) {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw DeviceError.system("open \(path)", errno) }
-        self.fd = fd
+        fd = try DeviceRead.openReadOnly(path)
         self.device = device
     }
 
