@@ -76,9 +76,7 @@ struct StationPrintingTests {
 
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func theQueuedLabelIsRenderedAndPrintedExactlyOnce() async throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         var config = config(queue: "zebra1")
         config.cupsServer = cups.socket
         let journal = try SQLiteJournal(directory: dir)
@@ -105,9 +103,7 @@ struct StationPrintingTests {
     /// does not have is sent.
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func aLabelCupsAlreadyHasIsNotSentAgain() async throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let journal = try SQLiteJournal(directory: dir)
         let a = PrintRequest(id: "01JD0000000000000000000001", printer: "zebra1", format: "zpl", document: Array("^XA^FDa^FS^XZ".utf8), createdAt: t0)
         let b = PrintRequest(id: "01JD0000000000000000000002", printer: "zebra1", format: "zpl", document: Array("^XA^FDb^FS^XZ".utf8), createdAt: t0)
@@ -128,9 +124,7 @@ struct StationPrintingTests {
     /// failed), or never comes, is cancelled and prints nothing.
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func anAnticipatedLabelGoesIntoTheJobCreatedForItAndOneThatNeverComesPrintsNothing() async throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let journal = try SQLiteJournal(directory: dir)
         var policy = PrintWorker.Policy()
         policy.anticipationLifetime = .milliseconds(100)
@@ -186,9 +180,7 @@ struct StationPrintingTests {
     /// label.failed, and the queue goes on with the next label.
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func afterTheRetryBudgetTheLabelFailsAndTheQueueGoesOn() async throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         try cups.command("/usr/sbin/cupsreject", ["zebra1"])
         let journal = try SQLiteJournal(directory: dir)
         let a = PrintRequest(
@@ -218,9 +210,7 @@ struct StationPrintingTests {
     /// what is wrong, and it says ready again once the label is out.
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func theStationIsToldWhatThePrinterNeeds() async throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         printer.close()
         let config = config(queue: "zebra1")
         let board = PrinterBoard(config: config)
@@ -244,9 +234,7 @@ struct StationPrintingTests {
     /// no reason, while CUPS retries: the station is told what the backend said.
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(1)))
     func aStalledJobIsReportedInTheBackendsWords() async throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         try PrivateCups.run("/bin/chown", ["root:root", "\(cups.directory)/spool"])
         try PrivateCups.run("/bin/chmod", ["0700", "\(cups.directory)/spool"])
         let config = config(queue: "zebra1")

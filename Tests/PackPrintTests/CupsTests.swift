@@ -12,9 +12,7 @@ struct CupsTests {
 
     @Test("Queues are listed with their state and the languages packd may send")
     func listsQueues() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let queues = try cups.connection().printers()
         #expect(queues.map(\.name) == ["zebra1"])
         let q = try #require(queues.first)
@@ -26,9 +24,7 @@ struct CupsTests {
 
     @Test("A raw job reaches the printer byte for byte and completes")
     func rawJob() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let label = Self.zpl(1) + [0x00, 0xFF, 0x1B] + Array("~JA^XZ".utf8)
         let id = try cups.connection().submit(printer: "zebra1", jobName: "packd-test-1", format: .raw, document: label)
         #expect(try printer.waitForJobs(1) == [label])
@@ -43,9 +39,7 @@ struct CupsTests {
 
     @Test("A job created ahead prints nothing until its document comes, and does not hold up the queue")
     func createdAhead() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let connection = try cups.connection()
         let ahead = try connection.createJob(printer: "zebra1", jobName: "packd-ahead", format: .raw)
         // A label submitted after it prints while it waits.
@@ -72,9 +66,7 @@ struct CupsTests {
 
     @Test("Ten labels to one printer arrive in order")
     func tenInOrder() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let connection = try cups.connection()
         for n in 0..<10 {
             _ = try connection.submit(printer: "zebra1", jobName: "packd-\(n)", format: .raw, document: Self.zpl(n))
@@ -109,9 +101,7 @@ struct CupsTests {
 
     @Test("Bad requests are refused precisely")
     func refusals() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let connection = try cups.connection()
         let unknown = #expect(throws: PrintError.self) {
             try connection.submit(printer: "nope", jobName: "j", format: .raw, document: Self.zpl(1))
@@ -144,9 +134,7 @@ struct CupsTests {
 
     @Test("A disabled queue holds its jobs and says it is paused")
     func disabledQueue() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         try cups.command("/usr/sbin/cupsdisable", ["zebra1"])
         let connection = try cups.connection()
         let status = try connection.printer("zebra1")

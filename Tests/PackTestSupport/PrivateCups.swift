@@ -96,6 +96,15 @@ public final class PrivateCups: @unchecked Sendable {
         }
     }
 
+    /// A private cupsd with one raw queue, `queue`, to a socket printer of its
+    /// own that records the bytes: what most printing tests start from.
+    public static func withRawQueue(_ queue: String = "zebra1") throws -> (cups: PrivateCups, printer: SocketPrinter) {
+        let cups = try PrivateCups()
+        let printer = try SocketPrinter()
+        try cups.addRawQueue(queue, port: printer.port)
+        return (cups, printer)
+    }
+
     /// A raw queue to a socket printer on this machine.
     public func addRawQueue(_ name: String, port: UInt16) throws {
         try lpadmin(["-p", name, "-E", "-v", "socket://127.0.0.1:\(port)", "-m", "raw"])

@@ -26,9 +26,7 @@ struct DaemonPrintTests {
 
     /// A private cupsd with queue zebra1 to a socket printer, and packd on it (`config`).
     func station() throws -> (cups: PrivateCups, printer: SocketPrinter, packd: RunningPackd) {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         return (cups, printer, try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil)))
     }
 
@@ -65,9 +63,7 @@ struct DaemonPrintTests {
 
     @Test(.timeLimit(.minutes(3)))
     func aParcelScannedOnASerialScannerShipsAndItsLabelReachesThePrinter() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let pty = try PseudoTerminal()
         let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: pty.slavePath))
         #expect(try packd.post("/v1/orders", TestOrder.labelled("SO-7", waybill: "YT7000000001", qty: 2).json).status == 200)
@@ -162,9 +158,7 @@ struct DaemonPrintTests {
     /// only the label still valid comes out when the queue resumes.
     @Test(.timeLimit(.minutes(3)))
     func aLabelWaitingInAStoppedCupsQueueIsCancelledThereWhenItsOrderIs() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         try cups.command("/usr/sbin/cupsdisable", ["zebra1"])
         let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: nil))
         func cupsJob(_ order: String) throws -> Int {
@@ -316,9 +310,7 @@ struct DaemonPrintTests {
     /// Orders pulled from the core's feed print on approval exactly like pushed ones.
     @Test(.timeLimit(.minutes(3)))
     func anApprovalArrivingByTheFeedPrintsOncePerLabelRevision() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let core = try ReferenceCore(dataDir: dir.sub("core"))
         try core.control("orders", "{\"orders\": [\(TestOrder.labelled("A", waybill: "YTA1", station: "pack-02").json)]}")
         let feed = "\n[core]\nfeed = \"pull\"\nurl = \"\(core.url)\"\npoll_interval_ms = 100\n"
@@ -371,9 +363,7 @@ struct DaemonPrintTests {
 
     @Test(.timeLimit(.minutes(4)))
     func aSIGKILLWithScansAndLabelsInFlightLosesNothingAndPrintsNothingTwice() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let pty = try PseudoTerminal()
         let packd = try RunningPackd(dir: dir.path, config: config(cups: cups, scanner: pty.slavePath))
         let waybills = (1...8).map { "YTK\(1000 + $0)" }

@@ -18,9 +18,9 @@ struct DoctorCommandTests {
 
     @Test(.timeLimit(.minutes(2)))
     func aWellStationPassesEveryCheck() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
+        // The queue's printer answers as long as the test runs.
+        defer { withExtendedLifetime(printer) {} }
         let pty = try PseudoTerminal()
         let config = cups.packdConfig(scanner: pty.slavePath)
         // doctor reads the port from the configuration: a fixed one here.
@@ -38,9 +38,9 @@ struct DoctorCommandTests {
 
     @Test(.timeLimit(.minutes(2)))
     func eachProblemIsNamedWithItsFixAndTheExitCodeSaysSo() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
+        // The queue's printer answers as long as the test runs.
+        defer { withExtendedLifetime(printer) {} }
         let port = try HTTPClient.freePort()
         let config = dir.file("packd.toml", """
             state_dir = "\(dir.sub("state"))"

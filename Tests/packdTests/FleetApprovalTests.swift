@@ -25,9 +25,7 @@ struct FleetApprovalTests {
         guard let server = try PrivatePostgres.shared() else { return }
         let url = try server.createDatabase()
         let database = PrivatePostgres.database(of: url)
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         // pc-a has the printer and station pack-02 (on approval); pc-b has neither.
         let a = try RunningPackd(
             dir: dir.path + "/a",

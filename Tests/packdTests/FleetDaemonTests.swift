@@ -55,15 +55,7 @@ struct FleetDaemonTests {
     /// Waits until a packd's book has read `count` orders another packd imported
     /// (its metrics count them), within 30 s.
     static func waitUntilFollowed(_ packd: RunningPackd, _ count: Int) throws {
-        let deadline = Date().addingTimeInterval(30)
-        var last = ""
-        while Date() < deadline {
-            last = try packd.get("/metrics").text
-            let line = last.split(separator: "\n").first { $0.hasPrefix("packd_fleet_orders_followed_total ") }
-            if let value = line.flatMap({ Double($0.split(separator: " ").last ?? "") }), Int(value) >= count { return }
-            usleep(20_000)
-        }
-        throw HTTPClient.ClientError("packd never read \(count) orders of the fleet: \(last.prefix(2000))")
+        _ = try packd.waitForMetric("packd_fleet_orders_followed_total") { ($0 ?? 0) >= Double(count) }
     }
 
     @Test func tenPackdOfTenStationsClaimAtFullSpeedAndNothingShipsTwice() async throws {

@@ -35,9 +35,7 @@ import Testing
 
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(3)))
     func theFirstLabelLoadsTheRendererAndPrints() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let packd = try RunningPackd(
             dir: dir.path, config: cups.packdConfig(scanner: nil) + "\n[stations.pack-01]\nlabel_policy = \"on_approval\"\n")
         let pid = try #require(packd.pid)

@@ -14,9 +14,7 @@ struct MetricsTests {
 
     @Test(.requires(PrivateCups.available, "needs root and cupsd"), .timeLimit(.minutes(3)))
     func scansLabelsAndTheScannerShowInTheMetricsAsTheyHappen() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let pty = try PseudoTerminal()
         // One submission per label, so a job cancelled in CUPS fails at once.
         let config = cups.packdConfig(scanner: pty.slavePath)

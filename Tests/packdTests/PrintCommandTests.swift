@@ -13,9 +13,7 @@ struct PrintCommandTests {
     }
 
     @Test func printsAZPLFileByteForByteAndWaitsForCompletion() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let zpl = "^XA^FO50,50^A0N,40,40^FDpackd^FS^XZ\n"
         let file = dir.file("label.zpl", zpl)
         let result = try packd(cups, ["print", "--printer", "zebra1", file])
@@ -53,9 +51,7 @@ struct PrintCommandTests {
     }
 
     @Test func refusesWhatCannotPrintAndSaysWhy() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let unknown = try packd(cups, ["print", "--printer", "nope", dir.file("a.zpl", "^XA^XZ")])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("printer nope"))
@@ -68,9 +64,7 @@ struct PrintCommandTests {
     }
 
     @Test func aPrinterThatIsDownLeavesTheJobQueuedAndSaysSo() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         printer.close()
         let zpl = "^XA^FDdown^FS^XZ\n"
         let result = try packd(cups, ["print", "--printer", "zebra1", "--timeout", "2", dir.file("down.zpl", zpl)])
@@ -84,9 +78,7 @@ struct PrintCommandTests {
     /// A backend that cannot read the spooled file leaves the printer idle with no
     /// reason, retrying: what the backend said is the reason to give.
     @Test func aBackendThatCannotReadTheJobSaysWhy() throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         // The backend runs as lp: a spool directory only root can read is what a
         // hand-made cupsd with the wrong ownership looks like.
         try PrivateCups.run("/bin/chown", ["root:root", "\(cups.directory)/spool"])

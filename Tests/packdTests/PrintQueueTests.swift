@@ -32,9 +32,7 @@ struct PrintQueueTests {
 
     @Test(.timeLimit(.minutes(2)))
     func tenLabelsArriveInOrderAndAreMarkedCompleted() async throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let labels = (0..<10).map(Self.label)
         try enqueue(cups, labels)
         let result = try drain(cups)
@@ -45,9 +43,7 @@ struct PrintQueueTests {
 
     @Test(.timeLimit(.minutes(2)))
     func aPrinterThatIsDownHoldsTheQueueAndPrintsOnceWhenBack() async throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         printer.close()
         try enqueue(cups, [Self.label(1), Self.label(2)])
         let waiting = try drain(cups, timeout: 3)
@@ -67,9 +63,7 @@ struct PrintQueueTests {
     /// it again (the printer has it) but marks it failed with a reason to check.
     @Test(.timeLimit(.minutes(2)))
     func cupsRestartedMidQueueLosesAndRepeatsNothing() async throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let labels = (0..<10).map(Self.label)
         try enqueue(cups, labels)
         let process = try startDrain(cups, extra: ["--stuck-after", "2"])
@@ -99,9 +93,7 @@ struct PrintQueueTests {
 
     @Test(.timeLimit(.minutes(2)))
     func packdKilledMidQueueLosesAndRepeatsNothing() async throws {
-        let cups = try PrivateCups()
-        let printer = try SocketPrinter()
-        try cups.addRawQueue("zebra1", port: printer.port)
+        let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let labels = (0..<10).map(Self.label)
         try enqueue(cups, labels)
         let process = try startDrain(cups)
