@@ -40,7 +40,7 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
         #expect(grams("  0.000", .kilogram) == 0)
         #expect(grams("-0.000", .kilogram) == 0)
         // Not numbers a scale prints, or beyond any scale: refused, never a guess.
-        for text in ["", "+", " . ", "1.2.3", "1-", "1e5", "12 34", "--1", "0x10", "99999999999", "1.0000000001"] {
+        for text in ["", "+", " . ", "1.2.3", "1-", "1e5", "12 34", "--1", "0x10", "99999999999", "1.0000000001", "0.00000000000000000000000000001"] {
             #expect(grams(text, .kilogram) == nil, "\(text)")
         }
         #expect(grams("100001", .kilogram) == nil)  // over 100 t
@@ -60,13 +60,14 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
         let stream = """
             S S      1.234 kg\r\nS D      1.230 kg\r\nS S    100.00 g\r\nS S     -12.5 g\r\n\
             S +\r\nS -\r\nS I\r\nZ A\r\nZ I\r\nT S      0.020 kg\r\nES\r\nS S     2.5 lb\r\n\
-            S S     2:04.5 lb:oz\r\nI4 A "0123456789"\r\n
+            S S     2:04.5 lb:oz\r\nS S 1:0.00000000000000000000000000001 lb:oz\r\nI4 A "0123456789"\r\n
             """
         #expect(framed(MTSICSFramer(), stream) == [
             weight(1234, .stable), weight(1230, .motion), weight(100, .stable), weight(-13, .stable),
             weight(0, .overload), weight(0, .underload), .answer(.refused), .answer(.zeroed), .answer(.refused),
             .answer(.tared), .answer(.refused), weight(1134, .stable),
             weight(1035, .stable),  // 36.5 oz
+            .dropped(.unparsable),
         ])
     }
 

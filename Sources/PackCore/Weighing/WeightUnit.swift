@@ -74,6 +74,7 @@ public struct ScaleDecimal: Sendable, Equatable {
     public static let maxGrams: Int64 = 100_000_000
     /// More significant digits than any scale display has is noise too.
     static let maxDigits = 10
+    static let maxFractionDigits = 9
 
     public init(negative: Bool, digits: Int64, fractionDigits: Int) {
         self.negative = negative
@@ -106,7 +107,11 @@ public struct ScaleDecimal: Sendable, Equatable {
                 if digits > 0 || byte != UInt8(ascii: "0") { significant += 1 }
                 guard significant <= Self.maxDigits else { return nil }
                 digits = digits * 10 + Int64(byte - UInt8(ascii: "0"))
-                if let f = fraction { fraction = f + 1 }
+                if let f = fraction {
+                    // No scale shows more decimals; more would overflow the scaling.
+                    guard f < Self.maxFractionDigits else { return nil }
+                    fraction = f + 1
+                }
             default:
                 return nil
             }

@@ -69,10 +69,11 @@ public struct MTSICSFramer: ScaleFramer {
         guard parts.count == 2, let pounds = ScaleDecimal(parts[0]), pounds.fractionDigits == 0,
             let ounces = ScaleDecimal(parts[1]), !ounces.negative
         else { return .dropped(.unparsable) }
+        guard ounces.fractionDigits <= 9, pounds.digits < 1_000_000 else { return .dropped(.unparsable) }
         var scale: Int64 = 1
         for _ in 0..<ounces.fractionDigits { scale *= 10 }
         let (poundOunces, overflow) = (pounds.digits * 16).multipliedReportingOverflow(by: scale)
-        guard !overflow, ounces.fractionDigits <= 9, pounds.digits < 1_000_000 else { return .dropped(.unparsable) }
+        guard !overflow else { return .dropped(.unparsable) }
         let total = ScaleDecimal(negative: pounds.negative, digits: poundOunces + ounces.digits, fractionDigits: ounces.fractionDigits)
         guard let grams = WeightUnit.ounce.grams(total) else { return .dropped(.unparsable) }
         return .sample(ScaleSample(grams: grams, stability: stability))
