@@ -229,6 +229,10 @@ step "under a booted systemd"
 # watchdog, reload, restart and an upgrade's try-restart are tried for real.
 for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}"; done
 mounted=()
+# The container shares this machine's network, and the shipped configuration's
+# API listens on 127.0.0.1:7780.
+python3 -c 'import socket; socket.socket().bind(("127.0.0.1", 7780))' 2>/dev/null \
+    || fail "127.0.0.1:7780 is in use here: the booted test runs the shipped configuration, whose API listens there"
 rm -f "$root/usr/sbin/policy-rc.d"
 cp "$deb" "$root/root/packd.deb"
 cp "$root/tmp/packd_newer.deb" "$root/root/packd_newer.deb"
