@@ -292,7 +292,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PackDevicesTests",
-            dependencies: ["PackDevices", "PackCore", "PackTestSupport", "CPackdLinux"],
+            dependencies: ["PackDevices", "PackCore", "PackTestSupport", "CPackdLinux", "PackTestRequirements"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it.
 #
-# Two runs of one test binary: the suite, then the shared store's in-process
-# tests (Tests/PackFleetTests) on their own. Those drive PostgresNIO inside the
-# test process, on Swift's cooperative threads (two on two cores), and the
-# suite's device and daemon tests hold those threads while they wait on real
-# processes; beside them a store call could wait a minute for a thread
-# (docs/fleet.md). On their own they run in seconds. The fleet's daemons are
-# tested in the first run, through real packd processes.
+# The suite: every test, the shared store's in-process tests (Tests/PackFleetTests)
+# among them. Those drive PostgresNIO on Swift's cooperative threads; the
+# blocking device and daemon tests beside them run on threads of their own
+# (Tests/PackTestRequirements/OffCooperativePool.swift, docs/testing.md).
 #
 # Then the Debian package (scripts/test-package.sh): built in release mode,
 # checked by lintian, installed into a fresh Debian 12 root, upgraded, purged;
@@ -15,7 +12,7 @@
 # fails the run instead of holding CI) and timed; the times are printed at the
 # end (docs/testing.md records them).
 #
-# Extra arguments go to the first run (e.g. --filter StationHub), and only it runs.
+# Extra arguments go to the suite (e.g. --filter StationHub), and only it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 times=()
@@ -28,10 +25,8 @@ part() {
 report() { [ ${#times[@]} -eq 0 ] || { echo "== test.sh: time of each part"; printf '%s\n' "${times[@]}"; } >&2; }
 trap report EXIT
 part "debug build with the tests" swift build --build-tests
-# The store tests are left to their own run below, not skipped in this one.
-part "the suite" timeout 1500 swift test --skip-build --skip PackFleetTests "$@"
+part "the suite" timeout 1500 swift test --skip-build "$@"
 if [ $# -eq 0 ]; then
-  part "the shared store's tests" env PACKD_FLEET_TESTS=1 timeout 600 swift test --skip-build --filter PackFleetTests
   part "the Debian package (release build, install, upgrade, purge)" timeout 2400 ./scripts/test-package.sh
   # Each fuzz target for a bounded time (libFuzzer + AddressSanitizer,
   # docs/fuzzing.md), built once in the debug build's directory (only the

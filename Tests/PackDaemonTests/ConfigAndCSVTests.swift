@@ -1,8 +1,9 @@
 import PackCore
 import PackDaemon
+import PackTestRequirements
 import Testing
 
-@Suite struct ConfigLoaderTests {
+@Suite(.offCooperativePool) struct ConfigLoaderTests {
     @Test func fullConfigurationIsRead() throws {
         let config = try ConfigLoader.parse(
             """
@@ -134,7 +135,7 @@ import Testing
     }
 }
 
-@Suite struct CSVOrderReaderTests {
+@Suite(.offCooperativePool) struct CSVOrderReaderTests {
     @Test func rowsBecomeOrdersAndParcels() throws {
         let csv = """
             ORDER_ID,Status,waybill,sku,qty,barcodes,recipient_name,label_template,label.routeCode
@@ -176,7 +177,7 @@ import Testing
 
 import PackDevices
 
-@Suite struct ScannerBindingTests {
+@Suite(.offCooperativePool) struct ScannerBindingTests {
     static let text = """
         [[scanners]]
         station = "pack-01"
@@ -235,7 +236,7 @@ import PackDevices
 import Foundation
 import PackTestSupport
 
-@Suite struct ScannerKeymapConfigTests {
+@Suite(.offCooperativePool) struct ScannerKeymapConfigTests {
     @Test func aKeymapFileIsLoadedAndCheckedWithTheConfiguration() throws {
         let temp = TempDirectory("keymap")
         let dir = temp.path

@@ -1,11 +1,12 @@
 import Foundation
 import PackFuzzTargets
+import PackTestRequirements
 import Testing
 
 /// Every fuzz target's seed corpus and every input a fuzzer once crashed on
 /// (Fuzz/regressions) run through the target in the ordinary test build: a crash
 /// fixed stays fixed, and the seeds stay valid inputs.
-@Suite struct FuzzCorpusTests {
+@Suite(.offCooperativePool) struct FuzzCorpusTests {
     static let fuzz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fuzz")
 

@@ -4,11 +4,12 @@ import PackCore
 import PackDaemon
 import PackLabels
 import PackStore
+import PackTestRequirements
 import Testing
 
 /// A label rendered while its parcel is packed is printed only when it is the
 /// label a render at print time would give; anything else is rendered again.
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct PreparedLabelsTests {
     let temp = TempDirectory("prepared")
     var dir: String { temp.path }

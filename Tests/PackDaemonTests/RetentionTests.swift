@@ -3,11 +3,12 @@ import PackTestSupport
 import PackCore
 import PackDaemon
 import PackStore
+import PackTestRequirements
 import Testing
 
 /// A daemon that runs for months: finished orders leave memory, the journal
 /// lets go of what is delivered, and nothing still needed goes with them.
-@Suite struct RetentionTests {
+@Suite(.offCooperativePool) struct RetentionTests {
     let temp = TempDirectory("retention")
     var dir: String { temp.path }
     let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)

@@ -3,6 +3,7 @@ import PackTestSupport
 import PackCore
 import PackDaemon
 import PackStore
+import PackTestRequirements
 import Testing
 
 /// A journal that can be told a commit failed and whose book loads wait at a gate:
@@ -55,7 +56,7 @@ final class GatedJournal: ForwardingJournal, @unchecked Sendable {
     }
 }
 
-@Suite struct StationHubReloadTests {
+@Suite(.offCooperativePool) struct StationHubReloadTests {
     let temp = TempDirectory("reload")
     var dir: String { temp.path }
     let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)

@@ -3,9 +3,10 @@ import PackTestSupport
 import PackCore
 import PackDaemon
 import PackStore
+import PackTestRequirements
 import Testing
 
-@Suite struct StationHubTests {
+@Suite(.offCooperativePool) struct StationHubTests {
     let temp = TempDirectory("hub")
     var dir: String { temp.path }
     let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)

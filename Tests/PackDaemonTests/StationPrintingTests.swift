@@ -9,7 +9,7 @@ import Testing
 
 /// A completed parcel's label goes into the journal with the shipment, on the
 /// station's printer, and from there through CUPS to the printer.
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct StationPrintingTests {
     let temp = TempDirectory("print")
     var dir: String { temp.path }
@@ -127,7 +127,9 @@ struct StationPrintingTests {
         let (cups, printer) = try PrivateCups.withRawQueue("zebra1")
         let journal = try SQLiteJournal(directory: dir)
         var policy = PrintWorker.Policy()
-        policy.anticipationLifetime = .milliseconds(100)
+        // Long enough for "the commit" below to land inside it on a loaded
+        // machine (at 100 ms the job had expired and a second one was made).
+        policy.anticipationLifetime = .seconds(3)
         let worker = documentWorker("zebra1", journal: journal, cups: cups, policy: policy)
         func request(_ n: Int) -> PrintRequest {
             PrintRequest(

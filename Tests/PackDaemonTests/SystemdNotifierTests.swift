@@ -1,9 +1,10 @@
 import Foundation
 import PackDaemon
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
-@Suite struct SystemdNotifierQueueTests {
+@Suite(.offCooperativePool) struct SystemdNotifierQueueTests {
     /// A receiver that stopped reading (its datagram queue full) must not hold
     /// packd: before, the watchdog's ping blocked a shared thread and packd could
     /// no longer stop on SIGTERM.

@@ -3,11 +3,12 @@ import Foundation
 import Glibc
 import PackTestSupport
 @testable import PackDevices
+import PackTestRequirements
 import Testing
 
 /// The evdev reader fed real `input_event` records through a FIFO. (The same
 /// reader on a mocked /dev/input/event node under umockdev is still to come.)
-@Suite(.timeLimit(.minutes(3))) struct EvdevReaderTests {
+@Suite(.offCooperativePool, .timeLimit(.minutes(3))) struct EvdevReaderTests {
     let temp = TempDirectory("evdev")
     var dir: String { temp.path }
 

@@ -2,6 +2,7 @@ import Foundation
 import PackTestSupport
 import Glibc
 @testable import PackDevices
+import PackTestRequirements
 import Testing
 
 /// 64-byte Scanned Data reports as a HID POS scanner sends them.
@@ -23,7 +24,7 @@ func hidposReports(_ code: String, aim: String = "]C0") -> [[UInt8]] {
     return reports
 }
 
-@Suite struct HIDPOSDecoderTests {
+@Suite(.offCooperativePool) struct HIDPOSDecoderTests {
     func decode(_ reports: [[UInt8]]) -> [HIDPOSDecoder.Result] {
         var d = HIDPOSDecoder()
         return reports.compactMap { d.feed($0[...]) }
@@ -59,7 +60,7 @@ func hidposReports(_ code: String, aim: String = "]C0") -> [[UInt8]] {
     }
 }
 
-@Suite(.timeLimit(.minutes(3))) struct HIDPOSReaderTests {
+@Suite(.offCooperativePool, .timeLimit(.minutes(3))) struct HIDPOSReaderTests {
     @Test func reportsFromTheNodeBecomeScans() async throws {
         let temp = TempDirectory("hidraw")
         let dir = temp.path
@@ -83,7 +84,7 @@ func hidposReports(_ code: String, aim: String = "]C0") -> [[UInt8]] {
     }
 }
 
-@Suite struct HIDReportDescriptorTests {
+@Suite(.offCooperativePool) struct HIDReportDescriptorTests {
     @Test func theBarcodeScannerUsagePageIsFound() {
         // Usage Page (Generic Desktop), Usage (Keyboard) ... then Usage Page (0x8C), 1- and 2-byte forms.
         #expect(HIDReportDescriptor.declaresBarcodeScanner([0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, 0x05, 0x8C, 0x09, 0x02]))

@@ -1,4 +1,5 @@
 import PackDevices
+import PackTestRequirements
 import Testing
 
 /// Key codes of linux/input-event-codes.h.
@@ -31,7 +32,7 @@ func decode(_ events: [(UInt16, Int32)], layout: String) throws -> [String] {
     return codes
 }
 
-@Suite struct KeymapDecoderTests {
+@Suite(.offCooperativePool) struct KeymapDecoderTests {
     /// `ABC-1/2.3` then Enter, as a scanner set to the US layout types it.
     static let usTyping = type([
         ([.leftShift], .a), ([.leftShift], .b), ([.leftShift], .c), ([], .minus), ([], .k1), ([], .slash), ([], .k2),
@@ -123,7 +124,7 @@ func decode(_ events: [(UInt16, Int32)], layout: String) throws -> [String] {
     }
 }
 
-@Suite struct KeyScanAssemblerTests {
+@Suite(.offCooperativePool) struct KeyScanAssemblerTests {
     @Test func aConfiguredSuffixEndsTheCode() throws {
         let decoder = try KeymapDecoder(layout: "us")
         var assembler = KeyScanAssembler(suffix: "..")

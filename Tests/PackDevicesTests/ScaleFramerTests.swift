@@ -1,5 +1,6 @@
 import PackCore
 @testable import PackDevices
+import PackTestRequirements
 import Testing
 
 /// Every frame fed whole, then split at every byte boundary, then a byte at a
@@ -25,7 +26,7 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
     .sample(ScaleSample(grams: grams, stability: stability))
 }
 
-@Suite struct ScaleDecimalTests {
+@Suite(.offCooperativePool) struct ScaleDecimalTests {
     @Test func scaleTextIsReadExactlyAndConvertedToWholeGrams() throws {
         func grams(_ text: String, _ unit: WeightUnit) -> Int? { ScaleDecimal(Array(text.utf8)).flatMap(unit.grams) }
         #expect(grams("+  1.234", .kilogram) == 1234)
@@ -55,7 +56,7 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
     }
 }
 
-@Suite struct MTSICSFramerTests {
+@Suite(.offCooperativePool) struct MTSICSFramerTests {
     @Test func answersToWeighZeroAndTare() {
         let stream = """
             S S      1.234 kg\r\nS D      1.230 kg\r\nS S    100.00 g\r\nS S     -12.5 g\r\n\
@@ -81,7 +82,7 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
     }
 }
 
-@Suite struct Toledo8217FramerTests {
+@Suite(.offCooperativePool) struct Toledo8217FramerTests {
     @Test func weightsAndStatusBytes() {
         let stream = "\u{2}01.234\r\u{2}012.34\r\u{2}  1.500KG\r\u{2}01.234N\r"
             + "\u{2}?\u{21}\r\u{2}?\u{22}\r\u{2}?\u{24}\r\u{2}?\u{30}\r\u{2}?\u{20}\r"
@@ -106,7 +107,7 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
     }
 }
 
-@Suite struct ContinuousFramerTests {
+@Suite(.offCooperativePool) struct ContinuousFramerTests {
     @Test func vendorsLinesAreReadTolerantly() {
         let stream = """
             ST,GS,+  1.234kg\r\nUS,NT,-  0.200kg\r\nOL,GS,+  9.999kg\r\nST,GS,01,+0001.234,kg\r\n\
@@ -124,7 +125,7 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
     }
 }
 
-@Suite struct XK3190A9FramerTests {
+@Suite(.offCooperativePool) struct XK3190A9FramerTests {
     /// STX, sign, six digits, decimals, the XOR as two nibbles ("0"-"9", "A"-"F"), ETX.
     static func frame(_ sign: Character, _ digits: String, decimals: Int, corrupt: Bool = false, plus30: Bool = false) -> [UInt8] {
         let body = Array("\(sign)\(digits)\(decimals)".utf8)
@@ -158,7 +159,7 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
     }
 }
 
-@Suite struct XK3190A12FramerTests {
+@Suite(.offCooperativePool) struct XK3190A12FramerTests {
     static func checked(_ body: String, corrupt: Bool = false) -> String {
         var xor = Array(body.utf8).reduce(0, ^)
         if corrupt { xor ^= 0x10 }
@@ -180,7 +181,7 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
     }
 }
 
-@Suite struct CASFramerTests {
+@Suite(.offCooperativePool) struct CASFramerTests {
     static func frame(_ status: Character, _ sign: Character, _ weight: String, _ unit: String, corrupt: Bool = false) -> [UInt8] {
         let body = Array("\(status)\(sign)\(weight)\(unit)".utf8)
         precondition(body.count == 10)
@@ -204,7 +205,7 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
     }
 }
 
-@Suite struct HIDScaleReportTests {
+@Suite(.offCooperativePool) struct HIDScaleReportTests {
     @Test func reportsAsScalesSendThem() {
         #expect(HIDScaleReport.decode([3, 4, 2, 0, 0xE8, 0x03]) == weight(1000, .stable))
         #expect(HIDScaleReport.decode([3, 4, 11, 0xFF, 0x64, 0x00]) == weight(283, .stable))  // DYMO: 10.0 oz
@@ -223,7 +224,7 @@ func weight(_ grams: Int, _ stability: ScaleSample.Stability) -> ScaleFrame {
     }
 }
 
-@Suite struct WeightStabilizerTests {
+@Suite(.offCooperativePool) struct WeightStabilizerTests {
     @Test func aScaleWithoutAFlagIsStableOnceTheWeightLastsStableMs() {
         var s = WeightStabilizer(stableMs: 400, maxAgeMs: 1000)
         #expect(s.take(ScaleSample(grams: 812, stability: .unflagged), atMs: 0).state == .motion)

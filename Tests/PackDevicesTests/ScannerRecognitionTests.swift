@@ -1,7 +1,8 @@
 @testable import PackDevices
+import PackTestRequirements
 import Testing
 
-@Suite struct ScannerRecognitionTests {
+@Suite(.offCooperativePool) struct ScannerRecognitionTests {
     func device(vendor: String? = nil, name: String? = nil, keyboard: Bool = true, tagged: Bool = false) -> DeviceIdentity {
         DeviceIdentity(
             kind: .input, devnode: "/dev/input/event3", syspath: "/sys/x", name: name, serial: nil, path: nil,

@@ -1,7 +1,8 @@
 import PackDevices
+import PackTestRequirements
 import Testing
 
-@Suite struct SerialFramerTests {
+@Suite(.offCooperativePool) struct SerialFramerTests {
     static let stream: [UInt8] = Array("ABC-1\r\n/x.Y\r0109501101530003\u{1D}10LOT\nLAST\r\n".utf8)
     static let codes: [SerialFrame] = [.code("ABC-1"), .code("/x.Y"), .code("0109501101530003\u{1D}10LOT"), .code("LAST")]
 

@@ -2,10 +2,11 @@ import Foundation
 import Glibc
 import PackTestSupport
 @testable import PackDevices
+import PackTestRequirements
 import Testing
 
 /// A pseudo-terminal stands in for a serial scanner: a real tty, real termios.
-@Suite(.timeLimit(.minutes(3))) struct SerialReaderTests {
+@Suite(.offCooperativePool, .timeLimit(.minutes(3))) struct SerialReaderTests {
     /// Starts a reader on `path` and waits until it has opened the device.
     func started(_ path: String, settings: SerialSettings = SerialSettings()) async -> (DeviceReader, EventCollector) {
         let reader = SerialScannerReader.make(device: "s", path: path, settings: settings)

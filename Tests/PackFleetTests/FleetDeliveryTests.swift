@@ -8,7 +8,7 @@ import Synchronization
 import Testing
 
 /// The shared outbox: one packd of the fleet delivers it, in order per order.
-@Suite(.requires(FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15 (scripts/test.sh)"))
+@Suite(.requires(FleetStore.inProcess, "PostgreSQL 15"))
 struct FleetDeliveryTests {
     static func shipped(_ order: String, _ n: Int) -> OutboundEvent {
         OutboundEvent(

@@ -9,7 +9,7 @@ import Testing
 
 /// Station hubs on journals of their own, standing for the packd of a fleet, on
 /// one shared store: whatever each one's book believes, the store decides.
-@Suite(.requires(FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15 (scripts/test.sh)"))
+@Suite(.requires(FleetStore.inProcess, "PostgreSQL 15"))
 struct FleetHubTests {
     @Test func stationsOfManyPackdNeverClaimTheSameOrder() async throws {
         guard let store = try await FleetStore.make() else { return }
@@ -91,7 +91,7 @@ struct FleetHubTests {
 /// What a packd hears of another's commits: an import names the order (read
 /// it); a scan's commit carries its parcels' new states, so following it needs
 /// no read of the store.
-@Suite(.requires(FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15 (scripts/test.sh)"))
+@Suite(.requires(FleetStore.inProcess, "PostgreSQL 15"))
 struct FleetNotificationTests {
     @Test func aCommitCarriesItsParcelsNewStatesAndAnImportNamesTheOrder() async throws {
         guard let store = try await FleetStore.make() else { return }

@@ -7,7 +7,7 @@ import PackTestSupport
 import Testing
 
 /// The shared store on its own: schema, orders, and the transitions it decides.
-@Suite(.requires(FleetStore.inProcess, "PACKD_FLEET_TESTS=1 and PostgreSQL 15 (scripts/test.sh)"))
+@Suite(.requires(FleetStore.inProcess, "PostgreSQL 15"))
 struct FleetJournalTests {
     @Test func addressesAreCheckedAndNeverHoldAPassword() throws {
         let address = try PostgresAddress(url: "postgres://packd@db.example:5433/packd?sslmode=require", password: "s3cret")

@@ -12,15 +12,10 @@ struct FleetStore {
     static let t0 = Timestamp(millisecondsSinceEpoch: 1_795_334_400_000)
 
     /// These tests run PostgresNIO inside the test process, on Swift's
-    /// cooperative threads (two on two cores), which the suite's blocking device
-    /// and daemon tests hold at the start of a run: in a fresh CI run every store
-    /// call here waited over a minute. So they run on their own, in a second run
-    /// of the test binary (`scripts/test.sh`, the README's and CI's test command):
-    /// `PACKD_FLEET_TESTS=1 swift test --filter PackFleetTests`. The fleet's
-    /// daemons are tested in the main run through real packd processes.
-    static var inProcess: Bool {
-        PrivatePostgres.available && ProcessInfo.processInfo.environment["PACKD_FLEET_TESTS"] == "1"
-    }
+    /// cooperative threads (two on two cores). They run in the one suite because
+    /// the blocking device and daemon tests beside them run on threads of their
+    /// own (`.offCooperativePool`), not on those two (docs/testing.md).
+    static var inProcess: Bool { PrivatePostgres.available }
     let server: PrivatePostgres
     let url: String
 

@@ -6,7 +6,7 @@ import Testing
 
 /// libcups against a real cupsd of the test's own, with socket printers that
 /// record every byte.
-@Suite("CUPS", .requires(PrivateCups.available, "needs root and cupsd"), .serialized)
+@Suite("CUPS", .offCooperativePool, .requires(PrivateCups.available, "needs root and cupsd"), .serialized)
 struct CupsTests {
     static func zpl(_ n: Int) -> [UInt8] { Array("^XA^FO50,50^BCN,100^FDLABEL\(n)^FS^XZ\n".utf8) }
 

@@ -14,7 +14,7 @@ let ippEverywhereAvailable =
 
 /// A PDF label through CUPS to an IPP Everywhere printer (CUPS's ippeveprinter
 /// simulator, on a private D-Bus system bus), read back by poppler and zbar.
-@Suite(.requires(ippEverywhereAvailable, "needs root, cupsd, ippeveprinter, dbus-daemon, pdftoppm, zbarimg"))
+@Suite(.offCooperativePool, .requires(ippEverywhereAvailable, "needs root, cupsd, ippeveprinter, dbus-daemon, pdftoppm, zbarimg"))
 struct IPPEverywhereTests {
     // Two minutes: lpadmin asks ippeveprinter for its capabilities until it answers,
     // which takes long while the browser and daemon tests load the machine.

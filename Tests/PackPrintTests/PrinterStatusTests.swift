@@ -1,8 +1,9 @@
 import PackPrint
+import PackTestRequirements
 import Testing
 
 /// printer-state and printer-state-reasons turned into what a packer can fix.
-@Suite struct PrinterStatusTests {
+@Suite(.offCooperativePool) struct PrinterStatusTests {
     @Test(arguments: [
         (["media-empty-error"], PrinterCondition.outOfPaper),
         (["media-needed"], .outOfPaper),

@@ -7,7 +7,7 @@ import Testing
 /// The programs tests start die with the test process (PR_SET_PDEATHSIG), but not
 /// with the thread that asked for them, and the kill rule ends one that ignores
 /// SIGTERM.
-@Suite struct ChildrenTests {
+@Suite(.offCooperativePool) struct ChildrenTests {
     @Test func aChildKnowsItDiesWithTheTestProcess() throws {
         let script = "import ctypes; s = ctypes.c_int(0); ctypes.CDLL(None).prctl(2, ctypes.byref(s), 0, 0, 0); print(s.value)"
         let result = try ExternalTool.run("python3", ["-c", script])

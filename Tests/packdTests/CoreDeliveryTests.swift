@@ -1,12 +1,13 @@
 import Foundation
 import Glibc
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// Outbound events from a running packd to a real HTTP core (the reference
 /// core, scripts/reference-core.py): once each, in order per order, ids stable,
 /// and a refused event costing only itself.
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct CoreDeliveryTests {
     let dir = TempDirectory()
 

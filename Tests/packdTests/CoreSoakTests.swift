@@ -2,13 +2,14 @@ import Foundation
 import Glibc
 import PackStore
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// The fault soak of issue 11: 500 parcels scanned on a pty scanner while the
 /// core fails every way it can and packd is killed twice. Afterwards the core
 /// holds every parcel.shipped exactly once by id, nothing is a dead letter, and
 /// the journal agrees with the core.
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct CoreSoakTests {
     let dir = TempDirectory()
 

@@ -1,11 +1,12 @@
 import Foundation
 import Glibc
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// A core on https with a private CA (`core.ca_file`) and a bearer token
 /// (`core.token_file`), as an ERP on the internet is reached.
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct CoreTLSTests {
     let dir = TempDirectory()
 

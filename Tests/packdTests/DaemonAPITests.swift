@@ -1,11 +1,12 @@
 import Foundation
 import Glibc
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// `packd run` through its HTTP API, as an ERP integrator meets it: tokens,
 /// problem+json errors, scans, the event stream, and signals.
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct DaemonAPITests {
     let dir = TempDirectory()
 

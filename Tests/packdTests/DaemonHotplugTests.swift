@@ -1,5 +1,6 @@
 import Foundation
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// `packd run` inside a umockdev testbed (Tests/UmockdevHarness): devices are
@@ -41,7 +42,7 @@ final class UmockdevPackd {
     static func fixture(_ name: String) -> String { UmockdevRun.fixture(name) }
 }
 
-@Suite(.timeLimit(.minutes(2))) struct DaemonHotplugTests {
+@Suite(.offCooperativePool, .timeLimit(.minutes(2))) struct DaemonHotplugTests {
     let dir = TempDirectory()
 
     @Test func aHotPluggedScannerFeedsItsStation() throws {

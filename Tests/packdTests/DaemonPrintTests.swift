@@ -7,7 +7,7 @@ import Testing
 /// The whole station with real parts: `packd run`, a pty as the serial scanner,
 /// a private cupsd with a raw queue to a socket printer that records bytes, and
 /// HTTP over loopback.
-@Suite(.requires(PrivateCups.available, "needs root and cupsd"), .serialized)
+@Suite(.offCooperativePool, .requires(PrivateCups.available, "needs root and cupsd"), .serialized)
 struct DaemonPrintTests {
     let dir = TempDirectory()
 

@@ -1,10 +1,11 @@
 import Foundation
 import PackDaemon
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// `packd demo`, README's first command, as a newcomer runs it.
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct DemoCommandTests {
     let dir = TempDirectory()
 

@@ -1,10 +1,11 @@
 import Foundation
 import PackTestSupport
 import PackCore
+import PackTestRequirements
 import Testing
 
 /// `packd devices` under umockdev: libudev inside sees only the mocked devices.
-@Suite(.timeLimit(.minutes(1))) struct DevicesCommandTests {
+@Suite(.offCooperativePool, .timeLimit(.minutes(1))) struct DevicesCommandTests {
     static let umockdevRun = "/usr/bin/umockdev-run"
     static let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-and-keyboard.umockdev").path
 

@@ -4,7 +4,7 @@ import PackTestSupport
 import Testing
 
 /// `packd doctor` on a station that is well, and on one that is not.
-@Suite(.requires(PrivateCups.available, "needs root and cupsd"), .serialized)
+@Suite(.offCooperativePool, .requires(PrivateCups.available, "needs root and cupsd"), .serialized)
 struct DoctorCommandTests {
     let dir = TempDirectory()
 

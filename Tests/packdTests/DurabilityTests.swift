@@ -2,12 +2,13 @@ import Foundation
 import PackTestSupport
 import PackCore
 import PackStore
+import PackTestRequirements
 import Testing
 
 /// A process that confirms shipments from four stations is SIGKILLed mid-run, twice.
 /// Every shipment it reported as confirmed must be in the journal with its event
 /// and its stock movements, and no shipment may be half-written.
-@Suite struct DurabilityTests {
+@Suite(.offCooperativePool) struct DurabilityTests {
     let dir = TempDirectory()
 
     @Test(.timeLimit(.minutes(3)))

@@ -1,11 +1,12 @@
 import Foundation
 import PackTestSupport
 import PackCore
+import PackTestRequirements
 import Testing
 
 /// A keyboard-wedge scanner replayed by umockdev: evemu key events on a mocked
 /// /dev/input/event7, read by `packd scans` through evdev with its layout.
-@Suite(.timeLimit(.minutes(1))) struct EvdevUmockdevTests {
+@Suite(.offCooperativePool, .timeLimit(.minutes(1))) struct EvdevUmockdevTests {
     static let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-and-keyboard.umockdev").path
     let dir = TempDirectory()
 

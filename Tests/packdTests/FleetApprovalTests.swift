@@ -9,7 +9,7 @@ import Testing
 /// fleet, and not after a cancellation through yet another packd. Real parts: two
 /// packd processes on one PostgreSQL 15, a private cupsd with a raw queue to a
 /// socket printer that records bytes.
-@Suite(
+@Suite(.offCooperativePool, 
     .serialized,
     .requires(PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"),
     .requires(PrivateCups.available, "needs root and cupsd"))

@@ -7,7 +7,7 @@ import Testing
 /// Many packd processes on one shared PostgreSQL store, through their HTTP APIs:
 /// whatever each one's book believes, no order is claimed twice and no parcel
 /// ships twice.
-@Suite(.serialized, .requires(PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
+@Suite(.offCooperativePool, .serialized, .requires(PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
 struct FleetDaemonTests {
     static func fleetConfig(url: String, node: String, stations: [String]) -> String {
         var text = """

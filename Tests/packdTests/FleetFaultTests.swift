@@ -8,7 +8,7 @@ import Testing
 /// The fleet when things die: the shared PostgreSQL restarted mid-run, a packd
 /// SIGKILLed mid-claim, the packd delivering the outbox killed. Real packd
 /// processes, a real PostgreSQL 15, a real HTTP core.
-@Suite(.serialized, .requires(PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
+@Suite(.offCooperativePool, .serialized, .requires(PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
 struct FleetFaultTests {
     /// What the stations' threads saw.
     struct Seen: Sendable {

@@ -6,7 +6,7 @@ import Testing
 
 /// The journal on a file system that fills up: a 2 MiB tmpfs mounted in a
 /// private mount namespace of packd's own.
-@Suite(.requires(getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/nsenter"), "needs root for a mount namespace"))
+@Suite(.offCooperativePool, .requires(getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/nsenter"), "needs root for a mount namespace"))
 struct FullDiskTests {
     let dir = TempDirectory()
 

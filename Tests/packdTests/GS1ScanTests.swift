@@ -1,12 +1,13 @@
 import Foundation
 import PackTestSupport
 import PackCore
+import PackTestRequirements
 import Testing
 
 /// GS1 codes as a packer's scanner sends them, through `packd replay`: a code
 /// carrying an AI packd has not heard of, or a Digital Link URI, still verifies the
 /// item by its GTIN.
-@Suite struct GS1ScanTests {
+@Suite(.offCooperativePool) struct GS1ScanTests {
     let dir = TempDirectory()
 
     @Test func anUnknownAIOrADigitalLinkStillVerifiesTheItemByItsGTIN() throws {

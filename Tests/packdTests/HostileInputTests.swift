@@ -2,12 +2,13 @@ import Foundation
 import PackCore
 import PackStore
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// Inputs that crashed or poisoned packd (issue 10), through the commands a user
 /// runs: each is refused with an error naming its field, or handled, and packd
 /// stays able to read its journal.
-@Suite struct HostileInputTests {
+@Suite(.offCooperativePool) struct HostileInputTests {
     let dir = TempDirectory()
     let at = ["--at", "2026-11-22T09:15:00Z", "--utc-offset", "8"]
 

@@ -1,12 +1,13 @@
 import Foundation
 import PackTestSupport
 import PackCore
+import PackTestRequirements
 import Testing
 
 /// Hot-plug: `packd scans` with no device runs inside a umockdev testbed; a scanner
 /// is plugged in, scans, is unplugged and plugged in again. Every code arrives
 /// exactly once, and the unplugged scanner is released.
-@Suite(.timeLimit(.minutes(1))) struct HotplugTests {
+@Suite(.offCooperativePool, .timeLimit(.minutes(1))) struct HotplugTests {
     static let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner.umockdev").path
     let dir = TempDirectory()
 
@@ -56,7 +57,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct DualInterfaceTests {
+@Suite(.offCooperativePool, .timeLimit(.minutes(1))) struct DualInterfaceTests {
     @Test func aScannerWithKeyboardAndHIDPOSInterfacesIsReadOnceThroughHIDPOS() throws {
         let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/dual-interface-scanner.umockdev").path
         let result = try Packd.runUnderUmockdev(["-d", fixture], ["scans", "--timeout", "1"])

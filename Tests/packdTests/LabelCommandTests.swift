@@ -1,9 +1,10 @@
 import Foundation
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// `packd label render` and `packd label templates`, run as a user would.
-@Suite struct LabelCommandTests {
+@Suite(.offCooperativePool) struct LabelCommandTests {
     let dir = TempDirectory()
     let at = ["--at", "2026-11-22T09:15:00Z", "--utc-offset", "8"]
 

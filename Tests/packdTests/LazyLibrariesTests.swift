@@ -8,7 +8,7 @@ import Testing
 /// (Sources/CLazyLibraries): an idle daemon maps none of them, the first label
 /// loads the renderer, and a library that cannot be loaded is an error naming
 /// it, not a crash.
-@Suite(.serialized) struct LazyLibrariesTests {
+@Suite(.offCooperativePool, .serialized) struct LazyLibrariesTests {
     let dir = TempDirectory()
 
     /// The lazily loaded libraries (and the ones only they bring) that `pid` has mapped.

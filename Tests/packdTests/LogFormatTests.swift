@@ -1,11 +1,12 @@
 import Foundation
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// packd's log as journald reads it (standard error not a terminal): a syslog
 /// priority on every line, key=value metadata, no line a scanned code can forge,
 /// and `PACKD_LOG_LEVEL` honoured.
-@Suite struct LogFormatTests {
+@Suite(.offCooperativePool) struct LogFormatTests {
     @Test(.timeLimit(.minutes(2)))
     func everyLineHasItsPriorityAndACodeCannotForgeOne() throws {
         let dir = TempDirectory()

@@ -8,7 +8,7 @@ import Testing
 /// through a private cupsd (one printed, one waiting in a stopped queue, one
 /// cancelled in CUPS), delivery to the reference core (taken, refused, the core
 /// away, a dead letter dropped from the CLI), the fleet's store stopped and back.
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct MetricsTests {
     let dir = TempDirectory()
 

@@ -2,10 +2,11 @@ import Foundation
 import PackAPI
 import PackCore
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// docs/openapi.json and the routes packd serves describe each other.
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct OpenAPIDocumentTests {
     let dir = TempDirectory()
 

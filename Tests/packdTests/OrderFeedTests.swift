@@ -2,11 +2,12 @@ import Foundation
 import Glibc
 import PackStore
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// The pull feed (contracts.md section 7) from a real HTTP core: thousands of
 /// orders in pages, updates arriving meanwhile, packd killed in the middle.
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct OrderFeedTests {
     let dir = TempDirectory()
 

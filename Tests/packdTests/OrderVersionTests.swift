@@ -1,13 +1,14 @@
 import Foundation
 import PackTestSupport
 import PackCore
+import PackTestRequirements
 import Testing
 
 /// A newer version of an order replaces the older one exactly: what it drops
 /// (a barcode, a line, a parcel) stops matching. Through `packd replay`, whose order
 /// file may give an order twice (the later version wins, as when an ERP sends an
 /// update), and through the running daemon's API.
-@Suite struct OrderVersionTests {
+@Suite(.offCooperativePool) struct OrderVersionTests {
     let dir = TempDirectory()
 
     static let version1 = #"""

@@ -2,9 +2,10 @@ import Foundation
 import PackTestSupport
 import PackCore
 import PackStore
+import PackTestRequirements
 import Testing
 
-@Suite struct OrdersImportTests {
+@Suite(.offCooperativePool) struct OrdersImportTests {
     let dir = TempDirectory()
 
     var state: String { dir.sub("state") }
@@ -105,7 +106,7 @@ import Testing
     }
 }
 
-@Suite struct StockCommandTests {
+@Suite(.offCooperativePool) struct StockCommandTests {
     let dir = TempDirectory()
 
     @Test func countsAndShipmentsShowInTheLedger() throws {

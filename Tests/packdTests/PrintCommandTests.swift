@@ -4,7 +4,7 @@ import PackTestSupport
 import Testing
 
 /// `packd print` and `packd printers` against a private cupsd and socket printers.
-@Suite(.requires(PrivateCups.available, "needs root and cupsd"), .serialized)
+@Suite(.offCooperativePool, .requires(PrivateCups.available, "needs root and cupsd"), .serialized)
 struct PrintCommandTests {
     let dir = TempDirectory()
 

@@ -6,7 +6,7 @@ import Testing
 
 /// The journal's print queue worked against a private cupsd: labels arrive in
 /// order and exactly once through printer faults, a CUPS restart and a SIGKILL.
-@Suite(.requires(PrivateCups.available, "needs root and cupsd"), .serialized)
+@Suite(.offCooperativePool, .requires(PrivateCups.available, "needs root and cupsd"), .serialized)
 struct PrintQueueTests {
     let dir = TempDirectory()
     var state: String { dir.sub("state") }

@@ -2,9 +2,10 @@ import Foundation
 import PackTestSupport
 import PackCore
 import PackStore
+import PackTestRequirements
 import Testing
 
-@Suite struct ReplayCommandTests {
+@Suite(.offCooperativePool) struct ReplayCommandTests {
     static let sampleOutcomes = [
         "operator_login", "parcel_opened", "item_verified", "duplicate_ignored", "wrong_item", "acknowledged",
         "item_verified", "over_scan", "acknowledged", "parcel_completed", "ambiguous_order", "acknowledged",

@@ -5,7 +5,7 @@ import PackTestSupport
 import Testing
 
 /// `packd scales watch` on a pseudo-terminal playing a serial scale.
-@Suite(.timeLimit(.minutes(1))) struct ScalesCommandTests {
+@Suite(.offCooperativePool, .timeLimit(.minutes(1))) struct ScalesCommandTests {
     final class Watch {
         let process = Process()
         let lines: LineWatcher

@@ -1,10 +1,11 @@
 import Foundation
 import PackCore
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// `packd scans` on a pseudo-terminal playing a serial scanner.
-@Suite(.timeLimit(.minutes(1))) struct ScansCommandTests {
+@Suite(.offCooperativePool, .timeLimit(.minutes(1))) struct ScansCommandTests {
     @Test func printsOneJSONLinePerScanAndStopsAfterCount() throws {
         let pty = try PseudoTerminal()
         let process = Process()
@@ -43,7 +44,7 @@ import Testing
     }
 }
 
-@Suite struct ScansEvdevOptionTests {
+@Suite(.offCooperativePool) struct ScansEvdevOptionTests {
     @Test func anUnknownLayoutIsRefused() throws {
         let result = try Packd.run(["scans", "--device", "/dev/input/event99", "--layout", "xx-nonexistent", "--timeout", "1"])
         #expect(result.status == 2)

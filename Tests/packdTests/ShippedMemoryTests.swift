@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// An order shipped long ago, deleted by retention, sent again by the ERP (after
@@ -11,7 +12,7 @@ import Testing
 /// holds moved back, with SQLite itself), which to retention is the same as the
 /// clock moved 40 days forward. (libfaketime, the usual tool, hides argv from
 /// Swift's runtime: packd under it sees no subcommand.)
-@Suite(.serialized)
+@Suite(.offCooperativePool, .serialized)
 struct ShippedMemoryTests {
     let dir = TempDirectory()
 

@@ -9,7 +9,7 @@ import Testing
 /// DevTools protocol) against a running packd: scans through the API change the
 /// page; each state is kept as a screenshot (in .build/test-artifacts/display, or
 /// PACKD_ARTIFACTS); with PACKD_DISPLAY_DOCS=1 they also replace docs/display/.
-@Suite(.requires(Browser.available, "needs chromium"), .serialized)
+@Suite(.offCooperativePool, .requires(Browser.available, "needs chromium"), .serialized)
 struct StationDisplayTests {
     let dir = TempDirectory()
 

@@ -5,7 +5,7 @@ import Testing
 
 /// `packd store migrate --from sqlite --to postgres`: two station PCs that ran
 /// alone, each with its own copy of the same orders, move into one shared store.
-@Suite(.serialized, .requires(PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
+@Suite(.offCooperativePool, .serialized, .requires(PrivatePostgres.available, "needs PostgreSQL 15 (postgresql-15)"))
 struct StoreMigrateTests {
     static let orders = #"""
         {"orders": [

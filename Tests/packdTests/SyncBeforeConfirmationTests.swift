@@ -6,7 +6,7 @@ import Testing
 /// Every shipment packd reports as confirmed follows a sync of the journal's WAL
 /// that covers it: `packd replay --state` (which prints each outcome as soon as its
 /// decision is journaled) runs under strace, and the trace is read in order.
-@Suite(.requires(FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "needs strace"))
+@Suite(.offCooperativePool, .requires(FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "needs strace"))
 struct SyncBeforeConfirmationTests {
     let dir = TempDirectory()
 

@@ -4,7 +4,7 @@ import PackTestSupport
 import Testing
 
 /// systemd/packd.service as systemd itself reads it.
-@Suite(.requires(FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "needs systemd-analyze"))
+@Suite(.offCooperativePool, .requires(FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze"), "needs systemd-analyze"))
 struct SystemdUnitTests {
     let dir = TempDirectory()
 

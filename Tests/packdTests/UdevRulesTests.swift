@@ -1,6 +1,7 @@
 import Foundation
 import PackTestSupport
 import Glibc
+import PackTestRequirements
 import Testing
 
 /// udev-rules/60-packd.rules applied by the real udevadm to mocked devices: a
@@ -10,7 +11,7 @@ import Testing
 /// `udevadm test` also creates the device links and database files it computes,
 /// in the real /dev and /run (umockdev-run does not start with /dev read-only or
 /// replaced); each test removes what it reports having created.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct UdevRulesTests {
+@Suite(.offCooperativePool, .serialized, .timeLimit(.minutes(1))) struct UdevRulesTests {
     static let fixture = Packd.repository.appendingPathComponent("Tests/packdTests/Fixtures/scanner-and-keyboard.umockdev").path
     static let rules = Packd.repository.appendingPathComponent("udev-rules/60-packd.rules").path
     static let usb = "/sys/devices/pci0000:00/0000:00:14.0/usb1"

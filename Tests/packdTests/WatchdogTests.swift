@@ -1,11 +1,12 @@
 import Foundation
 import PackTestSupport
+import PackTestRequirements
 import Testing
 
 /// `packd run` under a systemd watchdog (WATCHDOG_USEC): it pings at half the
 /// interval while its journal answers, and stops pinging when the journal check
 /// fails, so that systemd restarts a packd that can no longer record a scan.
-@Suite struct WatchdogTests {
+@Suite(.offCooperativePool) struct WatchdogTests {
     @Test(.timeLimit(.minutes(2)))
     func pingsWhileTheJournalAnswersAndStopsWhenItFails() throws {
         let dir = TempDirectory()
