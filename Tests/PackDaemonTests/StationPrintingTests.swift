@@ -146,10 +146,9 @@ struct StationPrintingTests {
         #expect(await worker.anticipate(a))
         // Created while "the commit" runs, waiting for its document.
         var created: JobStatus?
-        let createdBy = Date().addingTimeInterval(30)
-        while created == nil, Date() < createdBy {
+        try waitUntil("the anticipated job is in CUPS", seconds: 30) {
             created = try connection.job(printer: "zebra1", named: a.jobName)
-            if created == nil { try await Task.sleep(for: .milliseconds(5)) }
+            return created != nil
         }
         #expect(created?.reasons.contains("job-incoming") == true)
         try await journal.enqueuePrint([a])

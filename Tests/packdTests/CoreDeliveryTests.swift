@@ -33,27 +33,23 @@ struct CoreDeliveryTests {
     /// Polls `GET /v1/outbox` until its counts satisfy `condition` (at most `seconds`).
     @discardableResult
     static func waitForOutbox(_ packd: RunningPackd, seconds: Double = 30, _ condition: ([String: Int]) -> Bool) throws -> [String: Int] {
-        let deadline = Date().addingTimeInterval(seconds)
         var counts: [String: Int] = [:]
-        while Date() < deadline {
+        try waitUntil("the outbox's counts as wanted (last: \(counts))", seconds: seconds) {
             counts = jsonObject(try packd.get("/v1/outbox"))["counts"] as? [String: Int] ?? [:]
-            if condition(counts) { return counts }
-            usleep(50_000)
+            return condition(counts)
         }
-        throw HTTPClient.ClientError("the outbox never got there: \(counts)")
+        return counts
     }
 
     /// Polls `GET /v1/outbox` until `condition` holds for the whole answer.
     @discardableResult
     static func waitForOutboxJSON(_ packd: RunningPackd, seconds: Double = 30, _ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(seconds)
         var last: [String: Any] = [:]
-        while Date() < deadline {
+        try waitUntil("the outbox as wanted", seconds: seconds) {
             last = jsonObject(try packd.get("/v1/outbox"))
-            if condition(last) { return last }
-            usleep(50_000)
+            return condition(last)
         }
-        throw HTTPClient.ClientError("the outbox never got there: \(last)")
+        return last
     }
 
     /// contracts.md section 4: 401/403 are a link failure. A wrong (or rotated)
@@ -182,10 +178,9 @@ struct CoreDeliveryTests {
         #expect(try packd.post("/v1/orders", TestOrder.batch(TestOrder.numbered(1...1, parcels: 2))).status == 200)
         try Self.ship(packd, order: 1)
         var letters: [[String: Any]] = []
-        let deadline = Date().addingTimeInterval(20)
-        while letters.isEmpty, Date() < deadline {
+        try waitUntil("a dead letter", seconds: 20) {
             letters = jsonObject(try packd.get("/v1/outbox"))["deadLetters"] as? [[String: Any]] ?? []
-            usleep(50_000)
+            return !letters.isEmpty
         }
         let id = try #require(letters.first?["id"] as? String)
         try core.control("refuse", #"{"orderIds": []}"#)
@@ -236,9 +231,7 @@ struct CoreDeliveryTests {
         let times = state.events.compactMap { $0["id"] as? String }.compactMap { state.receivedMs[$0] }
         #expect(times.count == 15 && times.max()! - times.min()! >= 1_800, "paced: \(times)")
         try Self.waitForOutbox(packd) { $0["pending"] == 0 }
-        let deadline = Date().addingTimeInterval(10)
-        while !packd.log.contains("core reachable again"), Date() < deadline { usleep(20_000) }
-        #expect(packd.log.contains("core reachable again: the backlog drains"))
+        try waitUntil("packd logs the core reachable again", seconds: 10) { packd.log.contains("core reachable again: the backlog drains") }
     }
 
     /// 429 with Retry-After: packd waits as long as the core asked (not its own

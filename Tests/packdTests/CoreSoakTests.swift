@@ -31,11 +31,8 @@ struct CoreSoakTests {
                 pty.send("PACKD:ACK\r\n")
             }
             pty.send("W-\(i)-1\r\nSKU-\(i)-1\r\n")
-            let deadline = Date().addingTimeInterval(3)
-            while Date() < deadline {
-                if try isShipped(packd, i) { return }
-                usleep(5_000)
-            }
+            // Not shipped within 3 s: the scans are sent again (a fault may have eaten them).
+            if (try? waitUntil("parcel \(i) ships", seconds: 3) { try isShipped(packd, i) }) != nil { return }
         }
         throw HTTPClient.ClientError("parcel \(i) did not ship:\n\(packd.log.suffix(3000))")
     }
@@ -48,12 +45,7 @@ struct CoreSoakTests {
 
     /// Ends a fault's phase only once packd has met the fault: a delivery failed during it.
     func waitForFailedDelivery(_ packd: RunningPackd, since: Int, _ fault: String) throws {
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if try retries(packd) > since { return }
-            usleep(20_000)
-        }
-        throw HTTPClient.ClientError("no delivery failed while the core was \(fault)")
+        try waitUntil("a delivery fails while the core is \(fault)", seconds: 20) { try retries(packd) > since }
     }
 
     @Test(.timeLimit(.minutes(6)))

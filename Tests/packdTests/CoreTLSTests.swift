@@ -50,9 +50,7 @@ struct CoreTLSTests {
             dir: dir.sub("untrusting"), config: CoreDeliveryTests.coreConfig(core, extra: "token_file = \"\(token)\""))
         #expect(try untrusting.post("/v1/orders", TestOrder.batch(TestOrder.numbered(3...3))).status == 200)
         try CoreDeliveryTests.ship(untrusting, order: 3)
-        let deadline = Date().addingTimeInterval(20)
-        while !untrusting.log.contains("events not delivered, retrying"), Date() < deadline { usleep(20_000) }
-        #expect(untrusting.log.contains("events not delivered, retrying"), "\(untrusting.log)")
+        try waitUntil("the untrusting packd logs its retry", seconds: 20) { untrusting.log.contains("events not delivered, retrying") }
         #expect(jsonObject(try untrusting.get("/v1/outbox"))["counts"].flatMap { $0 as? [String: Int] }?["pending"] == 1)
         #expect(received(core).count == 2)
 

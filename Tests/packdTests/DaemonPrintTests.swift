@@ -32,24 +32,19 @@ struct DaemonPrintTests {
 
     /// Waits until the order's label (on approval) is in `state`.
     static func waitForLabel(_ packd: RunningPackd, order: String, state: String) throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
+        try waitUntil("the label of \(order) becomes \(state)", seconds: 30) {
             let parcels = jsonObject(try packd.get("/v1/orders/\(order)"))["parcels"] as? [[String: Any]] ?? []
             let labels = parcels.first?["labels"] as? [[String: Any]] ?? []
-            if labels.last?["state"] as? String == state { return }
-            usleep(20_000)
+            return labels.last?["state"] as? String == state
         }
-        throw HTTPClient.ClientError("the label of \(order) did not become \(state) within 30 s")
     }
 
     /// `GET /v1/jobs/{id}`'s state once it is `wanted`, or the last one seen after 30 s.
     func jobState(_ packd: RunningPackd, _ job: String, becomes wanted: String) throws -> String {
-        let deadline = Date().addingTimeInterval(30)
         var state = ""
-        while Date() < deadline {
+        try? waitUntil("job \(job) becomes \(wanted)", seconds: 30) {
             state = jsonObject(try packd.get("/v1/jobs/\(job)"))["state"] as? String ?? ""
-            if state == wanted { break }
-            usleep(50_000)
+            return state == wanted
         }
         return state
     }

@@ -60,9 +60,7 @@ struct DemoCommandTests {
         pty.send("6901234567892\n")
         #expect(watcher.wait(seconds: 30) { $0.contains { $0.contains("RAZOR-01 1/2") } })
         pty.send([4])  // Ctrl-D
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        #expect(!process.isRunning)
+        try waitUntil("packd demo ends at the end of its input", seconds: 30) { !process.isRunning }
         process.end()
         #expect(process.terminationStatus == 0)
     }

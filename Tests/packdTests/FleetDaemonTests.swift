@@ -140,13 +140,11 @@ struct FleetDaemonTests {
         // Cancelled through pc-b: pc-a's next scan intercepts, once pc-a heard of it
         // (scanning the open parcel's own waybill changes nothing until then).
         #expect(try b.post("/v1/orders", String(format: order, "cancelled")).status == 200)
-        let deadline = Date().addingTimeInterval(5)
-        var outcome = ""
-        while outcome != "intercepted", Date() < deadline {
-            outcome = try a.scan("WBM1", station: "a1")["outcome"] as? String ?? ""
+        try waitUntil("pc-a's scan of the open parcel intercepts it", seconds: 5) {
+            let outcome = try a.scan("WBM1", station: "a1")["outcome"] as? String ?? ""
             #expect(["parcel_opened", "intercepted"].contains(outcome))
+            return outcome == "intercepted"
         }
-        #expect(outcome == "intercepted")
         func sql(_ q: String) throws -> String { try server.psql(q, database: database).trimmingCharacters(in: .whitespacesAndNewlines) }
         #expect(try sql("SELECT state FROM parcels WHERE order_id = 'M1'") == "pending")
         #expect(try sql("SELECT string_agg(type, ',' ORDER BY seq) FROM outbox") == "order.intercepted")
@@ -250,12 +248,9 @@ struct FleetDaemonTests {
         #expect(try b.scan("WBN1", station: "b1")["outcome"] as? String == "parcel_opened")
         #expect(try b.scan("MUG", station: "b1")["outcome"] as? String == "item_verified")
         #expect(try a.post("/v1/orders", String(format: order, "cancelled")).status == 200)
-        let deadline = Date().addingTimeInterval(10)
-        var outcome = ""
-        while outcome != "intercepted", Date() < deadline {
-            outcome = try b.scan("WBN1", station: "b1")["outcome"] as? String ?? ""
+        try waitUntil("pc-b's scan of the open parcel intercepts it", seconds: 10) {
+            try b.scan("WBN1", station: "b1")["outcome"] as? String == "intercepted"
         }
-        #expect(outcome == "intercepted")
         // The same node id as a running packd, with stations of its own: refused.
         let copied = dir.file("copy.toml", Self.fleetConfig(url: url, node: try #require(nodes[0]), stations: ["c1"]))
         let refused = try Packd.run(["run", "--config", copied, "--state", dir.sub("c-state")], timeout: 60)

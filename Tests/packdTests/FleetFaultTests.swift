@@ -205,11 +205,10 @@ struct FleetFaultTests {
             #expect(try b.scan("SKU-\(i)-1", station: "pc-b-st")["outcome"] as? String == "parcel_completed")
         }
         // One of them holds the lease and is trying to deliver; the other waits.
-        let deadline = Date().addingTimeInterval(30)
         var holder: RunningPackd?
-        while holder == nil, Date() < deadline {
+        try? waitUntil("a packd takes the delivery lease", seconds: 30) {
             holder = [a, b].first { $0.log.contains("outbox delivery lease taken") }
-            usleep(50_000)
+            return holder != nil
         }
         let deliverer = try #require(holder, "no packd took the delivery lease:\n\(a.log.suffix(2000))\n\(b.log.suffix(2000))")
         let other = deliverer === a ? b : a
@@ -229,9 +228,9 @@ struct FleetFaultTests {
         let storeIds = Set(try sql("SELECT string_agg(id, ',') FROM outbox WHERE type = 'parcel.shipped'").split(separator: ",").map(String.init))
         #expect(storeIds == Set(ids))
         // The store records them delivered (once the other packd hears the core's answer).
-        let marked = Date().addingTimeInterval(30)
-        while try sql("SELECT count(*) FROM outbox WHERE state <> 'delivered'") != "0", Date() < marked { usleep(50_000) }
-        #expect(try sql("SELECT count(*) FROM outbox WHERE state <> 'delivered'") == "0")
+        try waitUntil("the store records every event delivered", seconds: 30) {
+            try sql("SELECT count(*) FROM outbox WHERE state <> 'delivered'") == "0"
+        }
 
         // The operator sees it: the survivor's metrics and packd doctor name the deliverer.
         #expect(try other.get("/metrics").text.contains("packd_store_delivering 1"))

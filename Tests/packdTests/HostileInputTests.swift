@@ -87,8 +87,7 @@ import Testing
         reader.start()
         let result = try Packd.run(["label", "render", "--order", Packd.sample("orders.json"), "--format", "zpl", "-o", fifo] + at)
         #expect(result.status == 0, "\(result.stderr)")
-        let deadline = Date().addingTimeInterval(10)
-        while received.withLock({ $0.isEmpty }), Date() < deadline { usleep(10_000) }
+        try waitUntil("the FIFO's reader has the label", seconds: 10) { !received.withLock { $0.isEmpty } }
         #expect(String(decoding: received.withLock { $0 }.prefix(3), as: UTF8.self) == "^XA")
         var info = stat()
         #expect(lstat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)

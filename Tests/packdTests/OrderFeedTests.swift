@@ -32,12 +32,10 @@ struct OrderFeedTests {
     static func waitForOrder(
         _ packd: RunningPackd, _ id: String, seconds: Double = 60, _ condition: ([String: Any]) -> Bool = { _ in true }
     ) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let o = try order(packd, id), condition(o) { return }
-            usleep(50_000)
+        try waitUntil("packd has \(id) as expected", seconds: seconds) {
+            if let o = try order(packd, id) { return condition(o) }
+            return false
         }
-        throw HTTPClient.ClientError("packd never had \(id) as expected within \(seconds) s")
     }
 
     static func updated(_ range: ClosedRange<Int>, remark: String, status: String = "approved") -> String {

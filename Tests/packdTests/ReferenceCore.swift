@@ -80,17 +80,16 @@ final class ReferenceCore {
     /// Polls the core's state until `condition` holds, for at most `seconds`.
     @discardableResult
     func waitFor(_ what: String, seconds: Double = 60, _ condition: (State) -> Bool) throws -> State {
-        let deadline = Date().addingTimeInterval(seconds)
         var last: State?
-        while Date() < deadline {
-            if let s = try? state() {
-                last = s
-                if condition(s) { return s }
+        do {
+            try waitUntil("the core has \(what)", seconds: seconds) {
+                last = try? state()
+                return last.map(condition) ?? false
             }
-            usleep(50_000)
+        } catch {
+            throw HTTPClient.ClientError("\(error) (it has \(last?.events.count ?? -1) events)")
         }
-        throw HTTPClient.ClientError(
-            "the core never had \(what) within \(seconds) s (it has \(last?.events.count ?? -1) events)")
+        return last!
     }
 
     deinit { stop() }

@@ -123,9 +123,7 @@ struct StationDisplayTests {
         try browser.waitForText("the refused scan") { $0.contains(words["ackFirst"]!) }
         #expect(try overlayShown(browser), "the error must stay while scans are refused")
         _ = try packd.scan("PACKD:ACK")
-        let deadline = Date().addingTimeInterval(10)
-        while try overlayShown(browser), Date() < deadline { usleep(50_000) }
-        #expect(try !overlayShown(browser))
+        try waitUntil("the error screen goes once acknowledged", seconds: 10) { try !overlayShown(browser) }
 
         // The parcel completes: confirmed, and the screen is ready for the next.
         _ = try packd.scan("6901234567892")
