@@ -72,12 +72,11 @@ struct ScalesWatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let name = ScaleProtocolName(rawValue: `protocol`)!
-        let settings = line.settings
         let reader =
             name == .hidPOS
             ? HIDScaleReader.make(device: device, path: device)
             : SerialScaleReader.make(
-                device: device, path: device, settings: settings, protocol: name, unit: WeightUnit(scaleText: unit)!,
+                device: device, path: device, settings: line.settings, protocol: name, unit: WeightUnit(scaleText: unit)!,
                 pollMs: Int64(pollMs))
         reader.start()
         if let timeout {
@@ -86,7 +85,8 @@ struct ScalesWatchCommand: AsyncParsableCommand {
                 reader.stop()
             }
         }
-        // A reading older than three requests (or a second) is gone: the scale stopped.
+        // Only changes are printed: a scale that stops answering prints nothing
+        // more (standard error says when its device closes).
         var stabilizer = WeightStabilizer(stableMs: Int64(stableMs), maxAgeMs: max(1000, Int64(pollMs) * 3))
         var last: WeightReading?
         var printed = 0

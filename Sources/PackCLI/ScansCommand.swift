@@ -62,7 +62,7 @@ struct ScansCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let device else { return try await watchAll() }
-        let settings = serialSettings
+        let settings = line.settings
         let framing: SerialFraming =
             switch terminator {
             case "cr": SerialFraming(terminator: .cr)
@@ -143,15 +143,13 @@ extension ScansCommand {
 }
 
 extension ScansCommand {
-    var serialSettings: SerialSettings { line.settings }
-
     /// Every scanner, including those plugged in while running: the hot-plug path.
     func watchAll() async throws {
         let packConfig = try StateOptions.loadConfig(config)
         let bound = config != nil
         let layout = self.layout
         let timeoutMs = Int64(interKeyTimeout)
-        let serial = serialSettings
+        let serial = line.settings
         let plan: ScannerWatcher.Plan = { identity in
             let binding = packConfig.binding(for: identity)
             guard identity.kind != .printer else { return nil }

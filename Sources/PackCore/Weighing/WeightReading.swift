@@ -22,10 +22,4 @@ public struct WeightReading: Sendable, Equatable {
         self.grams = grams
         self.state = state
     }
-
-    /// Whether it is a weight the engine can take: settled and above `minGrams`
-    /// ("readings at or below this are an empty scale").
-    public func isStableWeight(above minGrams: Int) -> Bool {
-        state == .stable && grams > minGrams
-    }
 }

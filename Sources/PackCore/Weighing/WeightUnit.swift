@@ -49,9 +49,7 @@ public enum WeightUnit: String, Sendable, Equatable, CaseIterable {
     /// `value` (a decimal as the scale printed it) in whole grams, rounded half
     /// away from zero; nil when it would not fit (no scale weighs that much).
     public func grams(_ value: ScaleDecimal) -> Int? {
-        guard value.fractionDigits <= 9 else { return nil }
-        var scale: Int64 = 1
-        for _ in 0..<value.fractionDigits { scale *= 10 }
+        guard let scale = value.scale else { return nil }
         let (numerator, overflow) = value.digits.multipliedReportingOverflow(by: gramsNumerator)
         guard !overflow else { return nil }
         let denominator = scale * gramsDenominator
@@ -75,6 +73,15 @@ public struct ScaleDecimal: Sendable, Equatable {
     /// More significant digits than any scale display has is noise too.
     static let maxDigits = 10
     static let maxFractionDigits = 9
+
+    /// 10 to the power of the fraction digits (what the digits are divided by);
+    /// nil beyond `maxFractionDigits`.
+    public var scale: Int64? {
+        guard (0...Self.maxFractionDigits).contains(fractionDigits) else { return nil }
+        var scale: Int64 = 1
+        for _ in 0..<fractionDigits { scale *= 10 }
+        return scale
+    }
 
     public init(negative: Bool, digits: Int64, fractionDigits: Int) {
         self.negative = negative

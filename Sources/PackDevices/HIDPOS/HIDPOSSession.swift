@@ -16,28 +16,22 @@ final class HIDPOSSession: DeviceSession {
     deinit { close(fd) }
 
     func readAvailable(into events: inout [DeviceEvent]) -> String? {
-        let n: Int
-        switch buffer.withUnsafeMutableBytes({ DeviceRead.from(fd, into: $0) }) {
-        case .nothing: return nil
-        case .gone(let why): return why
-        case .bytes(let count): n = count
-        }
-        // hidraw returns one report per read; a FIFO in tests may return several.
-        var offset = 0
-        while offset < n {
-            let size = min(64, n - offset)
-            switch decoder.feed(buffer[offset..<offset + size]) {
-            case .code(let code, let symbology)?:
-                events.append(
-                    .scan(Scan(code: code, device: device, atMs: MonotonicClock.milliseconds(), symbology: symbology)))
-            case .rejected(let why)?:
-                events.append(.rejected(device: device, reason: why))
-            case nil:
-                break
+        DeviceRead.available(fd, into: &buffer) { bytes, at in
+            // hidraw returns one report per read; a FIFO in tests may return several.
+            var offset = bytes.startIndex
+            while offset < bytes.endIndex {
+                let size = min(64, bytes.endIndex - offset)
+                switch decoder.feed(bytes[offset..<offset + size]) {
+                case .code(let code, let symbology)?:
+                    events.append(.scan(Scan(code: code, device: device, atMs: at, symbology: symbology)))
+                case .rejected(let why)?:
+                    events.append(.rejected(device: device, reason: why))
+                case nil:
+                    break
+                }
+                offset += size
             }
-            offset += size
         }
-        return nil
     }
 
     func idleTimeout() -> Int32? { nil }

@@ -39,11 +39,8 @@ public struct ContinuousFramer: ScaleFramer {
         }
         guard let at = fields.indices.dropFirst().last(where: { fields[$0].contains(where: { (0x30...0x39).contains($0) }) })
         else { return .dropped(.unparsable) }
-        let field = fields[at]
-        let number = field.prefix { $0 == 0x20 || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || (0x30...0x39).contains($0) }
-        var unitText = field.dropFirst(number.count).trimmingScaleSpaces()
+        var (number, unitText) = fields[at].splitScaleWeight()
         if unitText.isEmpty, at + 1 < fields.count { unitText = fields[at + 1] }
-        let unit = unitText.isEmpty ? defaultUnit : WeightUnit(scaleText: String(decoding: unitText, as: UTF8.self))
-        return ScaleSample.parse(number: number, unit: unit, stability: stability)
+        return ScaleSample.parse(number: number, unit: .written(unitText, else: defaultUnit), stability: stability)
     }
 }

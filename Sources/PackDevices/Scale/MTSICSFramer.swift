@@ -14,9 +14,6 @@ public struct MTSICSFramer: ScaleFramer {
     public init() {}
 
     public static let weighNow = Array("SI\r\n".utf8)
-    public static let weighRepeatedly = Array("SIR\r\n".utf8)
-    public static let zero = Array("Z\r\n".utf8)
-    public static let tare = Array("T\r\n".utf8)
 
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [ScaleFrame] {
         var frames: [ScaleFrame] = []
@@ -69,9 +66,7 @@ public struct MTSICSFramer: ScaleFramer {
         guard parts.count == 2, let pounds = ScaleDecimal(parts[0]), pounds.fractionDigits == 0,
             let ounces = ScaleDecimal(parts[1]), !ounces.negative
         else { return .dropped(.unparsable) }
-        guard ounces.fractionDigits <= 9, pounds.digits < 1_000_000 else { return .dropped(.unparsable) }
-        var scale: Int64 = 1
-        for _ in 0..<ounces.fractionDigits { scale *= 10 }
+        guard let scale = ounces.scale, pounds.digits < 1_000_000 else { return .dropped(.unparsable) }
         let (poundOunces, overflow) = (pounds.digits * 16).multipliedReportingOverflow(by: scale)
         guard !overflow else { return .dropped(.unparsable) }
         let total = ScaleDecimal(negative: pounds.negative, digits: poundOunces + ounces.digits, fractionDigits: ounces.fractionDigits)

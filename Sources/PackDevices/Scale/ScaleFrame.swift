@@ -61,11 +61,30 @@ public protocol ScaleFramer: Sendable {
     mutating func feed(_ bytes: some Sequence<UInt8>) -> [ScaleFrame]
 }
 
+extension BidirectionalCollection<UInt8> {
+    /// "+  1.234kg", "12.5 lb", "250": the number (sign, spaces, digits, point)
+    /// and the text after it (the unit, maybe more), without its spaces.
+    func splitScaleWeight() -> (number: SubSequence, rest: SubSequence) {
+        let isNumber: (UInt8) -> Bool = {
+            $0 == 0x20 || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || (0x30...0x39).contains($0)
+        }
+        let number = prefix(while: isNumber)
+        return (number, self[number.endIndex...].trimmingScaleSpaces())
+    }
+}
+
+extension WeightUnit {
+    /// The unit a frame writes; `fallback` when it writes none.
+    static func written(_ text: some Collection<UInt8>, else fallback: WeightUnit?) -> WeightUnit? {
+        text.isEmpty ? fallback : WeightUnit(scaleText: String(decoding: text, as: UTF8.self))
+    }
+}
+
 extension ScaleSample {
     /// A sample from a weight's text and unit as the frame held them; the frame
     /// problem when they do not make a weight.
     static func parse(
-        number: some Collection<UInt8>, unit: WeightUnit?, stability: Stability
+        number: some BidirectionalCollection<UInt8>, unit: WeightUnit?, stability: Stability
     ) -> ScaleFrame {
         guard let value = ScaleDecimal(number.trimmingScaleSpaces()) else { return .dropped(.unparsable) }
         guard let unit else { return .dropped(.unit) }

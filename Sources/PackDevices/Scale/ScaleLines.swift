@@ -42,16 +42,12 @@ struct ScaleLines: Sendable {
     var count: Int { line.count }
 }
 
-extension Collection<UInt8> {
+extension BidirectionalCollection<UInt8> {
     /// Without leading and trailing spaces (and tabs).
     func trimmingScaleSpaces() -> SubSequence {
         let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        guard let first = firstIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
-        var last = first
-        var i = first
-        while i != endIndex {
-            if !isSpace(self[i]) { last = i }
-            i = index(after: i)
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return self[endIndex...]
         }
         return self[first...last]
     }

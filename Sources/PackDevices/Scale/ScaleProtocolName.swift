@@ -25,18 +25,21 @@ public enum ScaleProtocolName: String, Sendable, Equatable, CaseIterable {
         }
     }
 
-    /// What packd sends once the port is open, before the first weigh request
-    /// (CAS: ENQ; it asks for the weight with DC1 once the scale answers ACK).
-    public var enquiry: [UInt8]? { self == .cas ? CASFramer.enquire : nil }
-
-    /// What packd sends to ask for a weight, for the protocols that wait to be
-    /// asked; nil for those that send by themselves (continuous, XK3190).
-    public var weighRequest: [UInt8]? {
+    /// What packd sends every poll interval, for the protocols that wait to be
+    /// asked (CAS: the enquiry, answered by ACK); nil for those that send by
+    /// themselves (continuous, XK3190, HID).
+    public var poll: [UInt8]? {
         switch self {
         case .mtSICS: MTSICSFramer.weighNow
         case .toledo8217: Toledo8217Framer.weigh
-        case .cas: CASFramer.requestWeight
+        case .cas: CASFramer.enquire
         case .continuous, .xk3190A9, .xk3190A12, .hidPOS, .auto: nil
         }
+    }
+
+    /// What packd sends when the scale answers `answer` (CAS: ACK to the
+    /// enquiry, then DC1 asks for the weight).
+    public func reply(to answer: ScaleAnswer) -> [UInt8]? {
+        self == .cas && answer == .ready ? CASFramer.requestWeight : nil
     }
 }

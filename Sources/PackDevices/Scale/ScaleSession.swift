@@ -8,7 +8,7 @@ final class SerialScaleSession: DeviceSession {
     private let port: SerialPort
     private var framer: any ScaleFramer
     private let device: String
-    private let request: [UInt8]?
+    private let name: ScaleProtocolName
     private let pollMs: Int64
     private var lastRequestMs: Int64 = .min
     private var buffer = [UInt8](repeating: 0, count: 4096)
@@ -22,7 +22,7 @@ final class SerialScaleSession: DeviceSession {
         port = try SerialPort(path: path, settings: settings)
         self.framer = framer
         self.device = device
-        request = name.enquiry ?? name.weighRequest
+        self.name = name
         self.pollMs = max(20, pollMs)
         requestIfDue()
     }
@@ -32,8 +32,7 @@ final class SerialScaleSession: DeviceSession {
     func readAvailable(into events: inout [DeviceEvent]) -> String? {
         let gone = DeviceRead.available(port.fd, into: &buffer) { bytes, at in
             for frame in framer.feed(bytes) {
-                // CAS: the scale acknowledged the enquiry; now ask for the weight.
-                if frame == .answer(.ready), let weigh = ScaleProtocolName.cas.weighRequest { send(weigh) }
+                if case .answer(let answer) = frame, let reply = name.reply(to: answer) { send(reply) }
                 events.append(.scale(device: device, frame: frame, atMs: at))
             }
         }
@@ -42,7 +41,7 @@ final class SerialScaleSession: DeviceSession {
     }
 
     func idleTimeout() -> Int32? {
-        guard request != nil else { return nil }
+        guard name.poll != nil else { return nil }
         let due = lastRequestMs == .min ? 0 : lastRequestMs + pollMs - MonotonicClock.milliseconds()
         return Int32(clamping: max(0, due))
     }
@@ -51,7 +50,7 @@ final class SerialScaleSession: DeviceSession {
     func dropPartial(into events: inout [DeviceEvent]) {}
 
     private func requestIfDue() {
-        guard let request else { return }
+        guard let request = name.poll else { return }
         let now = MonotonicClock.milliseconds()
         guard lastRequestMs == .min || now - lastRequestMs >= pollMs else { return }
         lastRequestMs = now

@@ -16,7 +16,6 @@ public struct Toledo8217Framer: ScaleFramer {
     public let unit: WeightUnit
 
     public static let weigh = Array("W".utf8)
-    public static let zero = Array("Z".utf8)
 
     public init(unit: WeightUnit = .kilogram) { self.unit = unit }
 
@@ -55,15 +54,11 @@ public struct Toledo8217Framer: ScaleFramer {
             if status & 0b1_0000 != 0 { return .sample(ScaleSample(grams: 0, stability: .stable)) }
             return .sample(ScaleSample(grams: 0, stability: .error))
         }
-        let text = frame.trimmingScaleSpaces()
-        let number = text.prefix { $0 == 0x20 || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) }
-        var letters = text.dropFirst(number.count).trimmingScaleSpaces()
+        var (number, letters) = frame.trimmingScaleSpaces().splitScaleWeight()
         // "N": a net weight (a tare is set); the weight is the same.
         if letters.last == UInt8(ascii: "N") || letters.last == UInt8(ascii: "n") { letters = letters.dropLast() }
-        let written = letters.isEmpty ? nil : WeightUnit(scaleText: String(decoding: letters, as: UTF8.self))
-        if !letters.isEmpty && written == nil { return .dropped(.unit) }
         let decimals = number.split(separator: UInt8(ascii: ".")).dropFirst().first?.count
         let inferred: WeightUnit = decimals == 3 ? .kilogram : decimals == 2 ? .pound : unit
-        return ScaleSample.parse(number: number, unit: written ?? inferred, stability: .stable)
+        return ScaleSample.parse(number: number, unit: .written(letters, else: inferred), stability: .stable)
     }
 }

@@ -59,10 +59,8 @@ public struct XK3190A12Framer: ScaleFramer {
         if zip(rest, rest.dropFirst()).contains(where: { $0 == UInt8(ascii: "O") && $1 == UInt8(ascii: "L") }) {
             return .sample(ScaleSample(grams: 0, stability: .overload))
         }
-        let number = rest.prefix { $0 == 0x20 || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || (0x30...0x39).contains($0) }
-        let unitText = rest.dropFirst(number.count).trimmingScaleSpaces()
-        let unit = unitText.isEmpty ? defaultUnit : WeightUnit(scaleText: String(decoding: unitText, as: UTF8.self))
-        return ScaleSample.parse(number: number, unit: unit, stability: .unflagged)
+        let (number, unitText) = rest.splitScaleWeight()
+        return ScaleSample.parse(number: number, unit: .written(unitText, else: defaultUnit), stability: .unflagged)
     }
 
     static func hexValue(_ byte: UInt8) -> UInt8? {
