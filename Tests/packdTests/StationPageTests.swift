@@ -1,13 +1,14 @@
 import Foundation
 import Glibc
 import PackAPI
+import PackTestRequirements
 import PackTestSupport
 import Testing
 
 /// The station display page as packd serves it, without a browser: the page
 /// built in, its configuration, and who may open it (StationDisplayTests
 /// drives it in Chromium).
-struct StationPageTests {
+@Suite(.offCooperativePool) struct StationPageTests {
     let dir = TempDirectory()
 
     @Test("The page built into packd is display/station.html")
